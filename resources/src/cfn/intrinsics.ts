@@ -1,0 +1,56 @@
+/**
+ * CloudFormation intrinsic functions, typed. Every generated property type accepts either a
+ * literal or one of these, so `VpcId: ref('Vpc')` type-checks and `VpcID: ...` does not.
+ */
+
+export type Intrinsic =
+  | { Ref: string }
+  | { 'Fn::GetAtt': [string, string] }
+  | { 'Fn::Sub': string | [string, Record<string, unknown>] }
+  | { 'Fn::Join': [string, unknown[] | Intrinsic] }
+  | { 'Fn::Split': [string, unknown] }
+  | { 'Fn::Select': [number | string, unknown] }
+  | { 'Fn::GetAZs': string | Intrinsic }
+  | { 'Fn::Cidr': [unknown, number | string, number | string] }
+  | { 'Fn::If': [string, unknown, unknown] }
+  | { 'Fn::ImportValue': unknown }
+  | { 'Fn::Base64': unknown }
+  | { 'Fn::ToJsonString': unknown };
+
+/** A literal of type T, or an intrinsic function that resolves to one at deploy time. */
+export type Value<T> = T | Intrinsic;
+
+/** Free-form JSON (policy documents, for instance). */
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON properties are untyped by definition.
+export type Json = Record<string, any> | Intrinsic;
+
+export interface Tag {
+  Key: Value<string>;
+  Value: Value<string>;
+}
+
+export const ref = (logicalId: string): { Ref: string } => ({ Ref: logicalId });
+
+export const getAtt = (logicalId: string, attribute: string): { 'Fn::GetAtt': [string, string] } => ({
+  'Fn::GetAtt': [logicalId, attribute],
+});
+
+export const sub = (template: string, variables?: Record<string, unknown>): Intrinsic =>
+  variables ? { 'Fn::Sub': [template, variables] } : { 'Fn::Sub': template };
+
+export const join = (separator: string, parts: unknown[]): Intrinsic => ({ 'Fn::Join': [separator, parts] });
+
+/** Splits a comma-separated compose param (`subnet-a,subnet-b`) into a CloudFormation list. */
+export const splitList = (commaSeparated: string): Intrinsic => ({ 'Fn::Split': [',', commaSeparated] });
+
+export const select = (index: number, list: unknown): Intrinsic => ({ 'Fn::Select': [index, list] });
+
+export const getAZs = (): Intrinsic => ({ 'Fn::GetAZs': '' });
+
+export const AWS = {
+  accountId: ref('AWS::AccountId'),
+  region: ref('AWS::Region'),
+  partition: ref('AWS::Partition'),
+  stackName: ref('AWS::StackName'),
+  urlSuffix: ref('AWS::URLSuffix'),
+} as const;

@@ -1,0 +1,11 @@
+export * from './alarms';
+export * from './cfn/intrinsics';
+export * from './cfn/resource';
+export type * from './cfn/spec.generated';
+export * from './iam';
+export * from './kms';
+export * from './logs';
+export * from './naming';
+export * from './s3';
+export * from './security-group';
+export * from './service';

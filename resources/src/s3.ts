@@ -1,0 +1,87 @@
+import { getAtt, type Value } from './cfn/intrinsics';
+import type { S3BucketProps } from './cfn/spec.generated';
+import type { PolicyStatement } from './iam';
+
+export interface BucketBaselineOptions {
+  /**
+   * Default encryption. Default: `aws:kms` with the AWS-managed `aws/s3` key and an S3 Bucket Key
+   * (no key to pay for, CT.S3.PR.10 satisfied). Give `kmsKeyArn` for a customer-managed key, or
+   * `'AES256'` explicitly where a reader cannot use KMS (CloudFront OAI) - that needs a policy exception.
+   */
+  encryption?: { kmsKeyArn?: Value<string> } | 'AES256';
+  /**
+   * Days a replaced or deleted object version is kept before it expires. Default: 30.
+   * Versioning itself is always on (CT.S3.PR.11); this bounds what it costs.
+   */
+  noncurrentVersionExpirationDays?: number;
+  /**
+   * Who owns uploaded objects. Default: `BucketOwnerEnforced` (ACLs disabled, CT.S3.PR.5).
+   * Only a CloudFront standard-logs bucket needs `ObjectWriter`, because CloudFront writes logs with ACLs.
+   */
+  objectOwnership?: 'BucketOwnerEnforced' | 'ObjectWriter';
+  /** Server access logs destination. Default: none (needs a CT.S3.PR.2 exception with a reason). */
+  accessLogs?: { bucketName: Value<string>; prefix: string };
+}
+
+/**
+ * Properties of a private bucket that meets the S3 baseline: all four public-access blocks, ACLs
+ * off, default encryption, versioning with a noncurrent-version lifecycle, aborted multipart uploads
+ * cleaned up. Pair it with `tlsOnlyStatement` in the bucket policy.
+ */
+export const bucketBaseline = (options: BucketBaselineOptions = {}): S3BucketProps => {
+  const encryption = options.encryption ?? {};
+  return {
+    PublicAccessBlockConfiguration: {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    },
+    OwnershipControls: { Rules: [{ ObjectOwnership: options.objectOwnership ?? 'BucketOwnerEnforced' }] },
+    BucketEncryption: {
+      ServerSideEncryptionConfiguration: [
+        encryption === 'AES256'
+          ? { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }
+          : {
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                ...(encryption.kmsKeyArn ? { KMSMasterKeyID: encryption.kmsKeyArn } : {}),
+              },
+              BucketKeyEnabled: true,
+            },
+      ],
+    },
+    VersioningConfiguration: { Status: 'Enabled' },
+    LifecycleConfiguration: {
+      Rules: [
+        {
+          Id: 'ExpireNoncurrentVersions',
+          Status: 'Enabled',
+          NoncurrentVersionExpiration: { NoncurrentDays: options.noncurrentVersionExpirationDays ?? 30 },
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        },
+      ],
+    },
+    ...(options.accessLogs
+      ? {
+          LoggingConfiguration: {
+            DestinationBucketName: options.accessLogs.bucketName,
+            LogFilePrefix: options.accessLogs.prefix,
+          },
+        }
+      : {}),
+  };
+};
+
+/**
+ * Denies every request that does not use TLS. Written in the exact shape CT.S3.PR.8 recognises:
+ * resources `[bucketArn, bucketArn/*]` and the condition value as the string "false".
+ */
+export const tlsOnlyStatement = (bucketLogicalId: string): PolicyStatement => ({
+  Sid: 'DenyInsecureTransport',
+  Effect: 'Deny',
+  Principal: '*',
+  Action: ['s3:*'],
+  Resource: [getAtt(bucketLogicalId, 'Arn'), { 'Fn::Join': ['', [getAtt(bucketLogicalId, 'Arn'), '/*']] }],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});

@@ -1,0 +1,211 @@
+/**
+ * Platform rules: what no single Control Tower control covers, checked on every stage's templates.
+ * Each rule has an id that `policy-exceptions.yml` can name, like the Control Tower controls.
+ * Services add their own rules to `PLATFORM_RULES` (e.g. the queue's visibility-timeout rule).
+ */
+import { type Finding, type PlatformRule, resourcesOfType, type Template } from './template';
+
+const WORLD = new Set(['0.0.0.0/0', '::/0']);
+const WORLD_OPEN_PORTS = new Set([80, 443]);
+
+interface SecurityGroupRuleView {
+  resource: string;
+  direction: 'ingress' | 'egress';
+  rule: Record<string, unknown>;
+}
+
+/** Every security group rule of a template, inline or standalone. */
+const securityGroupRules = (template: Template): SecurityGroupRuleView[] => [
+  ...resourcesOfType(template, 'AWS::EC2::SecurityGroup').flatMap(([id, resource]) => [
+    ...((resource.Properties?.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? []).map(
+      (rule) => ({ resource: id, direction: 'ingress' as const, rule }),
+    ),
+    ...((resource.Properties?.SecurityGroupEgress as Record<string, unknown>[] | undefined) ?? []).map(
+      (rule) => ({ resource: id, direction: 'egress' as const, rule }),
+    ),
+  ]),
+  ...resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress').map(([id, resource]) => ({
+    resource: id,
+    direction: 'ingress' as const,
+    rule: resource.Properties ?? {},
+  })),
+  ...resourcesOfType(template, 'AWS::EC2::SecurityGroupEgress').map(([id, resource]) => ({
+    resource: id,
+    direction: 'egress' as const,
+    rule: resource.Properties ?? {},
+  })),
+];
+
+const forEachTemplate = (
+  templates: Record<string, Template>,
+  check: (service: string, template: Template) => Finding[],
+) => Object.entries(templates).flatMap(([service, template]) => check(service, template));
+
+export const noWorldOpenIngress: PlatformRule = {
+  id: 'PLATFORM.SG.1',
+  description: 'No security group admits the whole internet except on ports 80 and 443',
+  check: ({ templates }) =>
+    forEachTemplate(templates, (service, template) =>
+      securityGroupRules(template)
+        .filter(
+          ({ direction, rule }) =>
+            direction === 'ingress' && (WORLD.has(String(rule.CidrIp)) || WORLD.has(String(rule.CidrIpv6))),
+        )
+        .filter(({ rule }) => {
+          const protocol = String(rule.IpProtocol);
+          const from = Number(rule.FromPort);
+          const to = Number(rule.ToPort);
+          return !((protocol === 'tcp' || protocol === '6') && from === to && WORLD_OPEN_PORTS.has(from));
+        })
+        .map(({ resource, rule }) => ({
+          check: 'platform rules',
+          rule: 'PLATFORM.SG.1',
+          service,
+          resource,
+          message: `ingress from ${rule.CidrIp ?? rule.CidrIpv6} on ${rule.IpProtocol} ${rule.FromPort ?? '*'}-${rule.ToPort ?? '*'}; only tcp 80 and 443 may be open to the world`,
+        })),
+    ),
+};
+
+export const everySecurityGroupRuleDescribed: PlatformRule = {
+  id: 'PLATFORM.SG.2',
+  description: 'Every security group rule has a description',
+  check: ({ templates }) =>
+    forEachTemplate(templates, (service, template) =>
+      securityGroupRules(template)
+        .filter(({ rule }) => typeof rule.Description !== 'string' || rule.Description.trim() === '')
+        .map(({ resource, direction }) => ({
+          check: 'platform rules',
+          rule: 'PLATFORM.SG.2',
+          service,
+          resource,
+          message: `an ${direction} rule has no Description; say who talks to whom and why`,
+        })),
+    ),
+};
+
+interface StatementView {
+  resource: string;
+  where: string;
+  statement: Record<string, unknown>;
+  /** Key policies: `Resource: "*"` means "this key", and the account-root delegation is required by KMS. */
+  keyPolicy: boolean;
+}
+
+const statementsOf = (document: unknown): Record<string, unknown>[] => {
+  const statements = (document as { Statement?: unknown } | undefined)?.Statement;
+  return (Array.isArray(statements) ? statements : statements ? [statements] : []) as Record<
+    string,
+    unknown
+  >[];
+};
+
+/** Every policy statement of a template: identity policies (roles, policies) and resource policies. */
+const policyStatements = (template: Template): StatementView[] =>
+  Object.entries(template.Resources).flatMap(([resource, { Type, Properties = {} }]) => {
+    const views: StatementView[] = [];
+    const add = (where: string, document: unknown, keyPolicy = false) => {
+      for (const statement of statementsOf(document)) views.push({ resource, where, statement, keyPolicy });
+    };
+    if (Type === 'AWS::IAM::Role') {
+      for (const policy of (Properties.Policies as
+        | Array<{ PolicyName?: unknown; PolicyDocument?: unknown }>
+        | undefined) ?? []) {
+        add(`policy ${JSON.stringify(policy.PolicyName)}`, policy.PolicyDocument);
+      }
+    }
+    if (Type === 'AWS::IAM::Policy' || Type === 'AWS::IAM::ManagedPolicy')
+      add('policy', Properties.PolicyDocument);
+    if (['AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'].includes(Type))
+      add('resource policy', Properties.PolicyDocument);
+    if (Type === 'AWS::KMS::Key') add('key policy', Properties.KeyPolicy, true);
+    if (Type === 'AWS::EC2::VPCEndpoint' && Properties.PolicyDocument)
+      add('endpoint policy', Properties.PolicyDocument);
+    return views;
+  });
+
+const asList = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+/** KMS requires the key policy to delegate to IAM: `kms:*` for the account root, which IAM policies then narrow. */
+const isKmsRootDelegation = ({ statement, keyPolicy }: StatementView): boolean =>
+  keyPolicy &&
+  JSON.stringify(asList(statement.Action)) === '["kms:*"]' &&
+  JSON.stringify((statement.Principal as { AWS?: unknown } | undefined)?.AWS ?? '').includes(':root');
+
+export const exactActions: PlatformRule = {
+  id: 'PLATFORM.IAM.1',
+  description: 'Every Allow statement names exact actions: no "*", no "service:*", no wildcard, no NotAction',
+  check: ({ templates }) =>
+    forEachTemplate(templates, (service, template) =>
+      policyStatements(template)
+        .filter((view) => view.statement.Effect === 'Allow' && !isKmsRootDelegation(view))
+        .flatMap((view) => {
+          const { statement } = view;
+          const wildcards = asList(statement.Action).filter(
+            (action) => typeof action === 'string' && action.includes('*'),
+          );
+          const problems = [
+            ...wildcards.map((action) => `action "${action}" is a wildcard`),
+            ...(statement.NotAction ? ['uses NotAction, which grants everything else'] : []),
+          ];
+          return problems.map((problem) => ({
+            check: 'platform rules' as const,
+            rule: 'PLATFORM.IAM.1',
+            service,
+            resource: view.resource,
+            message: `${view.where}, statement ${JSON.stringify(statement.Sid ?? '(no Sid)')}: ${problem}; name the exact actions`,
+          }));
+        }),
+    ),
+};
+
+/**
+ * Actions AWS authorizes only on `Resource: "*"` (no resource-level permissions), so granting them
+ * on `*` is not a shortcut. Anything else on `*` is flagged. Sources: the Service Authorization Reference.
+ */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
+  'cloudwatch:PutMetricData',
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ecr:GetAuthorizationToken',
+  'logs:CreateLogDelivery',
+  'logs:DescribeLogGroups',
+  'sts:GetCallerIdentity',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+]);
+
+export const exactResources: PlatformRule = {
+  id: 'PLATFORM.IAM.2',
+  description: 'An Allow statement on Resource "*" holds only actions that AWS authorizes on "*" alone',
+  check: ({ templates }) =>
+    forEachTemplate(templates, (service, template) =>
+      policyStatements(template)
+        .filter(
+          (view) =>
+            !view.keyPolicy &&
+            view.statement.Effect === 'Allow' &&
+            asList(view.statement.Resource).includes('*'),
+        )
+        .flatMap((view) =>
+          asList(view.statement.Action)
+            .filter((action) => !ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS.has(String(action)))
+            .map((action) => ({
+              check: 'platform rules' as const,
+              rule: 'PLATFORM.IAM.2',
+              service,
+              resource: view.resource,
+              message: `${view.where}, statement ${JSON.stringify(view.statement.Sid ?? '(no Sid)')}: "${action}" is granted on every resource ("*"); name the resources`,
+            })),
+        ),
+    ),
+};
+
+export const PLATFORM_RULES: PlatformRule[] = [
+  noWorldOpenIngress,
+  everySecurityGroupRuleDescribed,
+  exactActions,
+  exactResources,
+];

