@@ -1,0 +1,62 @@
+/**
+ * How a workload finds and authenticates to PostgreSQL, read once from the environment:
+ *
+ * - `DATABASE_URL` (local runs, tests): the whole connection string; it overrides everything else.
+ * - `DB_SECRET_ARN` + `DB_HOST` + `DB_PORT` + `DB_NAME` (Lambda in AWS): user and password come from the
+ *   RDS-managed secret in Secrets Manager, and TLS verifies the server against the RDS CA
+ *   (the Lambda runtime ships it; set `NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem`).
+ */
+
+export type DatabaseSettings =
+  | { kind: 'url'; connectionString: string }
+  | { kind: 'managedSecret'; secretArn: string; host: string; port: number; database: string };
+
+export class DatabaseSettingsError extends Error {
+  override readonly name = 'DatabaseSettingsError';
+}
+
+type Environment = Record<string, string | undefined>;
+
+const required = (env: Environment, key: string, expected: string): string => {
+  const value = env[key];
+  if (!value)
+    throw new DatabaseSettingsError(
+      `${key} is ${value === undefined ? 'not set' : 'empty'}; expected ${expected} (or set DATABASE_URL)`,
+    );
+  return value;
+};
+
+export const readDatabaseSettings = (env: Environment = process.env): DatabaseSettings => {
+  if (env.DATABASE_URL) {
+    try {
+      const url = new URL(env.DATABASE_URL);
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+        throw new Error(`protocol ${url.protocol}`);
+    } catch (error) {
+      throw new DatabaseSettingsError(
+        `DATABASE_URL is not a PostgreSQL connection string (${(error as Error).message}); expected postgres://user:password@host:port/database`,
+      );
+    }
+    return { kind: 'url', connectionString: env.DATABASE_URL };
+  }
+  const secretArn = required(
+    env,
+    'DB_SECRET_ARN',
+    'the ARN of the RDS-managed master secret (arn:aws:secretsmanager:...)',
+  );
+  if (!secretArn.startsWith('arn:'))
+    throw new DatabaseSettingsError(
+      `DB_SECRET_ARN is "${secretArn}"; expected a Secrets Manager ARN (arn:aws:secretsmanager:...)`,
+    );
+  const portText = required(env, 'DB_PORT', 'the database port, e.g. 5432');
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new DatabaseSettingsError(`DB_PORT is "${portText}"; expected a port number from 1 to 65535`);
+  return {
+    kind: 'managedSecret',
+    secretArn,
+    host: required(env, 'DB_HOST', 'the database endpoint address'),
+    port,
+    database: required(env, 'DB_NAME', 'the database name, e.g. game'),
+  };
+};
