@@ -32,7 +32,15 @@ export const stageProfiles = {
       messageRetentionDays: 4,
       maximumConcurrency: 2,
     },
-    engine: { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2 },
+    engine: {
+      cpuArchitecture: 'ARM64',
+      imageRepository: 'game-engine',
+      cpu: 256,
+      memoryMiB: 512,
+      desiredCount: 1,
+      minCount: 1,
+      maxCount: 2,
+    },
     frontend: { priceClass: 'PriceClass_100' },
     endpoints: {
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
@@ -59,7 +67,15 @@ export const stageProfiles = {
       messageRetentionDays: 4,
       maximumConcurrency: 4,
     },
-    engine: { cpu: 512, memoryMiB: 1024, desiredCount: 1, minCount: 1, maxCount: 3 },
+    engine: {
+      cpuArchitecture: 'ARM64',
+      imageRepository: 'game-engine',
+      cpu: 512,
+      memoryMiB: 1024,
+      desiredCount: 1,
+      minCount: 1,
+      maxCount: 3,
+    },
     frontend: { priceClass: 'PriceClass_100' },
     endpoints: {
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
@@ -86,7 +102,15 @@ export const stageProfiles = {
       messageRetentionDays: 14,
       maximumConcurrency: 10,
     },
-    engine: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, minCount: 2, maxCount: 10 },
+    engine: {
+      cpuArchitecture: 'ARM64',
+      imageRepository: 'game-engine',
+      cpu: 1024,
+      memoryMiB: 2048,
+      desiredCount: 2,
+      minCount: 2,
+      maxCount: 10,
+    },
     frontend: { priceClass: 'PriceClass_All' },
     endpoints: {
       interfaceServices: [
