@@ -14,7 +14,9 @@ const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
   v.strictObject(entries, (issue) =>
     issue.expected === 'never'
       ? Object.keys(entries).join(', ')
-      : `an object with the keys ${Object.keys(entries).join(', ')}`,
+      : issue.input === undefined && issue.path?.length
+        ? `a value (every key is required: ${Object.keys(entries).join(', ')})`
+        : `an object with the keys ${Object.keys(entries).join(', ')}`,
   );
 
 const integer = (min: number, max: number) =>
