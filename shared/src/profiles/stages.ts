@@ -35,7 +35,11 @@ export const stageProfiles = {
     engine: { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2 },
     frontend: { priceClass: 'PriceClass_100' },
     endpoints: {
-      interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      // No `s3` interface endpoint: in-VPC S3 traffic takes the free gateway endpoint, and dev has no
+      // on-premises or peered clients that would need the interface one.
+      interfaceServices: ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      // One AZ halves the endpoint bill; dev accepts losing AWS APIs while that AZ is down.
+      interfaceAzCount: 1,
     },
   },
   staging: {
@@ -63,6 +67,7 @@ export const stageProfiles = {
     frontend: { priceClass: 'PriceClass_100' },
     endpoints: {
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      interfaceAzCount: 2,
     },
   },
   prod: {
@@ -100,6 +105,7 @@ export const stageProfiles = {
         'kms',
         'sts',
       ],
+      interfaceAzCount: 3,
     },
   },
 } satisfies Record<string, StageProfileInput>;
