@@ -66,6 +66,8 @@ export const stageProfiles = {
     engine: { cpu: 512, memoryMiB: 1024, desiredCount: 1, minCount: 1, maxCount: 3 },
     frontend: { priceClass: 'PriceClass_100' },
     endpoints: {
+      // Every interface endpoint in both AZs, like prod: with private DNS, calls to these services
+      // take the endpoints even though NAT exists, so staging tests prod's endpoint policies.
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
       interfaceAzCount: 2,
     },
@@ -94,17 +96,10 @@ export const stageProfiles = {
     engine: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, minCount: 2, maxCount: 10 },
     frontend: { priceClass: 'PriceClass_All' },
     endpoints: {
-      interfaceServices: [
-        's3',
-        'sqs',
-        'secretsmanager',
-        'ecr.api',
-        'ecr.dkr',
-        'logs',
-        'monitoring',
-        'kms',
-        'sts',
-      ],
+      // The same endpoints as staging, so staging exercises prod's endpoint policies. No `kms` or
+      // `sts`: no workload calls them (SQS-managed SSE, AWS-managed secret key, IAM database tokens
+      // signed locally, task credentials from the ECS agent); with NAT on, a later call still works.
+      interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
       interfaceAzCount: 3,
     },
   },
