@@ -26,8 +26,9 @@ type Statement = {
   Resource: unknown;
   Principal: unknown;
 };
+const propertiesOf = (resource: { Properties?: Record<string, unknown> }) => resource.Properties ?? {};
 const statementsOf = (resource: { Properties?: Record<string, unknown> }) =>
-  (resource.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
+  (propertiesOf(resource).PolicyDocument as { Statement: Statement[] }).Statement;
 
 const ACCOUNT_ONLY = { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } };
 
@@ -76,7 +77,7 @@ describe.each(STAGES)('endpoints template (%s)', (stage) => {
 
   it('routes the private subnets to S3 through the gateway, admitting this account and the AWS buckets image pulls and custom resources need', () => {
     const gateway = resourceById(template, 'S3GatewayEndpoint');
-    const [, routeTables] = (gateway.Properties?.RouteTableIds as { 'Fn::Split': [string, string] })[
+    const [, routeTables] = (propertiesOf(gateway).RouteTableIds as { 'Fn::Split': [string, string] })[
       'Fn::Split'
     ];
     expect(routeTables.split(',')).toHaveLength(profile.network.azCount);
@@ -115,7 +116,7 @@ describe.each(STAGES)('endpoints template (%s)', (stage) => {
 
   it('names every endpoint after its stage and service', () => {
     const names = Object.values(resourcesOfType(template, 'AWS::EC2::VPCEndpoint')).map(
-      (endpoint) => (endpoint.Properties?.Tags as Array<{ Key: string; Value: string }>)[0]?.Value,
+      (endpoint) => (propertiesOf(endpoint).Tags as Array<{ Key: string; Value: string }>)[0]?.Value,
     );
     expect(names).toEqual([
       `game-${stage}-s3-gateway`,
