@@ -131,7 +131,11 @@ export interface GatewayEndpointOptions {
   tags?: Tag[];
 }
 
-/** A gateway VPC endpoint: no hourly or per-GB charge, so it is on in every stage. */
+/**
+ * A gateway VPC endpoint (S3, DynamoDB): routes in the given route tables, no hourly or per-GB
+ * charge, so it is on in every stage. No default policy: AWS's default admits any principal to any
+ * bucket or table, so callers pass one (`s3EndpointPolicy()` for S3).
+ */
 export const gatewayEndpoint = (options: GatewayEndpointOptions): CfnResource<'AWS::EC2::VPCEndpoint'> =>
   resource('AWS::EC2::VPCEndpoint', {
     VpcEndpointType: 'Gateway',
