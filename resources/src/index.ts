@@ -9,3 +9,4 @@ export * from './naming';
 export * from './s3';
 export * from './security-group';
 export * from './service';
+export * from './vpc-endpoints';

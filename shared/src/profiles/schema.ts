@@ -7,6 +7,7 @@
  * switches that turn a protection off are explicit booleans, never omissions.
  */
 import * as v from 'valibot';
+import { ENDPOINT_SERVICE_NAMES } from '../endpoints';
 import { canonicalCidr, isPrivateRange, parseCidr } from '../ipv4';
 
 /** A key-checked object: an unknown key is reported with the list of keys that are allowed. */
@@ -131,11 +132,33 @@ export const frontendSchema = section({
   priceClass: oneOf(['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const),
 });
 
+const endpointServiceNames = `one of ${ENDPOINT_SERVICE_NAMES.map((name) => `"${name}"`).join(', ')} (add others to shared/src/endpoints)`;
+
 export const endpointsSchema = section({
-  /** AWS services reached through interface VPC endpoints (PrivateLink). */
-  interfaceServices: v.array(
-    v.pipe(v.string(), v.regex(/^[a-z0-9.-]+$/, 'an AWS service endpoint name such as "sqs" or "ecr.dkr"')),
+  /**
+   * AWS services reached through interface VPC endpoints (PrivateLink) from the private subnets.
+   * With `network.natMode: none` they are the only way to AWS APIs: synth fails when a workload
+   * calls a service that is missing here (PLATFORM.ENDPOINTS.1). The S3 gateway endpoint (free)
+   * always exists and needs no entry; `s3` here adds the interface endpoint for clients outside the VPC.
+   */
+  interfaceServices: v.pipe(
+    v.array(v.picklist(ENDPOINT_SERVICE_NAMES, endpointServiceNames), 'a list of endpoint service names'),
+    v.minLength(1, 'at least one endpoint service name'),
+    v.check(
+      (names) => new Set(names).size === names.length,
+      (issue) => {
+        const names = issue.input as string[];
+        const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+        return `each service once ("${[...new Set(repeated)].join('", "')}" listed more than once)`;
+      },
+    ),
   ),
+  /**
+   * How many AZs hold a network interface of every interface endpoint (the first N private subnets).
+   * Each AZ is billed per endpoint-hour; fewer AZs cost less, but callers in the other AZs cross AZs
+   * and lose AWS APIs when the endpoint AZs fail. At most `network.azCount`.
+   */
+  interfaceAzCount: integer(1, 3),
 });
 
 export const stageProfileSchema = section({

@@ -35,7 +35,11 @@ export const stageProfiles = {
     engine: { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2 },
     frontend: { priceClass: 'PriceClass_100' },
     endpoints: {
-      interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      // No `s3` interface endpoint: in-VPC S3 traffic takes the free gateway endpoint, and dev has no
+      // on-premises or peered clients that would need the interface one.
+      interfaceServices: ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      // One AZ halves the endpoint bill; dev accepts losing AWS APIs while that AZ is down.
+      interfaceAzCount: 1,
     },
   },
   staging: {
@@ -62,7 +66,10 @@ export const stageProfiles = {
     engine: { cpu: 512, memoryMiB: 1024, desiredCount: 1, minCount: 1, maxCount: 3 },
     frontend: { priceClass: 'PriceClass_100' },
     endpoints: {
+      // Every interface endpoint in both AZs, like prod: with private DNS, calls to these services
+      // take the endpoints even though NAT exists, so staging tests prod's endpoint policies.
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      interfaceAzCount: 2,
     },
   },
   prod: {
@@ -89,17 +96,11 @@ export const stageProfiles = {
     engine: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, minCount: 2, maxCount: 10 },
     frontend: { priceClass: 'PriceClass_All' },
     endpoints: {
-      interfaceServices: [
-        's3',
-        'sqs',
-        'secretsmanager',
-        'ecr.api',
-        'ecr.dkr',
-        'logs',
-        'monitoring',
-        'kms',
-        'sts',
-      ],
+      // The same endpoints as staging, so staging exercises prod's endpoint policies. No `kms` or
+      // `sts`: no workload calls them (SQS-managed SSE, AWS-managed secret key, IAM database tokens
+      // signed locally, task credentials from the ECS agent); with NAT on, a later call still works.
+      interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      interfaceAzCount: 3,
     },
   },
 } satisfies Record<string, StageProfileInput>;
