@@ -42,3 +42,13 @@ export const writeTemplates = (templates: Record<string, Template>): Record<stri
     }),
   );
 };
+
+/** The first inline ingress rule of the fixture's security group, to edit in a test. */
+export const firstIngressRule = (template: Template): Record<string, unknown> => {
+  const rules = template.Resources.WebSecurityGroup?.Properties?.SecurityGroupIngress as
+    | Array<Record<string, unknown>>
+    | undefined;
+  const rule = rules?.[0];
+  if (!rule) throw new Error('the fixture has no ingress rule');
+  return rule;
+};

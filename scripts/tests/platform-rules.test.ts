@@ -8,7 +8,7 @@ import {
   noWorldOpenIngress,
 } from '../src/checks/platform-rules';
 import type { PlatformRule, Template } from '../src/checks/template';
-import { validTemplate } from './fixtures';
+import { firstIngressRule, validTemplate } from './fixtures';
 
 const run = (rule: PlatformRule, template: Template) =>
   rule
@@ -54,10 +54,8 @@ describe('PLATFORM.SG.1: no world-open ingress except 80/443', () => {
 
   it('rejects a port range that merely includes 443', () => {
     const template = validTemplate();
-    const ingress = (
-      template.Resources.WebSecurityGroup?.Properties?.SecurityGroupIngress as Array<Record<string, unknown>>
-    )[0];
-    Object.assign(ingress ?? {}, { FromPort: 0, ToPort: 65535 });
+    const ingress = firstIngressRule(template);
+    Object.assign(ingress, { FromPort: 0, ToPort: 65535 });
     expect(run(noWorldOpenIngress, template)).toHaveLength(1);
   });
 });
@@ -65,10 +63,8 @@ describe('PLATFORM.SG.1: no world-open ingress except 80/443', () => {
 describe('PLATFORM.SG.2: every rule described', () => {
   it('rejects an inline rule without a description', () => {
     const template = validTemplate();
-    const ingress = (
-      template.Resources.WebSecurityGroup?.Properties?.SecurityGroupIngress as Array<Record<string, unknown>>
-    )[0];
-    delete ingress?.Description;
+    const ingress = firstIngressRule(template);
+    delete ingress.Description;
     expect(run(everySecurityGroupRuleDescribed, template)).toEqual([
       'PLATFORM.SG.2 WebSecurityGroup: an ingress rule has no Description; say who talks to whom and why',
     ]);

@@ -1,7 +1,7 @@
 /** The policy gate runs the real Control Tower cfn-guard rules with the real cfn-guard binary. */
 import { describe, expect, it } from 'vitest';
 import { policyGateFindings, runPolicyGate } from '../src/checks/policy-gate';
-import { validTemplate, writeTemplates } from './fixtures';
+import { firstIngressRule, validTemplate, writeTemplates } from './fixtures';
 
 describe('policy gate', () => {
   it('passes a security group that admits only HTTPS from the world', async () => {
@@ -15,10 +15,8 @@ describe('policy gate', () => {
 
   it('fails a security group open to 0.0.0.0/0 on PostgreSQL, naming control and resource', async () => {
     const template = validTemplate();
-    const ingress = (
-      template.Resources.WebSecurityGroup?.Properties?.SecurityGroupIngress as Array<Record<string, unknown>>
-    )[0];
-    Object.assign(ingress ?? {}, { FromPort: 5432, ToPort: 5432, Description: 'PostgreSQL from anywhere' });
+    const ingress = firstIngressRule(template);
+    Object.assign(ingress, { FromPort: 5432, ToPort: 5432, Description: 'PostgreSQL from anywhere' });
     const files = writeTemplates({ network: template });
     const findings = policyGateFindings('network', await runPolicyGate(Object.values(files)));
     expect(findings.map((f) => `${f.rule} ${f.resource}`)).toEqual(

@@ -1,7 +1,7 @@
 /** The specification check rejects what CloudFormation would reject, naming the resource and the fix. */
 import { describe, expect, it } from 'vitest';
 import { checkSpecification } from '../src/checks/specification';
-import { validTemplate } from './fixtures';
+import { firstIngressRule, validTemplate } from './fixtures';
 
 const messages = async (mutate: (template: ReturnType<typeof validTemplate>) => void) => {
   const template = validTemplate();
@@ -29,10 +29,8 @@ describe('specification check', () => {
   it('fails a property of the wrong type, deep inside a nested type', async () => {
     expect(
       await messages((t) => {
-        const ingress = (
-          t.Resources.WebSecurityGroup?.Properties?.SecurityGroupIngress as Array<Record<string, unknown>>
-        )[0];
-        if (ingress) ingress.FromPort = 'https';
+        const ingress = firstIngressRule(t);
+        ingress.FromPort = 'https';
       }),
     ).toEqual([
       'WebSecurityGroup: AWS::EC2::SecurityGroup.SecurityGroupIngress[0].FromPort is string "https"; expected a number',

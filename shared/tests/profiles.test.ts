@@ -11,8 +11,11 @@ import {
   validateStageProfiles,
 } from '../src/profiles';
 
-const problemsOf = (mutate: (profiles: Record<string, any>) => void): string[] => {
-  const profiles = structuredClone(stageProfiles) as Record<string, any>;
+// biome-ignore lint/suspicious/noExplicitAny: these tests break the profiles' types on purpose.
+type BrokenProfiles = Record<string, any>;
+
+const problemsOf = (mutate: (profiles: BrokenProfiles) => void): string[] => {
+  const profiles = structuredClone(stageProfiles) as BrokenProfiles;
   mutate(profiles);
   try {
     validateStageProfiles(profiles);
@@ -88,7 +91,7 @@ describe('stage profiles', () => {
 
   it('requires the fallback profile and valid profile names', () => {
     const problems = problemsOf((p) => {
-      p['QA_Env'] = p.dev;
+      p.QA_Env = p.dev;
       delete p[FALLBACK_PROFILE];
     });
     expect(problems).toEqual([
