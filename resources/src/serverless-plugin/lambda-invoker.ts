@@ -1,6 +1,6 @@
 /**
  * Adapter: `FunctionInvoker` on the Lambda API, with the credentials and region the framework
- * resolved for the deploy. Loaded only when a deploy has post-deploy invocations.
+ * resolved for the deploy. The client is created only when a deploy has post-deploy invocations.
  */
 import { InvokeCommand, LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import type { FunctionInvoker } from './post-deploy';

@@ -19,6 +19,7 @@
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { policyDocument } from '../iam';
 import { bucketBaseline, tlsOnlyStatement } from '../s3';
+import { lambdaInvoker } from './lambda-invoker';
 import { type FunctionInvoker, postDeployFunctions, runPostDeployInvocations } from './post-deploy';
 
 interface Template {
@@ -57,8 +58,8 @@ export interface PlatformPluginOptions {
 /** Builds the invoker for a deploy; tests pass their own. */
 export type InvokerFactory = (config: LambdaClientConfig) => Promise<FunctionInvoker>;
 
-const lambdaInvokerFactory: InvokerFactory = async (config) =>
-  (await import('./lambda-invoker')).lambdaInvoker(config);
+// A static import: the framework has loaded the Lambda client already (for `serverless invoke`).
+const lambdaInvokerFactory: InvokerFactory = async (config) => lambdaInvoker(config);
 
 const DEPLOYMENT_BUCKET = 'ServerlessDeploymentBucket';
 const DEPLOYMENT_BUCKET_POLICY = 'ServerlessDeploymentBucketPolicy';
