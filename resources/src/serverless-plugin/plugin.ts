@@ -11,10 +11,16 @@
  *
  * It runs after all resources are merged and before the template is written, so template checks
  * see exactly what would be deployed.
+ *
+ * After a deploy, it invokes the functions listed in `custom.platform.invokeAfterDeploy` (the
+ * datastore's `migrate`), prints what they return, and fails the deploy if one fails.
  */
 
+import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { policyDocument } from '../iam';
 import { bucketBaseline, tlsOnlyStatement } from '../s3';
+import { lambdaInvoker } from './lambda-invoker';
+import { type FunctionInvoker, postDeployFunctions, runPostDeployInvocations } from './post-deploy';
 
 interface Template {
   Resources: Record<
@@ -27,23 +33,51 @@ interface Serverless {
   service: {
     provider: { compiledCloudFormationTemplate: Template; deploymentBucket?: unknown };
     custom?: { platform?: PlatformPluginOptions };
+    getAllFunctions(): string[];
+    getFunction(name: string): { name?: string };
   };
+  getProvider(name: 'aws'): { getAwsSdkV3Config(): Promise<LambdaClientConfig> };
+  classes: { Error: new (message: string) => Error };
+}
+
+/** What the framework hands a plugin besides the service: its logger. */
+interface PluginUtils {
+  log?: (message: string) => void;
 }
 
 export interface PlatformPluginOptions {
   /** ARN of the KMS key that encrypts the framework's Lambda log groups (the network stack's `observabilityKeyArn`). */
   logsKmsKeyArn?: string;
+  /**
+   * Functions of this service to invoke, in order, after each deploy (e.g. `['migrate']`); a
+   * failing one fails the deploy. Default: none.
+   */
+  invokeAfterDeploy?: string[];
 }
+
+/** Builds the invoker for a deploy; tests pass their own. */
+export type InvokerFactory = (config: LambdaClientConfig) => Promise<FunctionInvoker>;
+
+// A static import: the framework has loaded the Lambda client already (for `serverless invoke`).
+const lambdaInvokerFactory: InvokerFactory = async (config) => lambdaInvoker(config);
 
 const DEPLOYMENT_BUCKET = 'ServerlessDeploymentBucket';
 const DEPLOYMENT_BUCKET_POLICY = 'ServerlessDeploymentBucketPolicy';
 const SHARED_LAMBDA_ROLE = 'IamRoleLambdaExecution';
 
 export class PlatformPlugin {
-  readonly hooks: Record<string, () => void>;
+  readonly hooks: Record<string, () => void | Promise<void>>;
 
-  constructor(private readonly serverless: Serverless) {
-    this.hooks = { 'before:aws:package:finalize:saveServiceState': () => this.harden() };
+  constructor(
+    private readonly serverless: Serverless,
+    _cliOptions: unknown = {},
+    private readonly utils: PluginUtils = {},
+    private readonly createInvoker: InvokerFactory = lambdaInvokerFactory,
+  ) {
+    this.hooks = {
+      'before:aws:package:finalize:saveServiceState': () => this.harden(),
+      'after:deploy:deploy': () => this.invokeAfterDeploy(),
+    };
   }
 
   private harden(): void {
@@ -52,6 +86,32 @@ export class PlatformPlugin {
     hardenDeploymentBucket(template);
     if (options.logsKmsKeyArn) encryptLogGroups(template, options.logsKmsKeyArn);
     removeUnusedSharedLambdaRole(template);
+    this.postDeployFunctions(); // a wrong name fails packaging (and so synth), not the first deploy
+  }
+
+  private postDeployFunctions(): string[] {
+    const { service } = this.serverless;
+    try {
+      return postDeployFunctions(service.custom?.platform?.invokeAfterDeploy, service.getAllFunctions());
+    } catch (error) {
+      throw new this.serverless.classes.Error((error as Error).message);
+    }
+  }
+
+  private async invokeAfterDeploy(): Promise<void> {
+    const names = this.postDeployFunctions();
+    if (names.length === 0) return;
+    const invocations = names.map((name) => ({
+      name,
+      deployedName: this.serverless.service.getFunction(name).name ?? name,
+    }));
+    const invoker = await this.createInvoker(await this.serverless.getProvider('aws').getAwsSdkV3Config());
+    try {
+      await runPostDeployInvocations(invocations, invoker, this.utils.log ?? console.log);
+    } catch (error) {
+      // The framework's own error type: printed as a clear message, without a stack trace.
+      throw new this.serverless.classes.Error((error as Error).message);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  * Services add their own rules to `PLATFORM_RULES` (e.g. the queue's visibility-timeout rule).
  */
 import { endpointCoverage, endpointDerivation } from './rules/endpoints';
+import { DATASTORE_RULES } from './rules/datastore';
 import { type Finding, type PlatformRule, resourcesOfType, type Template } from './template';
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -211,4 +212,5 @@ export const PLATFORM_RULES: PlatformRule[] = [
   exactResources,
   endpointCoverage,
   endpointDerivation,
+  ...DATASTORE_RULES,
 ];

@@ -5,5 +5,14 @@ export {
   StageProfileError,
   validateStageProfiles,
 } from './load';
-export { LOG_RETENTION_DAYS, NAT_MODES, type StageProfileInput, type StageProfileValues } from './schema';
+export { instanceClassMemoryGiB, KNOWN_INSTANCE_FAMILIES, maxConnectionsFor } from './rds';
+export {
+  LOG_RETENTION_DAYS,
+  MONITORING_INTERVAL_SECONDS,
+  NAT_MODES,
+  PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+  POSTGRES_MAJOR_VERSIONS,
+  type StageProfileInput,
+  type StageProfileValues,
+} from './schema';
 export { CHECKED_PROFILES, FALLBACK_PROFILE, stageProfiles } from './stages';

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { cidrsOverlap, parseCidr } from '../ipv4';
+import { KNOWN_INSTANCE_FAMILIES, maxConnectionsFor } from './rds';
 import { type StageProfileValues, stageProfileSchema } from './schema';
 import { FALLBACK_PROFILE, stageProfiles } from './stages';
 
@@ -41,6 +42,22 @@ const formatIssue = (profileName: string, issue: v.BaseIssue<unknown>): string =
   return `stage profile "${profileName}": ${path || '(profile)'} is ${issue.input === undefined ? 'missing' : show(issue.input)}; expected ${issue.message}`;
 };
 
+/** The datastore's rules that need the instance class: its memory must be known and hold `maxConnections`. */
+const datastoreProblems = (name: string, datastore: StageProfileValues['datastore']): string[] => {
+  const limit = maxConnectionsFor(datastore.instanceClass);
+  if (limit === undefined) {
+    return [
+      `stage profile "${name}": datastore.instanceClass is "${datastore.instanceClass}"; expected a class whose memory the platform knows (families ${KNOWN_INSTANCE_FAMILIES.join(', ')}; sizes micro to 16xlarge), or add its family to shared/src/profiles/rds.ts`,
+    ];
+  }
+  if (datastore.maxConnections > limit) {
+    return [
+      `stage profile "${name}": datastore.maxConnections is ${datastore.maxConnections}; expected at most ${limit}, what ${datastore.instanceClass} can hold (RDS: 75 % of its memory / 9531392 bytes per connection)`,
+    ];
+  }
+  return [];
+};
+
 /** Rules that involve more than one value, checked once every value is individually valid. */
 const crossFieldProblems = (profiles: Record<string, StageProfileValues>): string[] => {
   const problems: string[] = [];
@@ -57,6 +74,7 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
         `stage profile "${name}": datastore.maxAllocatedStorageGiB is ${datastore.maxAllocatedStorageGiB}; expected at least datastore.allocatedStorageGiB (${datastore.allocatedStorageGiB})`,
       );
     }
+    problems.push(...datastoreProblems(name, datastore));
     if (integrations.batchSize > 10 && integrations.maximumBatchingWindowSeconds < 1) {
       problems.push(
         `stage profile "${name}": integrations.maximumBatchingWindowSeconds is ${integrations.maximumBatchingWindowSeconds}; expected at least 1 because batchSize (${integrations.batchSize}) is above 10 (Lambda requires a batching window for SQS batches over 10)`,

@@ -82,8 +82,21 @@ export const observabilitySchema = section({
   logRetentionDays,
 });
 
+/** PostgreSQL major versions the datastore can run; the parameter group family follows (`postgres17`). */
+export const POSTGRES_MAJOR_VERSIONS = ['16', '17'] as const;
+/** Enhanced monitoring granularities RDS accepts (0, "off", is not offered: CT.RDS.PR.2 requires it on). */
+export const MONITORING_INTERVAL_SECONDS = [1, 5, 10, 15, 30, 60] as const;
+/** Performance Insights retention RDS accepts: 7 days (free), whole months of 31 days up to 23, or 731. */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [
+  7,
+  ...Array.from({ length: 23 }, (_, month) => 31 * (month + 1)),
+  731,
+] as const;
+
 export const datastoreSchema = section({
-  /** RDS instance class, e.g. `db.t4g.micro` (dev) or `db.m7g.large` (prod). */
+  /** PostgreSQL major version; RDS applies minor versions itself (auto minor version upgrade). */
+  engineVersion: oneOf(POSTGRES_MAJOR_VERSIONS),
+  /** RDS instance class, e.g. `db.t4g.micro` (dev) or `db.m7g.large` (prod). Its memory must be known (`rds.ts`). */
   instanceClass: v.pipe(
     v.string(),
     v.regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.micro"'),
@@ -98,6 +111,26 @@ export const datastoreSchema = section({
   deletionProtection: v.boolean('true or false'),
   /** Automated backup retention; AWS's security baseline asks for at least 7. */
   backupRetentionDays: integer(7, 35),
+  /** Enhanced monitoring (OS metrics) granularity. */
+  monitoringIntervalSeconds: v.picklist(
+    MONITORING_INTERVAL_SECONDS,
+    `one of ${MONITORING_INTERVAL_SECONDS.join(', ')} (seconds)`,
+  ),
+  /** Performance Insights (Database Insights, standard mode). Supported on every RDS for PostgreSQL class. */
+  performanceInsights: v.boolean('true or false'),
+  /** How long Performance Insights keeps its data; beyond 7 days it is billed per vCPU. */
+  performanceInsightsRetentionDays: v.picklist(
+    PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+    '7, a multiple of 31 up to 713, or 731 (the retention periods Performance Insights accepts)',
+  ),
+  /**
+   * PostgreSQL `max_connections`, set in the parameter group so the limit is known, not estimated:
+   * the connections alarm fires at 80 % of it, and every client's pool must fit in it. At most
+   * what the instance class can hold (see `maxConnectionsFor`).
+   */
+  maxConnections: integer(20, 5000),
+  /** Statements slower than this are logged (`log_min_duration_statement`); 0 logs every statement. */
+  slowStatementMs: integer(0, 3_600_000),
 });
 
 export const integrationsSchema = section({
