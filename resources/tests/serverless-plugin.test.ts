@@ -10,6 +10,7 @@ import { SERVICE_NAMES } from '../src/naming';
 import {
   encryptLogGroups,
   hardenDeploymentBucket,
+  inlineLiteralSplits,
   removeUnusedSharedLambdaRole,
 } from '../src/serverless-plugin/plugin';
 
@@ -80,6 +81,22 @@ describe('platform serverless plugin', () => {
     };
     removeUnusedSharedLambdaRole(used);
     expect(used.Resources.IamRoleLambdaExecution).toBeDefined();
+  });
+
+  it('turns a split of a literal list into the list, and leaves splits of intrinsics alone', () => {
+    const template = frameworkTemplate();
+    template.Resources.ConsumerLambdaFunction = {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        VpcConfig: { SubnetIds: { 'Fn::Split': [',', 'subnet-a,subnet-b'] }, SecurityGroupIds: ['sg-1'] },
+        Layers: { 'Fn::Split': [',', { 'Fn::ImportValue': 'layers' }] },
+      },
+    };
+    inlineLiteralSplits(template);
+    expect(template.Resources.ConsumerLambdaFunction?.Properties).toEqual({
+      VpcConfig: { SubnetIds: ['subnet-a', 'subnet-b'], SecurityGroupIds: ['sg-1'] },
+      Layers: { 'Fn::Split': [',', { 'Fn::ImportValue': 'layers' }] },
+    });
   });
 
   it.each(Object.keys(stageProfiles))('left every %s stack with a hardened deployment bucket', (stage) => {

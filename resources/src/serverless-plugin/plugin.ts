@@ -7,7 +7,10 @@
  * - every log group the framework creates (one per Lambda function): KMS encryption with the
  *   stage's observability key (`custom.platform.logsKmsKeyArn`) when the service sets it;
  * - the framework's shared Lambda role is removed when every function has its own role
- *   (serverless-iam-roles-per-function), so no unused role with log permissions lingers.
+ *   (serverless-iam-roles-per-function), so no unused role with log permissions lingers;
+ * - `Fn::Split` of a literal string (a list-valued compose param such as `privateSubnetIds`, known
+ *   at package time) becomes the literal list, so the template states the subnets and security
+ *   groups themselves, as reviewers and policy rules (CT.LAMBDA.PR.3) expect.
  *
  * It runs after all resources are merged and before the template is written, so template checks
  * see exactly what would be deployed.
@@ -86,6 +89,7 @@ export class PlatformPlugin {
     hardenDeploymentBucket(template);
     if (options.logsKmsKeyArn) encryptLogGroups(template, options.logsKmsKeyArn);
     removeUnusedSharedLambdaRole(template);
+    inlineLiteralSplits(template);
     this.postDeployFunctions(); // a wrong name fails packaging (and so synth), not the first deploy
   }
 
@@ -141,4 +145,25 @@ export const removeUnusedSharedLambdaRole = (template: Template): void => {
   const { [SHARED_LAMBDA_ROLE]: _role, ...others } = template.Resources;
   if (!JSON.stringify(others).includes(`"${SHARED_LAMBDA_ROLE}"`))
     delete template.Resources[SHARED_LAMBDA_ROLE];
+};
+
+/** Replaces `{ "Fn::Split": [sep, "a,b"] }` with `["a", "b"]` wherever the string is a literal. */
+export const inlineLiteralSplits = (template: Template): void => {
+  const inline = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(inline);
+    if (!value || typeof value !== 'object') return value;
+    const split = (value as Record<string, unknown>)['Fn::Split'];
+    if (
+      Object.keys(value).length === 1 &&
+      Array.isArray(split) &&
+      typeof split[0] === 'string' &&
+      typeof split[1] === 'string'
+    ) {
+      return split[1].split(split[0]);
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, nested]) => [key, inline(nested)]));
+  };
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Properties) resource.Properties = inline(resource.Properties) as Record<string, unknown>;
+  }
 };

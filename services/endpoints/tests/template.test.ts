@@ -77,10 +77,9 @@ describe.each(STAGES)('endpoints template (%s)', (stage) => {
 
   it('routes the private subnets to S3 through the gateway, admitting this account and the AWS buckets image pulls and custom resources need', () => {
     const gateway = resourceById(template, 'S3GatewayEndpoint');
-    const [, routeTables] = (propertiesOf(gateway).RouteTableIds as { 'Fn::Split': [string, string] })[
-      'Fn::Split'
-    ];
-    expect(routeTables.split(',')).toHaveLength(profile.network.azCount);
+    const routeTables = propertiesOf(gateway).RouteTableIds as string[];
+    expect(routeTables).toHaveLength(profile.network.azCount);
+    for (const id of routeTables) expect(id).toMatch(/^rtb-0[0-9a-f]{16}$/);
     const statements = statementsOf(gateway);
     expect(statements.map((s) => s.Sid)).toEqual([
       'OnlyThisAccountsPrincipalsOnThisAccountsBuckets',
