@@ -5,5 +5,13 @@ export {
   StageProfileError,
   validateStageProfiles,
 } from './load';
-export { LOG_RETENTION_DAYS, NAT_MODES, type StageProfileInput, type StageProfileValues } from './schema';
+export {
+  CLOUDFRONT_CERTIFICATE_REGION,
+  LOG_RETENTION_DAYS,
+  NAT_MODES,
+  ORIGIN_ACCESS_MODES,
+  SITE_ENCRYPTIONS,
+  type StageProfileInput,
+  type StageProfileValues,
+} from './schema';
 export { CHECKED_PROFILES, FALLBACK_PROFILE, stageProfiles } from './stages';

@@ -46,7 +46,7 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
   const problems: string[] = [];
   const names = Object.keys(profiles);
   for (const [name, profile] of Object.entries(profiles)) {
-    const { engine, datastore, integrations } = profile;
+    const { engine, datastore, integrations, frontend } = profile;
     if (!(engine.minCount <= engine.desiredCount && engine.desiredCount <= engine.maxCount)) {
       problems.push(
         `stage profile "${name}": engine.desiredCount is ${engine.desiredCount}; expected a value from engine.minCount (${engine.minCount}) to engine.maxCount (${engine.maxCount})`,
@@ -60,6 +60,11 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
     if (integrations.batchSize > 10 && integrations.maximumBatchingWindowSeconds < 1) {
       problems.push(
         `stage profile "${name}": integrations.maximumBatchingWindowSeconds is ${integrations.maximumBatchingWindowSeconds}; expected at least 1 because batchSize (${integrations.batchSize}) is above 10 (Lambda requires a batching window for SQS batches over 10)`,
+      );
+    }
+    if (frontend.originAccess !== 'oac' && frontend.siteEncryption === 'kms') {
+      problems.push(
+        `stage profile "${name}": frontend.siteEncryption is "kms"; expected "sse-s3" because frontend.originAccess is "${frontend.originAccess}" (an Origin Access Identity cannot read SSE-KMS objects; use originAccess "oac" for KMS)`,
       );
     }
   }

@@ -33,7 +33,17 @@ export const stageProfiles = {
       maximumConcurrency: 2,
     },
     engine: { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2 },
-    frontend: { priceClass: 'PriceClass_100' },
+    frontend: {
+      priceClass: 'PriceClass_100',
+      // The seed's Origin Access Identity; OAI cannot read SSE-KMS objects, hence SSE-S3.
+      originAccess: 'oai',
+      siteEncryption: 'sse-s3',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 14,
+      noncurrentVersionDays: 7,
+    },
     endpoints: {
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
     },
@@ -60,7 +70,17 @@ export const stageProfiles = {
       maximumConcurrency: 4,
     },
     engine: { cpu: 512, memoryMiB: 1024, desiredCount: 1, minCount: 1, maxCount: 3 },
-    frontend: { priceClass: 'PriceClass_100' },
+    frontend: {
+      priceClass: 'PriceClass_100',
+      // Transitional: the bucket trusts both; the next step (oac) switches the distribution over.
+      originAccess: 'oai+oac',
+      siteEncryption: 'sse-s3',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 30,
+      noncurrentVersionDays: 14,
+    },
     endpoints: {
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
     },
@@ -87,7 +107,16 @@ export const stageProfiles = {
       maximumConcurrency: 10,
     },
     engine: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, minCount: 2, maxCount: 10 },
-    frontend: { priceClass: 'PriceClass_All' },
+    frontend: {
+      priceClass: 'PriceClass_All',
+      originAccess: 'oac',
+      siteEncryption: 'kms',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 365,
+      noncurrentVersionDays: 30,
+    },
     endpoints: {
       interfaceServices: [
         's3',
