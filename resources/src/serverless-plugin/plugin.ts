@@ -11,7 +11,13 @@
  *
  * It runs after all resources are merged and before the template is written, so template checks
  * see exactly what would be deployed.
+ *
+ * After a successful `serverless deploy`, it also runs the service's local commands listed in
+ * `custom.platform.runAfterDeploy` (the frontend builds and publishes its site this way), in order,
+ * stopping the deploy with an error at the first one that fails.
  */
+
+import { spawn } from 'node:child_process';
 
 import { policyDocument } from '../iam';
 import { bucketBaseline, tlsOnlyStatement } from '../s3';
@@ -24,6 +30,8 @@ interface Template {
 }
 
 interface Serverless {
+  serviceDir: string;
+  cli: { log(message: string): void };
   service: {
     provider: { compiledCloudFormationTemplate: Template; deploymentBucket?: unknown };
     custom?: { platform?: PlatformPluginOptions };
@@ -33,6 +41,16 @@ interface Serverless {
 export interface PlatformPluginOptions {
   /** ARN of the KMS key that encrypts the framework's Lambda log groups (the network stack's `observabilityKeyArn`). */
   logsKmsKeyArn?: string;
+  /** Local commands run after each successful deploy of the service, in its directory, in order. */
+  runAfterDeploy?: AfterDeployCommand[];
+}
+
+export interface AfterDeployCommand {
+  /** What the step does, for the deploy log: `publish the site`. */
+  description: string;
+  /** Executable and arguments (no shell, so nothing is re-parsed): `npm`, `['run', 'site:publish']`. */
+  command: string;
+  args: string[];
 }
 
 const DEPLOYMENT_BUCKET = 'ServerlessDeploymentBucket';
@@ -40,10 +58,22 @@ const DEPLOYMENT_BUCKET_POLICY = 'ServerlessDeploymentBucketPolicy';
 const SHARED_LAMBDA_ROLE = 'IamRoleLambdaExecution';
 
 export class PlatformPlugin {
-  readonly hooks: Record<string, () => void>;
+  readonly hooks: Record<string, () => void | Promise<void>>;
 
   constructor(private readonly serverless: Serverless) {
-    this.hooks = { 'before:aws:package:finalize:saveServiceState': () => this.harden() };
+    this.hooks = {
+      'before:aws:package:finalize:saveServiceState': () => this.harden(),
+      'after:deploy:deploy': () => this.runAfterDeploy(),
+    };
+  }
+
+  private async runAfterDeploy(): Promise<void> {
+    for (const step of this.serverless.service.custom?.platform?.runAfterDeploy ?? []) {
+      this.serverless.cli.log(
+        `after deploy: ${step.description} (${[step.command, ...step.args].join(' ')})`,
+      );
+      await runCommand(step, this.serverless.serviceDir);
+    }
   }
 
   private harden(): void {
@@ -82,3 +112,23 @@ export const removeUnusedSharedLambdaRole = (template: Template): void => {
   if (!JSON.stringify(others).includes(`"${SHARED_LAMBDA_ROLE}"`))
     delete template.Resources[SHARED_LAMBDA_ROLE];
 };
+
+/** Runs one after-deploy command with inherited output; rejects naming the step and its exit status. */
+export const runCommand = (step: AfterDeployCommand, cwd: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(step.command, step.args, { cwd, stdio: 'inherit' });
+    child.on('error', (error) =>
+      reject(
+        new Error(`after deploy: could not start "${step.command}" to ${step.description}: ${error.message}`),
+      ),
+    );
+    child.on('close', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `after deploy: "${[step.command, ...step.args].join(' ')}" (${step.description}) failed with ${signal ? `signal ${signal}` : `exit code ${code}`}; the stack itself is deployed, run the command again once fixed`,
+            ),
+          ),
+    );
+  });
