@@ -63,15 +63,15 @@ const visit = async (path: string): Promise<Visit> => {
 const pathsOf = (loads: Visit['loads']) => loads.map((load) => new URL(load.url).pathname).sort();
 
 /** Every file the page's markup references (stylesheets, icons, scripts, images), as paths. */
-const referencedFiles = (page: Page): Promise<string[]> =>
-  page.$$eval('link[href], script[src], img[src]', (elements) =>
-    elements
-      .map(
-        (element) =>
-          new URL(element.getAttribute('href') ?? element.getAttribute('src') ?? '', location.href).pathname,
-      )
-      .sort(),
+const referencedFiles = async (page: Page): Promise<string[]> => {
+  const elements = await page.locator('link[href], script[src], img[src]').all();
+  const references = await Promise.all(
+    elements.map(
+      async (element) => (await element.getAttribute('href')) ?? (await element.getAttribute('src')),
+    ),
   );
+  return references.map((reference) => new URL(reference ?? '', page.url()).pathname).sort();
+};
 
 /**
  * Asserts that each referenced file was loaded with status 200. Headless Chromium never fetches
@@ -98,14 +98,13 @@ describe('the site in a browser', () => {
     expect(await page.textContent('h1')).toBe('Skyforge Arena');
     await page.waitForSelector('html[data-ready="true"]');
     expect(await page.locator('#news li').count()).toBe(3);
-    const logo = await page.$eval('.hero__logo', (img) => [
-      (img as HTMLImageElement).complete,
-      (img as HTMLImageElement).naturalWidth,
-    ]);
-    expect(logo[0]).toBe(true);
-    expect(logo[1]).toBeGreaterThan(0);
+    // Evaluated in the page (DOM expressions as strings: this test's own code is typed for Node).
+    expect(await page.evaluate("document.querySelector('.hero__logo').complete")).toBe(true);
+    expect(await page.evaluate("document.querySelector('.hero__logo').naturalWidth")).toBeGreaterThan(0);
     // The stylesheet applied: the primary button is styled, not the browser default.
-    expect(await page.$eval('#start', (button) => getComputedStyle(button).borderRadius)).toBe('8px');
+    expect(await page.evaluate("getComputedStyle(document.getElementById('start')).borderRadius")).toBe(
+      '8px',
+    );
     expect(consoleErrors).toEqual([]);
     expect(await referencedFiles(page)).toEqual([
       expect.stringMatching(/^\/assets\/logo-[A-Z0-9]{8}\.svg$/),
