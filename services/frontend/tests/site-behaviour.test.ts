@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { MANAGED_SECURITY_HEADERS } from '@game-platform/resources';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSiteServer, startLocalSiteServer } from '../src/local-server';
+import { parsePublishArguments } from '../src/release/command-line';
 import { digestOf, type LocalFile, planRelease } from '../src/release/plan';
 import { siteBehaviour } from '../src/site-behaviour';
 import { buildSite, SiteBuildError } from '../src/site-build';
@@ -60,6 +61,29 @@ describe('release plan', () => {
     expect(plan.deletes).toEqual([]);
     expect(plan.invalidationPaths).toEqual(['/', '/index.html']);
     expect(plan.expiredManifests).toEqual(['_releases/r0.json']);
+  });
+});
+
+describe('publish arguments', () => {
+  it('requires --stage and reads --dry-run and --force', () => {
+    expect(parsePublishArguments(['--stage', 'prod', '--dry-run', '--force'])).toMatchObject({
+      stage: 'prod',
+      dryRun: true,
+      force: true,
+    });
+    expect(() => parsePublishArguments(['--dry-run'])).toThrow(
+      '--stage is required; usage: npm run site:publish -- --stage <stage> [--dry-run] [--force] [--dist <dir>]',
+    );
+    expect(() => parsePublishArguments(['--stage', 'dev', '--yes'])).toThrow('unknown argument "--yes"');
+  });
+
+  it('--force uploads files the bucket already has', () => {
+    const index = file('index.html', 'same');
+    const objects = new Map([['index.html', { key: 'index.html', digest: index.digest }]]);
+    const remote = { objects, manifests: [] };
+    const now = new Date();
+    expect(planRelease([index], remote, behaviour, now).uploads).toEqual([]);
+    expect(planRelease([index], remote, behaviour, now, true).uploads).toEqual([index]);
   });
 });
 

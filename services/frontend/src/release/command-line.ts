@@ -9,11 +9,12 @@ import { cloudFormationOutputs, cloudFrontCache, cloudFrontClient, s3SiteStore }
 import { ReleaseError } from './ports';
 import { publishSite } from './publish';
 
-export const USAGE = 'usage: npm run site:publish -- --stage <stage> [--dry-run] [--dist <dir>]';
+export const USAGE = 'usage: npm run site:publish -- --stage <stage> [--dry-run] [--force] [--dist <dir>]';
 
 export interface PublishArguments {
   stage: string;
   dryRun: boolean;
+  force: boolean;
   distDir: string;
 }
 
@@ -21,10 +22,12 @@ export interface PublishArguments {
 export const parsePublishArguments = (argv: readonly string[]): PublishArguments => {
   let stage: string | undefined;
   let dryRun = false;
+  let force = false;
   let distDir = SITE_DIST;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--dry-run') dryRun = true;
+    else if (arg === '--force') force = true;
     else if (arg === '--stage' || arg === '-s' || arg === '--dist') {
       const value = argv[++i];
       if (!value || value.startsWith('-')) throw new ReleaseError(`${arg} needs a value; ${USAGE}`);
@@ -34,7 +37,7 @@ export const parsePublishArguments = (argv: readonly string[]): PublishArguments
     else throw new ReleaseError(`unknown argument "${arg}"; ${USAGE}`);
   }
   if (!stage) throw new ReleaseError(`--stage is required; ${USAGE}`);
-  return { stage, dryRun, distDir };
+  return { stage, dryRun, force, distDir };
 };
 
 /** The one line a user-fixable failure prints, or undefined for a bug (which keeps its stack trace). */

@@ -103,6 +103,8 @@ export const planRelease = (
   remote: RemoteState,
   behaviour: SiteBehaviour,
   now: Date,
+  /** Upload every file even when the bucket already has it (e.g. to re-encrypt after changing siteEncryption). */
+  force = false,
 ): ReleasePlan => {
   const files = Object.fromEntries(local.map((file) => [file.key, file.digest]));
   const latest = remote.manifests.at(-1);
@@ -114,7 +116,7 @@ export const planRelease = (
   const kept = release ? [...remote.manifests.slice(-1), release] : remote.manifests.slice(-2);
 
   const uploads = local
-    .filter((file) => remote.objects.get(file.key)?.digest !== file.digest)
+    .filter((file) => force || remote.objects.get(file.key)?.digest !== file.digest)
     .sort((a, b) => uploadRank(a) - uploadRank(b) || a.key.localeCompare(b.key));
   const unchanged = local.filter((file) => !uploads.includes(file)).map((file) => file.key);
 

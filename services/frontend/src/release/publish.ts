@@ -32,6 +32,8 @@ export interface PublishOptions {
   stage: string;
   distDir: string;
   dryRun: boolean;
+  /** Upload every file, unchanged or not. Default: false. */
+  force?: boolean;
   log: (line: string) => void;
   /** Stack outputs of the stage's frontend stack. */
   readOutputs: StackOutputsReader;
@@ -142,6 +144,7 @@ export const publishSite = async (options: PublishOptions): Promise<PublishResul
     await readRemote(store, local, concurrency),
     behaviour,
     (options.now ?? (() => new Date()))(),
+    options.force ?? false,
   );
   for (const line of formatPlan(plan)) log(line);
   if (dryRun) {
