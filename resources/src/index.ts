@@ -2,6 +2,7 @@ export * from './alarms';
 export * from './cfn/intrinsics';
 export * from './cfn/resource';
 export type * from './cfn/spec.generated';
+export * from './cloudfront';
 export * from './iam';
 export * from './kms';
 export * from './logs';

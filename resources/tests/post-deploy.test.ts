@@ -119,6 +119,7 @@ describe('PlatformPlugin after a deploy', () => {
       getFunction: (name: string) => ({ name: `game-datastore-dev-${name}` }),
     },
     getProvider: () => ({ getAwsSdkV3Config: async () => ({ region: 'eu-west-1' }) }),
+    serviceDir: process.cwd(),
     classes: { Error: class FrameworkError extends Error {} },
   });
 

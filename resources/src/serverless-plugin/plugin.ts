@@ -15,10 +15,13 @@
  * It runs after all resources are merged and before the template is written, so template checks
  * see exactly what would be deployed.
  *
- * After a deploy, it invokes the functions listed in `custom.platform.invokeAfterDeploy` (the
- * datastore's `migrate`), prints what they return, and fails the deploy if one fails.
+ * After a successful `serverless deploy` it runs the service's post-deploy steps, in this order,
+ * stopping the deploy with a clear error at the first that fails:
+ * - `custom.platform.invokeAfterDeploy`: deployed functions to invoke (the datastore's `migrate`);
+ * - `custom.platform.runAfterDeploy`: local commands to run (the frontend publishes its site).
  */
 
+import { spawn } from 'node:child_process';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { policyDocument } from '../iam';
 import { bucketBaseline, tlsOnlyStatement } from '../s3';
@@ -39,6 +42,8 @@ interface Serverless {
     getAllFunctions(): string[];
     getFunction(name: string): { name?: string };
   };
+  /** The service's directory, where after-deploy commands run. */
+  serviceDir: string;
   getProvider(name: 'aws'): { getAwsSdkV3Config(): Promise<LambdaClientConfig> };
   classes: { Error: new (message: string) => Error };
 }
@@ -56,6 +61,16 @@ export interface PlatformPluginOptions {
    * failing one fails the deploy. Default: none.
    */
   invokeAfterDeploy?: string[];
+  /** Local commands run after each successful deploy of the service, in its directory, in order. Default: none. */
+  runAfterDeploy?: AfterDeployCommand[];
+}
+
+export interface AfterDeployCommand {
+  /** What the step does, for the deploy log: `publish the site`. */
+  description: string;
+  /** Executable and arguments (no shell, so nothing is re-parsed): `npm`, `['run', 'site:publish']`. */
+  command: string;
+  args: string[];
 }
 
 /** Builds the invoker for a deploy; tests pass their own. */
@@ -79,7 +94,10 @@ export class PlatformPlugin {
   ) {
     this.hooks = {
       'before:aws:package:finalize:saveServiceState': () => this.harden(),
-      'after:deploy:deploy': () => this.invokeAfterDeploy(),
+      'after:deploy:deploy': async () => {
+        await this.invokeAfterDeploy();
+        await this.runAfterDeploy();
+      },
     };
   }
 
@@ -99,6 +117,18 @@ export class PlatformPlugin {
       return postDeployFunctions(service.custom?.platform?.invokeAfterDeploy, service.getAllFunctions());
     } catch (error) {
       throw new this.serverless.classes.Error((error as Error).message);
+    }
+  }
+
+  private async runAfterDeploy(): Promise<void> {
+    const log = this.utils.log ?? console.log;
+    for (const step of this.serverless.service.custom?.platform?.runAfterDeploy ?? []) {
+      log(`after deploy: ${step.description} (${[step.command, ...step.args].join(' ')})`);
+      try {
+        await runCommand(step, this.serverless.serviceDir);
+      } catch (error) {
+        throw new this.serverless.classes.Error((error as Error).message);
+      }
     }
   }
 
@@ -167,3 +197,23 @@ export const inlineLiteralSplits = (template: Template): void => {
     if (resource.Properties) resource.Properties = inline(resource.Properties) as Record<string, unknown>;
   }
 };
+
+/** Runs one after-deploy command with inherited output; rejects naming the step and its exit status. */
+export const runCommand = (step: AfterDeployCommand, cwd: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(step.command, step.args, { cwd, stdio: 'inherit' });
+    child.on('error', (error) =>
+      reject(
+        new Error(`after deploy: could not start "${step.command}" to ${step.description}: ${error.message}`),
+      ),
+    );
+    child.on('close', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `after deploy: "${[step.command, ...step.args].join(' ')}" (${step.description}) failed with ${signal ? `signal ${signal}` : `exit code ${code}`}; the stack itself is deployed, run the command again once fixed`,
+            ),
+          ),
+    );
+  });

@@ -63,7 +63,7 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
   const problems: string[] = [];
   const names = Object.keys(profiles);
   for (const [name, profile] of Object.entries(profiles)) {
-    const { engine, datastore, integrations, endpoints, network } = profile;
+    const { engine, datastore, integrations, endpoints, network, frontend } = profile;
     if (!(engine.minCount <= engine.desiredCount && engine.desiredCount <= engine.maxCount)) {
       problems.push(
         `stage profile "${name}": engine.desiredCount is ${engine.desiredCount}; expected a value from engine.minCount (${engine.minCount}) to engine.maxCount (${engine.maxCount})`,
@@ -83,6 +83,11 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
     if (endpoints.interfaceAzCount > network.azCount) {
       problems.push(
         `stage profile "${name}": endpoints.interfaceAzCount is ${endpoints.interfaceAzCount}; expected at most network.azCount (${network.azCount}), the number of private subnets`,
+      );
+    }
+    if (frontend.originAccess !== 'oac' && frontend.siteEncryption === 'kms') {
+      problems.push(
+        `stage profile "${name}": frontend.siteEncryption is "kms"; expected "sse-s3" because frontend.originAccess is "${frontend.originAccess}" (an Origin Access Identity cannot read SSE-KMS objects; use originAccess "oac" for KMS)`,
       );
     }
   }

@@ -160,9 +160,71 @@ export const engineSchema = section({
   maxCount: integer(1, 100),
 });
 
+/** How CloudFront reads the site bucket. README of the frontend service: "Moving from OAI to OAC". */
+export const ORIGIN_ACCESS_MODES = ['oai', 'oai+oac', 'oac'] as const;
+/** Default encryption of the site bucket: SSE-S3 (`AES256`) or a customer-managed KMS key of the stack. */
+export const SITE_ENCRYPTIONS = ['sse-s3', 'kms'] as const;
+
+/** CloudFront serves only ACM certificates from us-east-1, whatever region the stack is in. */
+export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+const ACM_CERTIFICATE_ARN = /^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+const acmCertificateArn = v.pipe(
+  v.string(),
+  v.regex(
+    ACM_CERTIFICATE_ARN,
+    'an ACM certificate ARN such as "arn:aws:acm:us-east-1:123456789012:certificate/<uuid>"',
+  ),
+  v.check(
+    (arn) => ACM_CERTIFICATE_ARN.exec(arn)?.[2] === CLOUDFRONT_CERTIFICATE_REGION,
+    (issue) =>
+      `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION} (CloudFront uses ACM certificates from ${CLOUDFRONT_CERTIFICATE_REGION} only; this one is in ${ACM_CERTIFICATE_ARN.exec(String(issue.input))?.[2]})`,
+  ),
+);
+
+/** WAF web ACLs for CloudFront have the CLOUDFRONT scope, so they live in us-east-1 under `global/`. */
+const cloudFrontWebAclArn = v.pipe(
+  v.string(),
+  v.regex(
+    /^arn:aws(-cn|-us-gov)?:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
+    'a WAFv2 web ACL ARN with CLOUDFRONT scope such as "arn:aws:wafv2:us-east-1:123456789012:global/webacl/<name>/<uuid>" (or null)',
+  ),
+);
+
+const domainName = v.pipe(
+  v.string(),
+  v.regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'a lowercase DNS name such as "play.example.com"',
+  ),
+);
+
 export const frontendSchema = section({
   /** CloudFront price class: which edge locations serve the site. */
   priceClass: oneOf(['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const),
+  /**
+   * How CloudFront reads the bucket: `oai` (Origin Access Identity, as the seed asks), `oac` (Origin
+   * Access Control, scoped to this distribution by `AWS:SourceArn`) or `oai+oac` (transitional: the
+   * distribution still reads through the OAI while the bucket policy already trusts OAC too).
+   */
+  originAccess: oneOf(ORIGIN_ACCESS_MODES),
+  /**
+   * Default encryption of the site bucket. An OAI cannot read SSE-KMS objects, so `oai` and `oai+oac`
+   * need `sse-s3`; `kms` (a key of this stack that only CloudFront may decrypt with) needs `oac`.
+   */
+  siteEncryption: oneOf(SITE_ENCRYPTIONS),
+  /** Own domain name with its ACM certificate (us-east-1); `null` serves the site on `*.cloudfront.net`. */
+  customDomain: v.nullable(section({ domainName, certificateArn: acmCertificateArn })),
+  /** AWS WAF web ACL (CLOUDFRONT scope) in front of the distribution; `null` for none. */
+  webAclArn: v.nullable(cloudFrontWebAclArn),
+  /**
+   * Single-page-app fallback: unknown paths get `/index.html` with status 200 (client-side routing)
+   * instead of the site's 404 page with status 404. Default: false.
+   */
+  spaFallback: v.boolean('true or false'),
+  /** Days CloudFront and S3 access logs are kept in the log bucket. */
+  accessLogRetentionDays: integer(1, 3650),
+  /** Days a replaced or deleted site object stays recoverable as a noncurrent version. */
+  noncurrentVersionDays: integer(1, 365),
 });
 
 const endpointServiceNames = `one of ${ENDPOINT_SERVICE_NAMES.map((name) => `"${name}"`).join(', ')} (add others to shared/src/endpoints)`;

@@ -39,7 +39,17 @@ export const stageProfiles = {
       maximumConcurrency: 2,
     },
     engine: { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2 },
-    frontend: { priceClass: 'PriceClass_100' },
+    frontend: {
+      priceClass: 'PriceClass_100',
+      // The seed's Origin Access Identity; OAI cannot read SSE-KMS objects, hence SSE-S3.
+      originAccess: 'oai',
+      siteEncryption: 'sse-s3',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 14,
+      noncurrentVersionDays: 7,
+    },
     endpoints: {
       // No `s3` interface endpoint: in-VPC S3 traffic takes the free gateway endpoint, and dev has no
       // on-premises or peered clients that would need the interface one.
@@ -76,7 +86,17 @@ export const stageProfiles = {
       maximumConcurrency: 4,
     },
     engine: { cpu: 512, memoryMiB: 1024, desiredCount: 1, minCount: 1, maxCount: 3 },
-    frontend: { priceClass: 'PriceClass_100' },
+    frontend: {
+      priceClass: 'PriceClass_100',
+      // Transitional: the bucket trusts both; the next step (oac) switches the distribution over.
+      originAccess: 'oai+oac',
+      siteEncryption: 'sse-s3',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 30,
+      noncurrentVersionDays: 14,
+    },
     endpoints: {
       // Every interface endpoint in both AZs, like prod: with private DNS, calls to these services
       // take the endpoints even though NAT exists, so staging tests prod's endpoint policies.
@@ -112,7 +132,16 @@ export const stageProfiles = {
       maximumConcurrency: 10,
     },
     engine: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, minCount: 2, maxCount: 10 },
-    frontend: { priceClass: 'PriceClass_All' },
+    frontend: {
+      priceClass: 'PriceClass_All',
+      originAccess: 'oac',
+      siteEncryption: 'kms',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 365,
+      noncurrentVersionDays: 30,
+    },
     endpoints: {
       // The same endpoints as staging, so staging exercises prod's endpoint policies. No `kms` or
       // `sts`: no workload calls them (SQS-managed SSE, AWS-managed secret key, IAM database tokens
