@@ -15,6 +15,11 @@ export interface BucketBaselineOptions {
    */
   noncurrentVersionExpirationDays?: number;
   /**
+   * Days after which current objects expire too. Default: never (a site or artifact bucket keeps
+   * what it serves). Set it on buckets that only accumulate, such as access-log buckets.
+   */
+  expirationDays?: number;
+  /**
    * Who owns uploaded objects. Default: `BucketOwnerEnforced` (ACLs disabled, CT.S3.PR.5).
    * Only a CloudFront standard-logs bucket needs `ObjectWriter`, because CloudFront writes logs with ACLs.
    */
@@ -58,6 +63,7 @@ export const bucketBaseline = (options: BucketBaselineOptions = {}): S3BucketPro
           Id: 'ExpireNoncurrentVersions',
           Status: 'Enabled',
           NoncurrentVersionExpiration: { NoncurrentDays: options.noncurrentVersionExpirationDays ?? 30 },
+          ...(options.expirationDays ? { ExpirationInDays: options.expirationDays } : {}),
           AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
         },
       ],

@@ -1,34 +1,89 @@
-/** datastore (stub until its own issue): RDS PostgreSQL in the isolated subnets. */
+/**
+ * datastore: PostgreSQL on RDS in the isolated subnets, the schema's migrations, and the `migrate`
+ * function that applies them after each deploy of this service. Other stacks connect with the
+ * outputs below; the consumer and the engine log in as their own roles with IAM authentication.
+ * See the README for defaults per stage, params, outputs and how to run migrations.
+ */
 import {
-  PLATFORM_PLUGINS,
+  esbuildSettings,
+  FUNCTION_PLUGINS,
+  type Outputs,
   type PlatformServiceConfig,
   provider,
-  ref,
-  resource,
   serviceContext,
-  splitList,
 } from '@game-platform/resources';
+import { databaseAlarms } from './src/alarms';
+import { DATABASE_NAME, databaseAttributes, databaseResources } from './src/database';
 
 const context = serviceContext('datastore');
+const { profile } = context;
+
+const outputs: Outputs = {
+  databaseEndpointAddress: {
+    Description: 'Host name of the PostgreSQL instance (DB_HOST)',
+    Value: databaseAttributes.address,
+  },
+  databasePort: { Description: 'PostgreSQL port (DB_PORT)', Value: databaseAttributes.port },
+  databaseName: { Description: 'The game database (DB_NAME)', Value: DATABASE_NAME },
+  databaseSecretArn: {
+    Description: 'RDS-managed master secret; only the migrate function reads it (DB_SECRET_ARN)',
+    Value: databaseAttributes.secretArn,
+  },
+  databaseResourceId: {
+    Description:
+      'DbiResourceId, for rds-db:connect ARNs: arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:<id>/<role>',
+    Value: databaseAttributes.resourceId,
+  },
+};
 
 const config: PlatformServiceConfig = {
   service: context.name,
   frameworkVersion: '4',
   provider: provider(context),
-  plugins: PLATFORM_PLUGINS,
+  plugins: FUNCTION_PLUGINS,
+  custom: {
+    // Migrations are bundled into the function as text (src/migrations/bundled.ts).
+    esbuild: { ...esbuildSettings, loader: { '.sql': 'text' } },
+    platform: {
+      logsKmsKeyArn: '${param:observabilityKeyArn}',
+      // Deploying this service migrates the database; a failing migration fails the deploy.
+      invokeAfterDeploy: ['migrate'],
+    },
+  },
+  functions: {
+    migrate: {
+      handler: 'src/handlers/migrate.handler',
+      description: 'Applies pending schema migrations; run after each deploy of the datastore',
+      // Long enough to wait for a concurrent run (120 s) and then apply.
+      timeout: 300,
+      vpc: {
+        securityGroupIds: ['${param:consumerSecurityGroupId}'],
+        subnetIds: { 'Fn::Split': [',', '${param:privateSubnetIds}'] },
+      },
+      environment: {
+        DB_SECRET_ARN: databaseAttributes.secretArn,
+        DB_HOST: databaseAttributes.address,
+        DB_PORT: databaseAttributes.port,
+        DB_NAME: DATABASE_NAME,
+        // The Lambda Node.js runtime ships the RDS CA bundle here; TLS verifies the server with it.
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+      },
+      iamRoleStatements: [
+        {
+          Sid: 'ReadDatabaseMasterSecret',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue'],
+          Resource: databaseAttributes.secretArn,
+        },
+      ],
+    },
+  },
   resources: {
     Resources: {
-      DatabaseSubnetGroup: resource('AWS::RDS::DBSubnetGroup', {
-        DBSubnetGroupDescription: `game-${context.stage}: isolated subnets for PostgreSQL`,
-        SubnetIds: splitList('${param:isolatedSubnetIds}'),
-      }),
+      ...databaseResources(profile),
+      ...databaseAlarms(profile),
     },
-    Outputs: {
-      databaseSubnetGroupName: {
-        Description: 'DB subnet group in the isolated subnets',
-        Value: ref('DatabaseSubnetGroup'),
-      },
-    },
+    Outputs: outputs,
   },
 };
 

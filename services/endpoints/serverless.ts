@@ -1,13 +1,16 @@
-/** endpoints (stub until its own issue): PrivateLink endpoints so workloads reach AWS without the internet. */
+/**
+ * endpoints: the VPC endpoints through which workloads in the private subnets reach AWS APIs, so a
+ * stage can run with no NAT gateway and no path to the internet. Deployed after the network and
+ * before every workload: integrations, datastore and engine take `interfaceEndpointIds` as a
+ * compose param. Which endpoints a stage has, and what they cost, is in the README.
+ */
 import {
   PLATFORM_PLUGINS,
   type PlatformServiceConfig,
   provider,
-  resource,
   serviceContext,
-  splitList,
-  sub,
 } from '@game-platform/resources';
+import { endpointOutputs, endpointResources } from './src/endpoints';
 
 const context = serviceContext('endpoints');
 
@@ -17,20 +20,8 @@ const config: PlatformServiceConfig = {
   provider: provider(context),
   plugins: PLATFORM_PLUGINS,
   resources: {
-    Resources: {
-      S3GatewayEndpoint: resource('AWS::EC2::VPCEndpoint', {
-        VpcId: '${param:vpcId}',
-        ServiceName: sub('com.amazonaws.${AWS::Region}.s3'),
-        VpcEndpointType: 'Gateway',
-        RouteTableIds: splitList('${param:privateRouteTableIds}'),
-      }),
-    },
-    Outputs: {
-      s3GatewayEndpointId: {
-        Description: 'S3 gateway endpoint on the private route tables',
-        Value: { Ref: 'S3GatewayEndpoint' },
-      },
-    },
+    Resources: endpointResources(context.profile),
+    Outputs: endpointOutputs(context.profile),
   },
 };
 

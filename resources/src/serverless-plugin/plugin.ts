@@ -7,14 +7,26 @@
  * - every log group the framework creates (one per Lambda function): KMS encryption with the
  *   stage's observability key (`custom.platform.logsKmsKeyArn`) when the service sets it;
  * - the framework's shared Lambda role is removed when every function has its own role
- *   (serverless-iam-roles-per-function), so no unused role with log permissions lingers.
+ *   (serverless-iam-roles-per-function), so no unused role with log permissions lingers;
+ * - `Fn::Split` of a literal string (a list-valued compose param such as `privateSubnetIds`, known
+ *   at package time) becomes the literal list, so the template states the subnets and security
+ *   groups themselves, as reviewers and policy rules (CT.LAMBDA.PR.3) expect.
  *
  * It runs after all resources are merged and before the template is written, so template checks
  * see exactly what would be deployed.
+ *
+ * After a successful `serverless deploy` it runs the service's post-deploy steps, in this order,
+ * stopping the deploy with a clear error at the first that fails:
+ * - `custom.platform.invokeAfterDeploy`: deployed functions to invoke (the datastore's `migrate`);
+ * - `custom.platform.runAfterDeploy`: local commands to run (the frontend publishes its site).
  */
 
+import { spawn } from 'node:child_process';
+import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { policyDocument } from '../iam';
 import { bucketBaseline, tlsOnlyStatement } from '../s3';
+import { lambdaInvoker } from './lambda-invoker';
+import { type FunctionInvoker, postDeployFunctions, runPostDeployInvocations } from './post-deploy';
 
 interface Template {
   Resources: Record<
@@ -27,23 +39,66 @@ interface Serverless {
   service: {
     provider: { compiledCloudFormationTemplate: Template; deploymentBucket?: unknown };
     custom?: { platform?: PlatformPluginOptions };
+    getAllFunctions(): string[];
+    getFunction(name: string): { name?: string };
   };
+  /** The service's directory, where after-deploy commands run. */
+  serviceDir: string;
+  getProvider(name: 'aws'): { getAwsSdkV3Config(): Promise<LambdaClientConfig> };
+  classes: { Error: new (message: string) => Error };
+}
+
+/** What the framework hands a plugin besides the service: its logger. */
+interface PluginUtils {
+  log?: (message: string) => void;
 }
 
 export interface PlatformPluginOptions {
   /** ARN of the KMS key that encrypts the framework's Lambda log groups (the network stack's `observabilityKeyArn`). */
   logsKmsKeyArn?: string;
+  /**
+   * Functions of this service to invoke, in order, after each deploy (e.g. `['migrate']`); a
+   * failing one fails the deploy. Default: none.
+   */
+  invokeAfterDeploy?: string[];
+  /** Local commands run after each successful deploy of the service, in its directory, in order. Default: none. */
+  runAfterDeploy?: AfterDeployCommand[];
 }
+
+export interface AfterDeployCommand {
+  /** What the step does, for the deploy log: `publish the site`. */
+  description: string;
+  /** Executable and arguments (no shell, so nothing is re-parsed): `npm`, `['run', 'site:publish']`. */
+  command: string;
+  args: string[];
+}
+
+/** Builds the invoker for a deploy; tests pass their own. */
+export type InvokerFactory = (config: LambdaClientConfig) => Promise<FunctionInvoker>;
+
+// A static import: the framework has loaded the Lambda client already (for `serverless invoke`).
+const lambdaInvokerFactory: InvokerFactory = async (config) => lambdaInvoker(config);
 
 const DEPLOYMENT_BUCKET = 'ServerlessDeploymentBucket';
 const DEPLOYMENT_BUCKET_POLICY = 'ServerlessDeploymentBucketPolicy';
 const SHARED_LAMBDA_ROLE = 'IamRoleLambdaExecution';
 
 export class PlatformPlugin {
-  readonly hooks: Record<string, () => void>;
+  readonly hooks: Record<string, () => void | Promise<void>>;
 
-  constructor(private readonly serverless: Serverless) {
-    this.hooks = { 'before:aws:package:finalize:saveServiceState': () => this.harden() };
+  constructor(
+    private readonly serverless: Serverless,
+    _cliOptions: unknown = {},
+    private readonly utils: PluginUtils = {},
+    private readonly createInvoker: InvokerFactory = lambdaInvokerFactory,
+  ) {
+    this.hooks = {
+      'before:aws:package:finalize:saveServiceState': () => this.harden(),
+      'after:deploy:deploy': async () => {
+        await this.invokeAfterDeploy();
+        await this.runAfterDeploy();
+      },
+    };
   }
 
   private harden(): void {
@@ -52,6 +107,45 @@ export class PlatformPlugin {
     hardenDeploymentBucket(template);
     if (options.logsKmsKeyArn) encryptLogGroups(template, options.logsKmsKeyArn);
     removeUnusedSharedLambdaRole(template);
+    inlineLiteralSplits(template);
+    this.postDeployFunctions(); // a wrong name fails packaging (and so synth), not the first deploy
+  }
+
+  private postDeployFunctions(): string[] {
+    const { service } = this.serverless;
+    try {
+      return postDeployFunctions(service.custom?.platform?.invokeAfterDeploy, service.getAllFunctions());
+    } catch (error) {
+      throw new this.serverless.classes.Error((error as Error).message);
+    }
+  }
+
+  private async runAfterDeploy(): Promise<void> {
+    const log = this.utils.log ?? console.log;
+    for (const step of this.serverless.service.custom?.platform?.runAfterDeploy ?? []) {
+      log(`after deploy: ${step.description} (${[step.command, ...step.args].join(' ')})`);
+      try {
+        await runCommand(step, this.serverless.serviceDir);
+      } catch (error) {
+        throw new this.serverless.classes.Error((error as Error).message);
+      }
+    }
+  }
+
+  private async invokeAfterDeploy(): Promise<void> {
+    const names = this.postDeployFunctions();
+    if (names.length === 0) return;
+    const invocations = names.map((name) => ({
+      name,
+      deployedName: this.serverless.service.getFunction(name).name ?? name,
+    }));
+    const invoker = await this.createInvoker(await this.serverless.getProvider('aws').getAwsSdkV3Config());
+    try {
+      await runPostDeployInvocations(invocations, invoker, this.utils.log ?? console.log);
+    } catch (error) {
+      // The framework's own error type: printed as a clear message, without a stack trace.
+      throw new this.serverless.classes.Error((error as Error).message);
+    }
   }
 }
 
@@ -82,3 +176,44 @@ export const removeUnusedSharedLambdaRole = (template: Template): void => {
   if (!JSON.stringify(others).includes(`"${SHARED_LAMBDA_ROLE}"`))
     delete template.Resources[SHARED_LAMBDA_ROLE];
 };
+
+/** Replaces `{ "Fn::Split": [sep, "a,b"] }` with `["a", "b"]` wherever the string is a literal. */
+export const inlineLiteralSplits = (template: Template): void => {
+  const inline = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(inline);
+    if (!value || typeof value !== 'object') return value;
+    const split = (value as Record<string, unknown>)['Fn::Split'];
+    if (
+      Object.keys(value).length === 1 &&
+      Array.isArray(split) &&
+      typeof split[0] === 'string' &&
+      typeof split[1] === 'string'
+    ) {
+      return split[1].split(split[0]);
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, nested]) => [key, inline(nested)]));
+  };
+  for (const resource of Object.values(template.Resources)) {
+    if (resource.Properties) resource.Properties = inline(resource.Properties) as Record<string, unknown>;
+  }
+};
+
+/** Runs one after-deploy command with inherited output; rejects naming the step and its exit status. */
+export const runCommand = (step: AfterDeployCommand, cwd: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(step.command, step.args, { cwd, stdio: 'inherit' });
+    child.on('error', (error) =>
+      reject(
+        new Error(`after deploy: could not start "${step.command}" to ${step.description}: ${error.message}`),
+      ),
+    );
+    child.on('close', (code, signal) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new Error(
+              `after deploy: "${[step.command, ...step.args].join(' ')}" (${step.description}) failed with ${signal ? `signal ${signal}` : `exit code ${code}`}; the stack itself is deployed, run the command again once fixed`,
+            ),
+          ),
+    );
+  });

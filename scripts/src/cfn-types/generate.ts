@@ -61,7 +61,9 @@ export const resourceTypes = [
   'AWS::SQS::QueuePolicy',
 ] as const;
 
-const outputPath = fileURLToPath(new URL('../../../resources/src/cfn/spec.generated.ts', import.meta.url));
+export const OUTPUT_PATH = fileURLToPath(
+  new URL('../../../resources/src/cfn/spec.generated.ts', import.meta.url),
+);
 
 /** `AWS::EC2::SecurityGroup` -> `EC2SecurityGroup`. */
 const baseName = (cfnType: string): string => cfnType.split('::').slice(1).join('');
@@ -189,6 +191,11 @@ class Generator {
   }
 }
 
-const db = await loadAwsServiceSpec();
-writeFileSync(outputPath, `${new Generator(db).run()}\n`);
-console.log(`wrote ${resourceTypes.length} resource types to ${outputPath}`);
+/** The content of `spec.generated.ts` for the current specification. */
+export const generateCfnTypes = async (): Promise<string> =>
+  `${new Generator(await loadAwsServiceSpec()).run()}\n`;
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(OUTPUT_PATH, await generateCfnTypes());
+  console.log(`wrote ${resourceTypes.length} resource types to ${OUTPUT_PATH}`);
+}

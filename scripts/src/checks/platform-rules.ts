@@ -3,6 +3,9 @@
  * Each rule has an id that `policy-exceptions.yml` can name, like the Control Tower controls.
  * Services add their own rules to `PLATFORM_RULES` (e.g. the queue's visibility-timeout rule).
  */
+
+import { DATASTORE_RULES } from './rules/datastore';
+import { endpointCoverage, endpointDerivation } from './rules/endpoints';
 import { type Finding, type PlatformRule, resourcesOfType, type Template } from './template';
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -208,4 +211,7 @@ export const PLATFORM_RULES: PlatformRule[] = [
   everySecurityGroupRuleDescribed,
   exactActions,
   exactResources,
+  endpointCoverage,
+  endpointDerivation,
+  ...DATASTORE_RULES,
 ];

@@ -77,11 +77,14 @@ export interface PackageResult {
   seconds: number;
 }
 
-/** Runs `serverless package --stage <stage>` (compose, all services in parallel) in the scratch project. */
-export const runCompose = (dir: string, stage: string, args: string[] = []): Promise<PackageResult> =>
+/**
+ * Runs `serverless <command> --stage <stage>` in the scratch project: `package` packages all services
+ * in parallel; `network:package` only one.
+ */
+export const runCompose = (dir: string, stage: string, command = 'package'): Promise<PackageResult> =>
   new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn('serverless', [...args, 'package', '--stage', stage], {
+    const child = spawn('serverless', [command, '--stage', stage], {
       cwd: dir,
       env: offlineEnvironment(),
     });

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { cidrsOverlap, parseCidr } from '../ipv4';
+import { KNOWN_INSTANCE_FAMILIES, maxConnectionsFor } from './rds';
 import { type StageProfileValues, stageProfileSchema } from './schema';
 import { FALLBACK_PROFILE, stageProfiles } from './stages';
 
@@ -41,12 +42,28 @@ const formatIssue = (profileName: string, issue: v.BaseIssue<unknown>): string =
   return `stage profile "${profileName}": ${path || '(profile)'} is ${issue.input === undefined ? 'missing' : show(issue.input)}; expected ${issue.message}`;
 };
 
+/** The datastore's rules that need the instance class: its memory must be known and hold `maxConnections`. */
+const datastoreProblems = (name: string, datastore: StageProfileValues['datastore']): string[] => {
+  const limit = maxConnectionsFor(datastore.instanceClass);
+  if (limit === undefined) {
+    return [
+      `stage profile "${name}": datastore.instanceClass is "${datastore.instanceClass}"; expected a class whose memory the platform knows (families ${KNOWN_INSTANCE_FAMILIES.join(', ')}; sizes micro to 16xlarge), or add its family to shared/src/profiles/rds.ts`,
+    ];
+  }
+  if (datastore.maxConnections > limit) {
+    return [
+      `stage profile "${name}": datastore.maxConnections is ${datastore.maxConnections}; expected at most ${limit}, what ${datastore.instanceClass} can hold (RDS: 75 % of its memory / 9531392 bytes per connection)`,
+    ];
+  }
+  return [];
+};
+
 /** Rules that involve more than one value, checked once every value is individually valid. */
 const crossFieldProblems = (profiles: Record<string, StageProfileValues>): string[] => {
   const problems: string[] = [];
   const names = Object.keys(profiles);
   for (const [name, profile] of Object.entries(profiles)) {
-    const { engine, datastore, integrations } = profile;
+    const { engine, datastore, integrations, endpoints, network, frontend } = profile;
     if (!(engine.minCount <= engine.desiredCount && engine.desiredCount <= engine.maxCount)) {
       problems.push(
         `stage profile "${name}": engine.desiredCount is ${engine.desiredCount}; expected a value from engine.minCount (${engine.minCount}) to engine.maxCount (${engine.maxCount})`,
@@ -57,9 +74,20 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
         `stage profile "${name}": datastore.maxAllocatedStorageGiB is ${datastore.maxAllocatedStorageGiB}; expected at least datastore.allocatedStorageGiB (${datastore.allocatedStorageGiB})`,
       );
     }
+    problems.push(...datastoreProblems(name, datastore));
     if (integrations.batchSize > 10 && integrations.maximumBatchingWindowSeconds < 1) {
       problems.push(
         `stage profile "${name}": integrations.maximumBatchingWindowSeconds is ${integrations.maximumBatchingWindowSeconds}; expected at least 1 because batchSize (${integrations.batchSize}) is above 10 (Lambda requires a batching window for SQS batches over 10)`,
+      );
+    }
+    if (endpoints.interfaceAzCount > network.azCount) {
+      problems.push(
+        `stage profile "${name}": endpoints.interfaceAzCount is ${endpoints.interfaceAzCount}; expected at most network.azCount (${network.azCount}), the number of private subnets`,
+      );
+    }
+    if (frontend.originAccess !== 'oac' && frontend.siteEncryption === 'kms') {
+      problems.push(
+        `stage profile "${name}": frontend.siteEncryption is "kms"; expected "sse-s3" because frontend.originAccess is "${frontend.originAccess}" (an Origin Access Identity cannot read SSE-KMS objects; use originAccess "oac" for KMS)`,
       );
     }
   }

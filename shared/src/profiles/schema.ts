@@ -7,6 +7,7 @@
  * switches that turn a protection off are explicit booleans, never omissions.
  */
 import * as v from 'valibot';
+import { ENDPOINT_SERVICE_NAMES } from '../endpoints';
 import { canonicalCidr, isPrivateRange, parseCidr } from '../ipv4';
 
 /** A key-checked object: an unknown key is reported with the list of keys that are allowed. */
@@ -14,7 +15,9 @@ const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
   v.strictObject(entries, (issue) =>
     issue.expected === 'never'
       ? Object.keys(entries).join(', ')
-      : `an object with the keys ${Object.keys(entries).join(', ')}`,
+      : issue.input === undefined && issue.path?.length
+        ? `a value (every key is required: ${Object.keys(entries).join(', ')})`
+        : `an object with the keys ${Object.keys(entries).join(', ')}`,
   );
 
 const integer = (min: number, max: number) =>
@@ -79,8 +82,21 @@ export const observabilitySchema = section({
   logRetentionDays,
 });
 
+/** PostgreSQL major versions the datastore can run; the parameter group family follows (`postgres17`). */
+export const POSTGRES_MAJOR_VERSIONS = ['16', '17'] as const;
+/** Enhanced monitoring granularities RDS accepts (0, "off", is not offered: CT.RDS.PR.2 requires it on). */
+export const MONITORING_INTERVAL_SECONDS = [1, 5, 10, 15, 30, 60] as const;
+/** Performance Insights retention RDS accepts: 7 days (free), whole months of 31 days up to 23, or 731. */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [
+  7,
+  ...Array.from({ length: 23 }, (_, month) => 31 * (month + 1)),
+  731,
+] as const;
+
 export const datastoreSchema = section({
-  /** RDS instance class, e.g. `db.t4g.micro` (dev) or `db.m7g.large` (prod). */
+  /** PostgreSQL major version; RDS applies minor versions itself (auto minor version upgrade). */
+  engineVersion: oneOf(POSTGRES_MAJOR_VERSIONS),
+  /** RDS instance class, e.g. `db.t4g.micro` (dev) or `db.m7g.large` (prod). Its memory must be known (`rds.ts`). */
   instanceClass: v.pipe(
     v.string(),
     v.regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.micro"'),
@@ -95,6 +111,26 @@ export const datastoreSchema = section({
   deletionProtection: v.boolean('true or false'),
   /** Automated backup retention; AWS's security baseline asks for at least 7. */
   backupRetentionDays: integer(7, 35),
+  /** Enhanced monitoring (OS metrics) granularity. */
+  monitoringIntervalSeconds: v.picklist(
+    MONITORING_INTERVAL_SECONDS,
+    `one of ${MONITORING_INTERVAL_SECONDS.join(', ')} (seconds)`,
+  ),
+  /** Performance Insights (Database Insights, standard mode). Supported on every RDS for PostgreSQL class. */
+  performanceInsights: v.boolean('true or false'),
+  /** How long Performance Insights keeps its data; beyond 7 days it is billed per vCPU. */
+  performanceInsightsRetentionDays: v.picklist(
+    PERFORMANCE_INSIGHTS_RETENTION_DAYS,
+    '7, a multiple of 31 up to 713, or 731 (the retention periods Performance Insights accepts)',
+  ),
+  /**
+   * PostgreSQL `max_connections`, set in the parameter group so the limit is known, not estimated:
+   * the connections alarm fires at 80 % of it, and every client's pool must fit in it. At most
+   * what the instance class can hold (see `maxConnectionsFor`).
+   */
+  maxConnections: integer(20, 5000),
+  /** Statements slower than this are logged (`log_min_duration_statement`); 0 logs every statement. */
+  slowStatementMs: integer(0, 3_600_000),
 });
 
 export const integrationsSchema = section({
@@ -146,16 +182,100 @@ export const engineSchema = section({
   maxCount: integer(1, 100),
 });
 
+/** How CloudFront reads the site bucket. README of the frontend service: "Moving from OAI to OAC". */
+export const ORIGIN_ACCESS_MODES = ['oai', 'oai+oac', 'oac'] as const;
+/** Default encryption of the site bucket: SSE-S3 (`AES256`) or a customer-managed KMS key of the stack. */
+export const SITE_ENCRYPTIONS = ['sse-s3', 'kms'] as const;
+
+/** CloudFront serves only ACM certificates from us-east-1, whatever region the stack is in. */
+export const CLOUDFRONT_CERTIFICATE_REGION = 'us-east-1';
+const ACM_CERTIFICATE_ARN = /^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+const acmCertificateArn = v.pipe(
+  v.string(),
+  v.regex(
+    ACM_CERTIFICATE_ARN,
+    'an ACM certificate ARN such as "arn:aws:acm:us-east-1:123456789012:certificate/<uuid>"',
+  ),
+  v.check(
+    (arn) => ACM_CERTIFICATE_ARN.exec(arn)?.[2] === CLOUDFRONT_CERTIFICATE_REGION,
+    (issue) =>
+      `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION} (CloudFront uses ACM certificates from ${CLOUDFRONT_CERTIFICATE_REGION} only; this one is in ${ACM_CERTIFICATE_ARN.exec(String(issue.input))?.[2]})`,
+  ),
+);
+
+/** WAF web ACLs for CloudFront have the CLOUDFRONT scope, so they live in us-east-1 under `global/`. */
+const cloudFrontWebAclArn = v.pipe(
+  v.string(),
+  v.regex(
+    /^arn:aws(-cn|-us-gov)?:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]{1,128}\/[0-9a-f-]{36}$/,
+    'a WAFv2 web ACL ARN with CLOUDFRONT scope such as "arn:aws:wafv2:us-east-1:123456789012:global/webacl/<name>/<uuid>" (or null)',
+  ),
+);
+
+const domainName = v.pipe(
+  v.string(),
+  v.regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'a lowercase DNS name such as "play.example.com"',
+  ),
+);
+
 export const frontendSchema = section({
   /** CloudFront price class: which edge locations serve the site. */
   priceClass: oneOf(['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const),
+  /**
+   * How CloudFront reads the bucket: `oai` (Origin Access Identity, as the seed asks), `oac` (Origin
+   * Access Control, scoped to this distribution by `AWS:SourceArn`) or `oai+oac` (transitional: the
+   * distribution still reads through the OAI while the bucket policy already trusts OAC too).
+   */
+  originAccess: oneOf(ORIGIN_ACCESS_MODES),
+  /**
+   * Default encryption of the site bucket. An OAI cannot read SSE-KMS objects, so `oai` and `oai+oac`
+   * need `sse-s3`; `kms` (a key of this stack that only CloudFront may decrypt with) needs `oac`.
+   */
+  siteEncryption: oneOf(SITE_ENCRYPTIONS),
+  /** Own domain name with its ACM certificate (us-east-1); `null` serves the site on `*.cloudfront.net`. */
+  customDomain: v.nullable(section({ domainName, certificateArn: acmCertificateArn })),
+  /** AWS WAF web ACL (CLOUDFRONT scope) in front of the distribution; `null` for none. */
+  webAclArn: v.nullable(cloudFrontWebAclArn),
+  /**
+   * Single-page-app fallback: unknown paths get `/index.html` with status 200 (client-side routing)
+   * instead of the site's 404 page with status 404. Default: false.
+   */
+  spaFallback: v.boolean('true or false'),
+  /** Days CloudFront and S3 access logs are kept in the log bucket. */
+  accessLogRetentionDays: integer(1, 3650),
+  /** Days a replaced or deleted site object stays recoverable as a noncurrent version. */
+  noncurrentVersionDays: integer(1, 365),
 });
 
+const endpointServiceNames = `one of ${ENDPOINT_SERVICE_NAMES.map((name) => `"${name}"`).join(', ')} (add others to shared/src/endpoints)`;
+
 export const endpointsSchema = section({
-  /** AWS services reached through interface VPC endpoints (PrivateLink). */
-  interfaceServices: v.array(
-    v.pipe(v.string(), v.regex(/^[a-z0-9.-]+$/, 'an AWS service endpoint name such as "sqs" or "ecr.dkr"')),
+  /**
+   * AWS services reached through interface VPC endpoints (PrivateLink) from the private subnets.
+   * With `network.natMode: none` they are the only way to AWS APIs: synth fails when a workload
+   * calls a service that is missing here (PLATFORM.ENDPOINTS.1). The S3 gateway endpoint (free)
+   * always exists and needs no entry; `s3` here adds the interface endpoint for clients outside the VPC.
+   */
+  interfaceServices: v.pipe(
+    v.array(v.picklist(ENDPOINT_SERVICE_NAMES, endpointServiceNames), 'a list of endpoint service names'),
+    v.minLength(1, 'at least one endpoint service name'),
+    v.check(
+      (names) => new Set(names).size === names.length,
+      (issue) => {
+        const names = issue.input as string[];
+        const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+        return `each service once ("${[...new Set(repeated)].join('", "')}" listed more than once)`;
+      },
+    ),
   ),
+  /**
+   * How many AZs hold a network interface of every interface endpoint (the first N private subnets).
+   * Each AZ is billed per endpoint-hour; fewer AZs cost less, but callers in the other AZs cross AZs
+   * and lose AWS APIs when the endpoint AZs fail. At most `network.azCount`.
+   */
+  interfaceAzCount: integer(1, 3),
 });
 
 export const stageProfileSchema = section({

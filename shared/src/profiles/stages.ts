@@ -17,12 +17,18 @@ export const stageProfiles = {
     network: { vpcCidr: '10.20.0.0/16', azCount: 2, natMode: 'none', flowLogRetentionDays: 14 },
     observability: { alarmEmail: null, logRetentionDays: 14 },
     datastore: {
+      engineVersion: '17',
       instanceClass: 'db.t4g.micro',
       allocatedStorageGiB: 20,
       maxAllocatedStorageGiB: 50,
       multiAz: false,
       deletionProtection: false,
       backupRetentionDays: 7,
+      monitoringIntervalSeconds: 60,
+      performanceInsights: true,
+      performanceInsightsRetentionDays: 7,
+      maxConnections: 80,
+      slowStatementMs: 500,
     },
     integrations: {
       batchSize: 10,
@@ -41,9 +47,23 @@ export const stageProfiles = {
       minCount: 1,
       maxCount: 2,
     },
-    frontend: { priceClass: 'PriceClass_100' },
+    frontend: {
+      priceClass: 'PriceClass_100',
+      // The seed's Origin Access Identity; OAI cannot read SSE-KMS objects, hence SSE-S3.
+      originAccess: 'oai',
+      siteEncryption: 'sse-s3',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 14,
+      noncurrentVersionDays: 7,
+    },
     endpoints: {
-      interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      // No `s3` interface endpoint: in-VPC S3 traffic takes the free gateway endpoint, and dev has no
+      // on-premises or peered clients that would need the interface one.
+      interfaceServices: ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      // One AZ halves the endpoint bill; dev accepts losing AWS APIs while that AZ is down.
+      interfaceAzCount: 1,
     },
   },
   staging: {
@@ -52,12 +72,18 @@ export const stageProfiles = {
     network: { vpcCidr: '10.21.0.0/16', azCount: 2, natMode: 'single', flowLogRetentionDays: 30 },
     observability: { alarmEmail: null, logRetentionDays: 30 },
     datastore: {
+      engineVersion: '17',
       instanceClass: 'db.t4g.small',
       allocatedStorageGiB: 20,
       maxAllocatedStorageGiB: 100,
       multiAz: false,
       deletionProtection: true,
       backupRetentionDays: 7,
+      monitoringIntervalSeconds: 60,
+      performanceInsights: true,
+      performanceInsightsRetentionDays: 7,
+      maxConnections: 150,
+      slowStatementMs: 500,
     },
     integrations: {
       batchSize: 25,
@@ -76,9 +102,22 @@ export const stageProfiles = {
       minCount: 1,
       maxCount: 3,
     },
-    frontend: { priceClass: 'PriceClass_100' },
+    frontend: {
+      priceClass: 'PriceClass_100',
+      // Transitional: the bucket trusts both; the next step (oac) switches the distribution over.
+      originAccess: 'oai+oac',
+      siteEncryption: 'sse-s3',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 30,
+      noncurrentVersionDays: 14,
+    },
     endpoints: {
+      // Every interface endpoint in both AZs, like prod: with private DNS, calls to these services
+      // take the endpoints even though NAT exists, so staging tests prod's endpoint policies.
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      interfaceAzCount: 2,
     },
   },
   prod: {
@@ -87,12 +126,18 @@ export const stageProfiles = {
     network: { vpcCidr: '10.22.0.0/16', azCount: 3, natMode: 'perAz', flowLogRetentionDays: 365 },
     observability: { alarmEmail: null, logRetentionDays: 365 },
     datastore: {
+      engineVersion: '17',
       instanceClass: 'db.m7g.large',
       allocatedStorageGiB: 100,
       maxAllocatedStorageGiB: 1000,
       multiAz: true,
       deletionProtection: true,
       backupRetentionDays: 14,
+      monitoringIntervalSeconds: 15,
+      performanceInsights: true,
+      performanceInsightsRetentionDays: 31,
+      maxConnections: 500,
+      slowStatementMs: 1000,
     },
     integrations: {
       batchSize: 100,
@@ -111,19 +156,22 @@ export const stageProfiles = {
       minCount: 2,
       maxCount: 10,
     },
-    frontend: { priceClass: 'PriceClass_All' },
+    frontend: {
+      priceClass: 'PriceClass_All',
+      originAccess: 'oac',
+      siteEncryption: 'kms',
+      customDomain: null,
+      webAclArn: null,
+      spaFallback: false,
+      accessLogRetentionDays: 365,
+      noncurrentVersionDays: 30,
+    },
     endpoints: {
-      interfaceServices: [
-        's3',
-        'sqs',
-        'secretsmanager',
-        'ecr.api',
-        'ecr.dkr',
-        'logs',
-        'monitoring',
-        'kms',
-        'sts',
-      ],
+      // The same endpoints as staging, so staging exercises prod's endpoint policies. No `kms` or
+      // `sts`: no workload calls them (SQS-managed SSE, AWS-managed secret key, IAM database tokens
+      // signed locally, task credentials from the ECS agent); with NAT on, a later call still works.
+      interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      interfaceAzCount: 3,
     },
   },
 } satisfies Record<string, StageProfileInput>;

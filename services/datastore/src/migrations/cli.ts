@@ -1,9 +1,9 @@
 /**
  * `npm run migrate`: applies pending migrations to the database in DATABASE_URL
- * (e.g. the one `npm start` runs, or a tunnel to RDS).
+ * (a local server, or RDS through a tunnel). Exits non-zero with one clear line on any problem.
  */
 import pg from 'pg';
-import { MIGRATIONS_DIR, MigrationError, migrate, readMigrations } from './index';
+import { MigrationError, migrate, readMigrations } from './index';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -13,13 +13,13 @@ if (!url) {
   process.exit(1);
 }
 
-const client = new pg.Client({ connectionString: url });
+const client = new pg.Client({ connectionString: url, application_name: 'game-migrate-cli' });
 try {
   await client.connect();
-  const report = await migrate(client, readMigrations(MIGRATIONS_DIR), (line) =>
-    console.log(`migrate: ${line}`),
+  const report = await migrate(client, readMigrations(), { log: (line) => console.log(`migrate: ${line}`) });
+  console.log(
+    `migrate: ${report.applied.length} applied, ${report.alreadyApplied.length} already applied, in ${report.milliseconds} ms`,
   );
-  console.log(`migrate: ${report.applied.length} applied, ${report.alreadyApplied.length} already applied`);
 } catch (error) {
   console.error(
     `migrate: ${error instanceof MigrationError ? error.message : `could not migrate ${new URL(url).host}: ${(error as Error).message}`}`,

@@ -1,0 +1,204 @@
+/**
+ * The PostgreSQL instance and what it needs: its storage key, subnet group, parameter group,
+ * enhanced-monitoring role and log groups. Every protection is on; what differs between stages
+ * comes from the stage profile's `datastore` section and nowhere else.
+ */
+import {
+  AWS,
+  assumeRolePolicy,
+  attribute,
+  type CfnResource,
+  kmsKey,
+  logGroup,
+  type Resources,
+  ref,
+  resource,
+  splitList,
+  sub,
+} from '@game-platform/resources';
+import type { StageProfile } from '@game-platform/shared/profiles';
+
+/** The database the instance creates and every client connects to (`DB_NAME`, output `databaseName`). */
+export const DATABASE_NAME = 'game';
+/** Master user: not `postgres` or `admin` (CT.RDS.PR.22). Only the migrate function uses it. */
+export const MASTER_USERNAME = 'game_admin';
+/**
+ * PostgreSQL's port. The network stack's security groups open exactly this port between the
+ * workloads and the database; see `policy-exceptions.yml` (CT.RDS.PR.20) for why not another.
+ */
+export const DATABASE_PORT = 5432;
+/** Log types RDS for PostgreSQL can export to CloudWatch Logs; all of them (CT.RDS.PR.14). */
+export const LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
+/**
+ * The CA that signs the instance's certificate; clients verify it with the RDS CA bundle
+ * (`NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem` in Lambda). Stated so it never depends on the
+ * account's default.
+ */
+export const CA_CERTIFICATE = 'rds-ca-rsa2048-g1';
+
+export const INSTANCE = 'DatabaseInstance';
+
+/**
+ * The instance identifier. A fixed name lets the log groups exist before the instance, with
+ * retention and encryption; the price is that CloudFormation refuses a change that would replace
+ * the instance (rename it here to replace it on purpose, after a snapshot).
+ */
+export const instanceIdentifier = (stage: string): string => `game-${stage}-database`;
+
+const logGroupId = (logType: (typeof LOG_EXPORTS)[number]) =>
+  `Database${logType.charAt(0).toUpperCase()}${logType.slice(1)}LogGroup`;
+
+/** The attributes of the instance other resources and outputs use. */
+export const databaseAttributes = {
+  address: attribute('AWS::RDS::DBInstance', INSTANCE, 'Endpoint.Address'),
+  port: attribute('AWS::RDS::DBInstance', INSTANCE, 'Endpoint.Port'),
+  secretArn: attribute('AWS::RDS::DBInstance', INSTANCE, 'MasterUserSecret.SecretArn'),
+  resourceId: attribute('AWS::RDS::DBInstance', INSTANCE, 'DbiResourceId'),
+};
+
+/**
+ * The parameters the platform sets on PostgreSQL.
+ *
+ * - `rds.force_ssl`: refuse connections without TLS (CT.RDS.PR.28).
+ * - `log_min_duration_statement`: log statements slower than the profile's `slowStatementMs`.
+ * - `max_connections`: the profile's `maxConnections`, so the limit the alarms and the clients'
+ *   pools are sized against is a known number (a static parameter: applied at the next reboot).
+ * - `log_lock_waits`: log a session that waits on a lock longer than `deadlock_timeout` (1 s),
+ *   the first clue when consumers contend on the same rows.
+ * - `idle_in_transaction_session_timeout`: end a session that sits in an open transaction for a
+ *   minute (a client that died mid-transaction would otherwise hold its locks for ever).
+ *
+ * To change one: change the profile value, or this function for every stage.
+ */
+export const postgresParameters = (datastore: StageProfile['datastore']): Record<string, string> => ({
+  'rds.force_ssl': '1',
+  log_min_duration_statement: String(datastore.slowStatementMs),
+  max_connections: String(datastore.maxConnections),
+  log_lock_waits: '1',
+  idle_in_transaction_session_timeout: '60000',
+});
+
+/**
+ * Everything the instance needs, and the instance. Defaults: KMS-encrypted gp3 storage with
+ * autoscaling, RDS-managed master password, IAM database authentication, TLS forced, every log
+ * exported, enhanced monitoring and Performance Insights, automated backups, copy tags to
+ * snapshots, minor version upgrades, snapshot on delete or replace. Per stage (profile): class,
+ * storage, Multi-AZ, deletion protection, backup retention, monitoring interval, Performance
+ * Insights and its retention, `max_connections`, slow statement threshold.
+ */
+export const databaseResources = (profile: StageProfile): Resources => {
+  const { datastore, stage } = profile;
+  const identifier = instanceIdentifier(stage);
+  const logGroups = Object.fromEntries(
+    LOG_EXPORTS.map((logType) => [
+      logGroupId(logType),
+      logGroup({
+        name: `/aws/rds/instance/${identifier}/${logType}`,
+        retentionDays: profile.observability.logRetentionDays,
+        kmsKeyArn: '${param:observabilityKeyArn}',
+      }),
+    ]),
+  );
+  return {
+    DatabaseKey: kmsKey({
+      description: `game-${stage}: encrypts the database storage, its snapshots and Performance Insights`,
+      // RDS uses the key through grants it creates for the principal deploying the stack, which
+      // the account-root statement lets IAM policies allow; no service statement is needed.
+      serviceStatements: [],
+    }),
+    DatabaseKeyAlias: resource('AWS::KMS::Alias', {
+      AliasName: `alias/game-${stage}-database`,
+      TargetKeyId: ref('DatabaseKey'),
+    }),
+    DatabaseSubnetGroup: resource('AWS::RDS::DBSubnetGroup', {
+      DBSubnetGroupDescription: `game-${stage}: isolated subnets for PostgreSQL`,
+      SubnetIds: splitList('${param:isolatedSubnetIds}'),
+    }),
+    DatabaseParameterGroup: resource('AWS::RDS::DBParameterGroup', {
+      Description: `game-${stage}: PostgreSQL ${datastore.engineVersion} with TLS forced and slow statements logged`,
+      Family: `postgres${datastore.engineVersion}`,
+      Parameters: postgresParameters(datastore),
+    }),
+    DatabaseMonitoringRole: resource('AWS::IAM::Role', {
+      Description: `game-${stage}: lets RDS enhanced monitoring publish OS metrics`,
+      AssumeRolePolicyDocument: assumeRolePolicy('monitoring.rds.amazonaws.com', {
+        StringEquals: { 'aws:SourceAccount': AWS.accountId },
+      }),
+      // AWS's policy for exactly this role: writes to the RDSOSMetrics log group only.
+      ManagedPolicyArns: [
+        sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole'),
+      ],
+    }),
+    ...logGroups,
+    [INSTANCE]: databaseInstance(profile, identifier, Object.keys(logGroups)),
+  };
+};
+
+const databaseInstance = (
+  { datastore }: StageProfile,
+  identifier: string,
+  logGroupIds: string[],
+): CfnResource<'AWS::RDS::DBInstance'> =>
+  resource(
+    'AWS::RDS::DBInstance',
+    {
+      DBInstanceIdentifier: identifier,
+      Engine: 'postgres',
+      // The major version only: RDS applies minor versions in the maintenance window, and a pinned
+      // minor version would make the next stack update try to downgrade.
+      EngineVersion: datastore.engineVersion,
+      AutoMinorVersionUpgrade: true,
+      AllowMajorVersionUpgrade: false,
+      DBInstanceClass: datastore.instanceClass,
+      DBName: DATABASE_NAME,
+      Port: String(DATABASE_PORT),
+      DBParameterGroupName: ref('DatabaseParameterGroup'),
+      CACertificateIdentifier: CA_CERTIFICATE,
+
+      // Network: the isolated subnets, reachable only through the database security group.
+      DBSubnetGroupName: ref('DatabaseSubnetGroup'),
+      VPCSecurityGroups: ['${param:databaseSecurityGroupId}'],
+      PubliclyAccessible: false,
+      MultiAZ: datastore.multiAz,
+
+      // Storage: gp3, encrypted with this stack's key, growing on its own up to the ceiling.
+      StorageType: 'gp3',
+      AllocatedStorage: String(datastore.allocatedStorageGiB),
+      MaxAllocatedStorage: datastore.maxAllocatedStorageGiB,
+      StorageEncrypted: true,
+      KmsKeyId: attribute('AWS::KMS::Key', 'DatabaseKey', 'Arn'),
+
+      // Credentials: RDS keeps the master password in Secrets Manager (AWS-managed key, so readers
+      // need only secretsmanager:GetSecretValue) and rotates it; workloads use IAM authentication.
+      MasterUsername: MASTER_USERNAME,
+      ManageMasterUserPassword: true,
+      EnableIAMDatabaseAuthentication: true,
+
+      // Recovery.
+      BackupRetentionPeriod: datastore.backupRetentionDays,
+      PreferredBackupWindow: '02:00-03:00',
+      PreferredMaintenanceWindow: 'sun:03:30-sun:04:30',
+      CopyTagsToSnapshot: true,
+      // Automated backups outlive an instance deleted by mistake, until their retention ends.
+      DeleteAutomatedBackups: false,
+      DeletionProtection: datastore.deletionProtection,
+
+      // Observability.
+      EnableCloudwatchLogsExports: [...LOG_EXPORTS],
+      MonitoringInterval: datastore.monitoringIntervalSeconds,
+      MonitoringRoleArn: attribute('AWS::IAM::Role', 'DatabaseMonitoringRole', 'Arn'),
+      EnablePerformanceInsights: datastore.performanceInsights,
+      ...(datastore.performanceInsights
+        ? {
+            PerformanceInsightsRetentionPeriod: datastore.performanceInsightsRetentionDays,
+            PerformanceInsightsKMSKeyId: attribute('AWS::KMS::Key', 'DatabaseKey', 'Arn'),
+          }
+        : {}),
+    },
+    {
+      // RDS would create the log groups itself, with no retention and no KMS key.
+      DependsOn: logGroupIds,
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+    },
+  );

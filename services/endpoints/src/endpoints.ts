@@ -1,0 +1,89 @@
+/**
+ * The stage's VPC endpoints, from its profile: one interface endpoint per name in
+ * `endpoints.interfaceServices`, in the first `endpoints.interfaceAzCount` private subnets, and the
+ * S3 gateway endpoint on every private route table (free; ECR image layers come from S3).
+ */
+import {
+  gatewayEndpoint,
+  interfaceEndpoint,
+  join,
+  type Outputs,
+  type Resources,
+  ref,
+  s3EndpointPolicy,
+  select,
+  splitList,
+} from '@game-platform/resources';
+import { ENDPOINT_SERVICES, type EndpointServiceName } from '@game-platform/shared/endpoints';
+import type { StageProfile } from '@game-platform/shared/profiles';
+
+export const S3_GATEWAY_ENDPOINT = 'S3GatewayEndpoint';
+
+/** `ecr.dkr` -> `EcrDkrInterfaceEndpoint`. */
+export const interfaceEndpointId = (name: EndpointServiceName): string =>
+  `${ENDPOINT_SERVICES[name].logicalName}InterfaceEndpoint`;
+
+const nameTag = (stage: string, name: string) => [{ Key: 'Name', Value: `game-${stage}-${name}` }];
+
+/**
+ * The private subnets that hold the endpoints' network interfaces: all of them, or the first
+ * `interfaceAzCount` when the profile trades AZ resilience for cost.
+ */
+export const endpointSubnetIds = (profile: StageProfile) => {
+  const { interfaceAzCount } = profile.endpoints;
+  if (interfaceAzCount >= profile.network.azCount) return splitList('${param:privateSubnetIds}');
+  return Array.from({ length: interfaceAzCount }, (_, az) =>
+    select(az, splitList('${param:privateSubnetIds}')),
+  );
+};
+
+/**
+ * S3 gets its own policy (identity and resource perimeter, plus the AWS-owned buckets image pulls and
+ * custom resources need); other services the default, this account's principals only. A service
+ * without endpoint-policy support gets none: AWS rejects one there and allows full access instead.
+ */
+const interfaceEndpointPolicy = (name: EndpointServiceName) => {
+  if (name === 's3') return s3EndpointPolicy();
+  return ENDPOINT_SERVICES[name].endpointPolicy ? undefined : false;
+};
+
+export const endpointResources = (profile: StageProfile): Resources => {
+  const resources: Resources = {
+    [S3_GATEWAY_ENDPOINT]: gatewayEndpoint({
+      service: 's3',
+      vpcId: '${param:vpcId}',
+      routeTableIds: splitList('${param:privateRouteTableIds}'),
+      policy: s3EndpointPolicy(),
+      tags: nameTag(profile.stage, 's3-gateway'),
+    }),
+  };
+  for (const name of profile.endpoints.interfaceServices) {
+    const isS3 = name === 's3';
+    resources[interfaceEndpointId(name)] = interfaceEndpoint({
+      service: name,
+      vpcId: '${param:vpcId}',
+      subnetIds: endpointSubnetIds(profile),
+      securityGroupIds: ['${param:endpointsSecurityGroupId}'],
+      policy: interfaceEndpointPolicy(name),
+      // In-VPC S3 traffic stays on the free gateway; the interface endpoint serves clients outside the VPC.
+      privateDnsOnlyForInboundResolver: isS3,
+      dependsOn: isS3 ? [S3_GATEWAY_ENDPOINT] : undefined,
+      tags: nameTag(profile.stage, name),
+    });
+  }
+  return resources;
+};
+
+export const endpointOutputs = (profile: StageProfile): Outputs => ({
+  interfaceEndpointIds: {
+    Description: `Interface endpoints (${profile.endpoints.interfaceServices.join(', ')}), comma-separated; workloads take it as a compose param so they deploy after the endpoints exist`,
+    Value: join(
+      ',',
+      profile.endpoints.interfaceServices.map((name) => ref(interfaceEndpointId(name))),
+    ),
+  },
+  s3GatewayEndpointId: {
+    Description: 'S3 gateway endpoint on the private route tables (ECR image layers, S3 access)',
+    Value: ref(S3_GATEWAY_ENDPOINT),
+  },
+});
