@@ -161,7 +161,7 @@ describe('engine over HTTP', () => {
     expect(wrongMethod.headers.get('allow')).toBe('POST');
   });
 
-  it('serves the leaderboard from PostgreSQL: best total score first, ties by player id, limit applied', async () => {
+  it('serves the leaderboard from PostgreSQL as game_engine: best total score first, ties by player id, limit applied', async () => {
     // Prepare: what the consumer would have written.
     await platform.db.query(`
       INSERT INTO players (player_id, display_name, registered_at) VALUES
@@ -208,6 +208,11 @@ describe('engine over HTTP', () => {
       ],
     });
     expect(((await all.json()) as { entries: unknown[] }).entries).toHaveLength(4);
+    // Read with least privilege: the engine's connections are the game_engine role's.
+    const { rows } = await platform.db.query(
+      "SELECT DISTINCT usename FROM pg_stat_activity WHERE application_name = 'engine'",
+    );
+    expect(rows).toEqual([{ usename: 'game_engine' }]);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 /**
  * The servers the engine talks to, real and local: embedded PostgreSQL 17 with the datastore's
- * migrations applied, and fauxqs with the events queue. `env` is what the engine needs to use them.
+ * migrations applied, and fauxqs with the events queue. `env` is what the engine needs to use them;
+ * its database user is the least-privilege role `game_engine` (migration 0002), as in AWS.
  */
 import { CreateQueueCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '@game-platform/datastore/migrations';
@@ -16,15 +17,17 @@ export interface LocalPlatform {
   postgres: LocalPostgres;
   aws: LocalAws;
   queueUrl: string;
-  /** For the tests' own reads and writes; the engine opens its own pool. */
+  /** For the tests' own reads and writes (as the owner); the engine opens its own pool. */
   db: pg.Pool;
   sqs: SQSClient;
-  /** The engine's environment, without HOST and PORT. */
+  /** The engine's environment, without HOST and PORT; it connects as `game_engine`, as in AWS. */
   env: Record<string, string>;
   /** Receives every message now on the queue (and hides them for a minute). */
   drainQueue(): Promise<Message[]>;
   stop(): Promise<void>;
 }
+
+const ENGINE_PASSWORD = 'engine-local-only';
 
 export const startLocalPlatform = async (): Promise<LocalPlatform> => {
   const [postgres, aws] = await Promise.all([startPostgres(), startLocalAws()]);
@@ -34,9 +37,15 @@ export const startLocalPlatform = async (): Promise<LocalPlatform> => {
   const client = await db.connect();
   try {
     await migrate(client, readMigrations(MIGRATIONS_DIR));
+    // Migration 0002 creates game_engine without a password (IAM authentication in AWS); give it
+    // one here so the engine connects as that role, with exactly its grants.
+    await client.query(`ALTER ROLE game_engine PASSWORD '${ENGINE_PASSWORD}'`);
   } finally {
     client.release();
   }
+  const engineUrl = new URL(postgres.connectionString);
+  engineUrl.username = 'game_engine';
+  engineUrl.password = ENGINE_PASSWORD;
   const sqs = new SQSClient({
     region: aws.region,
     endpoint: aws.endpoint,
@@ -70,7 +79,7 @@ export const startLocalPlatform = async (): Promise<LocalPlatform> => {
     db,
     sqs,
     env: {
-      DATABASE_URL: postgres.connectionString,
+      DATABASE_URL: engineUrl.toString(),
       EVENTS_QUEUE_URL: QueueUrl,
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL_SQS: aws.endpoint,
