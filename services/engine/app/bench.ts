@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@game-platform/scripts/local';
 import { buildEngineApp } from './build';
-import { spawnEngine } from './tests/helpers/engine-process';
+import { type EngineProcess, spawnEngine } from './tests/helpers/engine-process';
 import { loadEvent } from './tests/helpers/events';
 import { startLocalPlatform } from './tests/helpers/local-platform';
 
@@ -27,6 +27,12 @@ const percentile = (values: number[], p: number) =>
 
 const platform = await startLocalPlatform();
 const outdir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
+/** Every engine started, so none outlives the run, even when it fails. */
+const started: EngineProcess[] = [];
+const track = (engine: EngineProcess) => {
+  started.push(engine);
+  return engine;
+};
 try {
   const bundle = await buildEngineApp(outdir);
   const env = async () => ({
@@ -43,10 +49,14 @@ try {
     const times: number[] = [];
     for (let run = 0; run < STARTS; run += 1) {
       const started = performance.now();
-      const engine = await spawnEngine(
-        outdir,
-        await env(),
-        command === 'tsx' ? { args: [TSX_CLI, fileURLToPath(new URL('src/main.ts', import.meta.url))] } : {},
+      const engine = track(
+        await spawnEngine(
+          outdir,
+          await env(),
+          command === 'tsx'
+            ? { args: [TSX_CLI, fileURLToPath(new URL('src/main.ts', import.meta.url))] }
+            : {},
+        ),
       );
       times.push(performance.now() - started);
       engine.child.kill('SIGTERM');
@@ -66,7 +76,7 @@ try {
   await platform.db.query(`
     INSERT INTO player_stats (player_id, matches_played, wins, total_score, best_score)
     SELECT 'p-' || n, 1, 0, n, n FROM generate_series(1, 10000) AS n`);
-  const engine = await spawnEngine(outdir, { ...(await env()), DB_POOL_MAX: '5' });
+  const engine = track(await spawnEngine(outdir, { ...(await env()), DB_POOL_MAX: '5' }));
   const match = JSON.stringify(loadEvent('http', 'match-result'));
   const routes: Array<[string, () => Promise<Response>]> = [
     ['GET /health', () => fetch(`${engine.url}/health`)],
@@ -103,6 +113,7 @@ try {
   engine.child.kill('SIGTERM');
   await engine.exited;
 } finally {
+  for (const engine of started) if (engine.child.exitCode === null) engine.child.kill('SIGKILL');
   rmSync(outdir, { recursive: true, force: true });
   await platform.stop();
 }
