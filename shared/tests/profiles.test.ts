@@ -79,7 +79,7 @@ describe('stage profiles', () => {
       /^stage profile "staging": observability\.logRetentionDays is 10; expected one of the retention periods CloudWatch Logs accepts/,
     );
     expect(problems[2]).toBe(
-      'stage profile "prod": engine.cpu is missing; expected a value (every key is required: cpu, memoryMiB, desiredCount, minCount, maxCount)',
+      'stage profile "prod": engine.cpu is missing; expected a value (every key is required: cpuArchitecture, imageRepository, cpu, memoryMiB, desiredCount, minCount, maxCount)',
     );
   });
 

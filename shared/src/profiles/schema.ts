@@ -148,7 +148,29 @@ export const integrationsSchema = section({
   maximumConcurrency: integer(2, 1000),
 });
 
+/** Fargate's CPU architectures (`RuntimePlatform.CpuArchitecture`). */
+export const ENGINE_CPU_ARCHITECTURES = ['ARM64', 'X86_64'] as const;
+
+/** ECR repository names: lowercase path segments of letters and digits joined by `.`, `_` or `-`. */
+const ECR_REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
 export const engineSchema = section({
+  /**
+   * CPU architecture of the tasks and of the image `npm run engine:image` builds. `ARM64` (Graviton)
+   * costs about 20 % less per vCPU-hour than `X86_64`; change both together (the image is built for one).
+   */
+  cpuArchitecture: oneOf(ENGINE_CPU_ARCHITECTURES),
+  /**
+   * ECR repository (in the stage's account and region) that `npm run engine:image` pushes the engine
+   * image to and the tasks pull from. Stages sharing an account may share it: tags are immutable.
+   */
+  imageRepository: v.pipe(
+    v.string(),
+    v.regex(
+      ECR_REPOSITORY_NAME,
+      'an ECR repository name of 2-256 characters such as "game-engine" or "game/engine" (lowercase letters and digits, separated by ".", "_", "-" or "/")',
+    ),
+  ),
   /** Fargate task CPU units (256 = 0.25 vCPU). */
   cpu: integer(256, 16384),
   /** Fargate task memory. */

@@ -38,7 +38,15 @@ export const stageProfiles = {
       messageRetentionDays: 4,
       maximumConcurrency: 2,
     },
-    engine: { cpu: 256, memoryMiB: 512, desiredCount: 1, minCount: 1, maxCount: 2 },
+    engine: {
+      cpuArchitecture: 'ARM64',
+      imageRepository: 'game-engine',
+      cpu: 256,
+      memoryMiB: 512,
+      desiredCount: 1,
+      minCount: 1,
+      maxCount: 2,
+    },
     frontend: {
       priceClass: 'PriceClass_100',
       // The seed's Origin Access Identity; OAI cannot read SSE-KMS objects, hence SSE-S3.
@@ -85,7 +93,15 @@ export const stageProfiles = {
       messageRetentionDays: 4,
       maximumConcurrency: 4,
     },
-    engine: { cpu: 512, memoryMiB: 1024, desiredCount: 1, minCount: 1, maxCount: 3 },
+    engine: {
+      cpuArchitecture: 'ARM64',
+      imageRepository: 'game-engine',
+      cpu: 512,
+      memoryMiB: 1024,
+      desiredCount: 1,
+      minCount: 1,
+      maxCount: 3,
+    },
     frontend: {
       priceClass: 'PriceClass_100',
       // Transitional: the bucket trusts both; the next step (oac) switches the distribution over.
@@ -131,7 +147,15 @@ export const stageProfiles = {
       messageRetentionDays: 14,
       maximumConcurrency: 10,
     },
-    engine: { cpu: 1024, memoryMiB: 2048, desiredCount: 2, minCount: 2, maxCount: 10 },
+    engine: {
+      cpuArchitecture: 'ARM64',
+      imageRepository: 'game-engine',
+      cpu: 1024,
+      memoryMiB: 2048,
+      desiredCount: 2,
+      minCount: 2,
+      maxCount: 10,
+    },
     frontend: {
       priceClass: 'PriceClass_All',
       originAccess: 'oac',

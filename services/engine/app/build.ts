@@ -1,0 +1,67 @@
+/**
+ * Bundles the engine app into two self-contained ES modules, `main.mjs` (the server) and
+ * `healthcheck.mjs` (the container health check), plus their source maps. The image contains
+ * these files and nothing else from the repository: no node_modules, no package manager.
+ *
+ * One build for every caller: the Dockerfile's build stage runs `node services/engine/app/build.ts
+ * <outdir>` (Node 24 strips the types), tests import `buildEngineApp`, and locally
+ * `npx tsx services/engine/app/build.ts dist/engine`.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const APP_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+export interface EngineBundle {
+  outdir: string;
+  /** Output file name -> size in bytes. */
+  sizes: Record<string, number>;
+}
+
+/**
+ * Builds into `outdir`. Default: minified ESM for Node 20+ (the image runs Node 24; tests run the
+ * same bundle on the repository's Node 20), `pg-native` left out (pg's optional native driver,
+ * never used). To change what is bundled, change the entry points here, not the Dockerfile.
+ */
+export const buildEngineApp = async (outdir: string): Promise<EngineBundle> => {
+  const result = await build({
+    entryPoints: { main: join(APP_DIR, 'src/main.ts'), healthcheck: join(APP_DIR, 'src/healthcheck.ts') },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outExtension: { '.js': '.mjs' },
+    minify: true,
+    // Readable stack traces in CloudWatch: names kept, and source maps (`--enable-source-maps`).
+    keepNames: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    external: ['pg-native'],
+    // Bundled CommonJS packages (pg) call `require` for Node built-ins; ES modules have none.
+    banner: {
+      js: "import { createRequire as __engineCreateRequire } from 'node:module'; const require = __engineCreateRequire(import.meta.url);",
+    },
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const sizes = Object.fromEntries(
+    Object.keys(result.metafile.outputs).map((file) => [file.split('/').at(-1) ?? file, statSync(file).size]),
+  );
+  return { outdir, sizes };
+};
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const outdir = process.argv[2];
+  if (!outdir) {
+    console.error(
+      'usage: build.ts <outdir>; expected the directory to write main.mjs and healthcheck.mjs to',
+    );
+    process.exit(2);
+  }
+  const { sizes } = await buildEngineApp(outdir);
+  for (const [file, bytes] of Object.entries(sizes)) console.log(`${file}\t${(bytes / 1024).toFixed(1)} KiB`);
+}

@@ -1,0 +1,71 @@
+/**
+ * Adapter: the leaderboard in PostgreSQL. In AWS the engine connects as `game_engine`, which may
+ * read `player_stats` and `players` (migration 0002); the query is served by the
+ * `player_stats_leaderboard` index (total_score DESC, player_id).
+ */
+import { createPool } from '@game-platform/shared/database';
+import type pg from 'pg';
+import type { EngineDatabaseSettings } from '../config';
+import type { DependencyProbe, LeaderboardReader, LeaderboardRow } from '../domain/ports';
+import type { Logger } from '../log';
+
+/** A query that takes longer than this fails (and the request gets a 503) instead of piling up. */
+const QUERY_TIMEOUT_MS = 5_000;
+
+/** pg honours a per-query `query_timeout`; @types/pg only declares it on the client's config. */
+type TimedQuery = pg.QueryConfig & { query_timeout: number };
+
+export const createDatabasePool = (
+  settings: EngineDatabaseSettings,
+  max: number,
+  log: Logger,
+): Promise<pg.Pool> =>
+  createPool(settings, {
+    max,
+    applicationName: 'engine',
+    connectionTimeoutMillis: 3_000,
+    // The pool replaces a connection the server dropped (restart, failover); worth a warning only.
+    onIdleError: (error) => log.warn('database connection dropped; the pool will reconnect', { error }),
+  });
+
+const LEADERBOARD_SQL = `
+  SELECT s.player_id, p.display_name, s.total_score, s.matches_played, s.wins, s.best_score
+  FROM player_stats s
+  LEFT JOIN players p ON p.player_id = s.player_id
+  ORDER BY s.total_score DESC, s.player_id
+  LIMIT $1`;
+
+interface LeaderboardRecord {
+  player_id: string;
+  display_name: string | null;
+  /** `bigint`: pg returns it as text to avoid losing precision. */
+  total_score: string;
+  matches_played: number;
+  wins: number;
+  best_score: number;
+}
+
+export const postgresLeaderboard = (pool: pg.Pool): LeaderboardReader => ({
+  top: async (limit: number): Promise<LeaderboardRow[]> => {
+    const query: TimedQuery = { text: LEADERBOARD_SQL, values: [limit], query_timeout: QUERY_TIMEOUT_MS };
+    const { rows } = await pool.query<LeaderboardRecord>(query);
+    return rows.map((row) => ({
+      playerId: row.player_id,
+      displayName: row.display_name,
+      // Scores are capped at 1e9 per match: a total beyond 2^53 would take ~9 million max-score matches.
+      totalScore: Number(row.total_score),
+      matchesPlayed: row.matches_played,
+      wins: row.wins,
+      bestScore: row.best_score,
+    }));
+  },
+});
+
+/** Readiness probe: the database answers `SELECT 1`. */
+export const postgresProbe = (pool: pg.Pool): DependencyProbe => ({
+  name: 'database',
+  ping: async () => {
+    const query: TimedQuery = { text: 'SELECT 1', query_timeout: QUERY_TIMEOUT_MS };
+    await pool.query(query);
+  },
+});

@@ -1,0 +1,32 @@
+/**
+ * What the domain needs from the outside world, as small interfaces. The adapters in `../adapters`
+ * implement them with the AWS SDK and `pg`; the domain imports neither.
+ */
+import type { GameEvent } from '@game-platform/shared/events';
+
+/** Sends an event to the events queue; resolves only once the queue has stored it. */
+export interface EventPublisher {
+  publish(event: GameEvent): Promise<void>;
+}
+
+/** One player's standing, highest total score first. */
+export interface LeaderboardRow {
+  playerId: string;
+  /** `null` until the player's `player.registered` event has been processed. */
+  displayName: string | null;
+  totalScore: number;
+  matchesPlayed: number;
+  wins: number;
+  bestScore: number;
+}
+
+export interface LeaderboardReader {
+  /** The `limit` best players, ties broken by player id so pages are stable. */
+  top(limit: number): Promise<LeaderboardRow[]>;
+}
+
+/** A dependency the readiness check pings: resolves when it answers, rejects otherwise. */
+export interface DependencyProbe {
+  name: string;
+  ping(): Promise<void>;
+}

@@ -1,0 +1,112 @@
+/**
+ * The HTTP server: routing, request ids, access logs, error containment and draining. Draining is
+ * what makes a rolling deployment or a scale-in lose nothing: stop accepting connections, let the
+ * requests in flight finish, and only then let the process exit.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../log';
+import { sendJson } from './messages';
+import { ROUTES, type RouteDependencies } from './routes';
+
+export interface EngineServer {
+  server: Server;
+  /**
+   * Stops accepting connections and waits for in-flight requests; after `timeoutMs` the remaining
+   * connections are closed. Resolves `true` when everything finished in time.
+   */
+  drain(timeoutMs: number): Promise<boolean>;
+}
+
+/** A caller-supplied request id is kept when it is short and plain, so logs can be joined across services. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** Health checks run every few seconds; at `info` they would drown the access log. */
+const QUIET_PATHS = new Set(['/health', '/health/ready']);
+
+export const createEngineServer = (
+  dependencies: Omit<RouteDependencies, 'isDraining'>,
+  log: Logger,
+): EngineServer => {
+  let draining = false;
+  /** Responses not yet finished; told to close their connection when draining begins. */
+  const open = new Set<ServerResponse>();
+  const routeDependencies: RouteDependencies = { ...dependencies, isDraining: () => draining };
+
+  const server = createServer(async (request, response) => {
+    const started = performance.now();
+    const header = request.headers['x-request-id'];
+    const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    const url = new URL(request.url ?? '/', 'http://engine');
+    const requestLog: Logger = {
+      debug: (message, fields) => log.debug(message, { requestId, ...fields }),
+      info: (message, fields) => log.info(message, { requestId, ...fields }),
+      warn: (message, fields) => log.warn(message, { requestId, ...fields }),
+      error: (message, fields) => log.error(message, { requestId, ...fields }),
+    };
+    open.add(response);
+    response.setHeader('x-request-id', requestId);
+    // While draining, every response closes its connection, so keep-alive clients reconnect elsewhere.
+    if (draining) response.setHeader('connection', 'close');
+    response.on('close', () => {
+      open.delete(response);
+      const access = QUIET_PATHS.has(url.pathname) ? requestLog.debug : requestLog.info;
+      access('request', {
+        method: request.method,
+        path: url.pathname,
+        status: response.statusCode,
+        durationMs: Math.round(performance.now() - started),
+        ...(response.writableFinished ? {} : { aborted: true }),
+      });
+      if (draining) server.closeIdleConnections();
+    });
+
+    try {
+      const methods = ROUTES[url.pathname];
+      if (!methods)
+        return sendJson(response, 404, {
+          error: `no route ${url.pathname}; expected one of ${Object.keys(ROUTES).join(', ')}`,
+        });
+      const route = methods[request.method ?? ''];
+      if (!route)
+        return sendJson(
+          response,
+          405,
+          {
+            error: `${request.method} is not allowed on ${url.pathname}; expected ${Object.keys(methods).join(', ')}`,
+          },
+          { allow: Object.keys(methods).join(', ') },
+        );
+      await route({ request, response, url, log: requestLog }, routeDependencies);
+    } catch (error) {
+      if (request.destroyed && !response.headersSent)
+        return requestLog.info('client closed the connection before the response', { error });
+      requestLog.error('request failed', { error });
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error', requestId });
+      else response.destroy();
+    }
+  });
+  // A client gets 10 s to send its headers and 30 s for the whole request: slow clients cannot
+  // hold connections open forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+
+  const drain = (timeoutMs: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      draining = true;
+      for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close');
+      const timer = setTimeout(() => {
+        log.warn('shutdown timeout reached; closing the remaining connections', { inFlight: open.size });
+        server.closeAllConnections();
+        resolve(false);
+      }, timeoutMs);
+      server.close(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+      server.closeIdleConnections();
+      log.info('draining', { inFlight: open.size, timeoutMs });
+    });
+
+  return { server, drain };
+};

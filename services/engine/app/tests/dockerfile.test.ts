@@ -1,0 +1,163 @@
+/**
+ * No Docker engine runs here, so the Dockerfile is checked the way a reviewer would: multi-stage,
+ * a non-root numeric USER in a runtime stage without shell steps, no HEALTHCHECK (ECS owns it), no
+ * credentials in ENV or ARG, the same build the tests run, and a build context (what
+ * Dockerfile.dockerignore lets through) holding exactly what the COPY steps need and no secrets.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../image/cli';
+
+const APP = join(REPO_ROOT, 'services/engine/app');
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** Instructions of a Dockerfile: comments dropped, `\` continuations joined. */
+const parseDockerfile = (text: string): Instruction[] =>
+  text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword = '', ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
+    });
+
+/** The instructions of each stage (a stage starts at FROM). */
+const stagesOf = (instructions: Instruction[]): Instruction[][] => {
+  const stages: Instruction[][] = [];
+  for (const instruction of instructions) {
+    if (instruction.keyword === 'FROM') stages.push([]);
+    stages.at(-1)?.push(instruction);
+  }
+  return stages;
+};
+
+/**
+ * .dockerignore semantics: patterns match a path or any of its parent folders, `*` stays within a
+ * path segment, `**` spans segments, `!` re-includes, the last matching pattern wins.
+ */
+const dockerignore = (text: string) => {
+  const rules = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const include = line.startsWith('!');
+      const pattern = include ? line.slice(1) : line;
+      const source = pattern
+        .split(/(\*\*\/?|\*|\?)/)
+        .map((part) => {
+          if (part === '**/') return '(?:.*/)?';
+          if (part === '**') return '.*';
+          if (part === '*') return '[^/]*';
+          if (part === '?') return '[^/]';
+          return part.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+        })
+        .join('');
+      return { include, regex: new RegExp(`^${source}$`) };
+    });
+  return (path: string): boolean => {
+    const segments = path.split('/');
+    const candidates = segments.map((_, index) => segments.slice(0, index + 1).join('/'));
+    let excluded = false;
+    for (const rule of rules)
+      if (candidates.some((candidate) => rule.regex.test(candidate))) excluded = !rule.include;
+    return !excluded;
+  };
+};
+
+const instructions = parseDockerfile(readFileSync(join(APP, 'Dockerfile'), 'utf8'));
+const stages = stagesOf(instructions);
+const runtime = stages.at(-1) ?? [];
+const inContext = dockerignore(readFileSync(join(APP, 'Dockerfile.dockerignore'), 'utf8'));
+/** Every file the repository holds (tracked, or untracked and not ignored): a build context's candidates. */
+const repositoryFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+  cwd: REPO_ROOT,
+  encoding: 'utf8',
+})
+  .split('\n')
+  .filter((file) => file !== '' && existsSync(join(REPO_ROOT, file)));
+const context = repositoryFiles.filter(inContext);
+
+describe('engine Dockerfile', () => {
+  it('builds in one stage on the builder platform and runs in a distroless Node.js stage', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(stages[0]?.[0]?.args).toMatch(
+      /^--platform=\$BUILDPLATFORM node:\$\{NODE_MAJOR\}-alpine AS build$/,
+    );
+    expect(runtime[0]?.args).toMatch(/^gcr\.io\/distroless\/nodejs\$\{NODE_MAJOR\}-debian12:nonroot/);
+  });
+
+  it('runs as a non-root numeric user, with no shell steps in the runtime stage and no HEALTHCHECK', () => {
+    const users = runtime
+      .filter((instruction) => instruction.keyword === 'USER')
+      .map((instruction) => instruction.args);
+    expect(users).toHaveLength(1);
+    expect(users[0]).toMatch(/^[1-9]\d*(?::[1-9]\d*)?$/);
+    expect(runtime.filter((instruction) => instruction.keyword === 'RUN')).toEqual([]);
+    expect(instructions.filter((instruction) => instruction.keyword === 'HEALTHCHECK')).toEqual([]);
+  });
+
+  it('puts no credentials in ENV or ARG', () => {
+    const settings = instructions.filter((instruction) => ['ENV', 'ARG'].includes(instruction.keyword));
+    expect(settings.length).toBeGreaterThan(0);
+    for (const { args } of settings)
+      expect(args).not.toMatch(/PASSWORD|SECRET|TOKEN|ACCESS_KEY|CREDENTIAL|DATABASE_URL|AKIA[0-9A-Z]{12}/i);
+  });
+
+  it('runs the build the tests run and starts the bundle it produces, trusting the RDS CAs it ships', () => {
+    const text = instructions.map((instruction) => `${instruction.keyword} ${instruction.args}`).join('\n');
+    expect(text).toContain('RUN node services/engine/app/build.ts /out/app');
+    expect(text).toContain('COPY --from=build /out/app/ /app/');
+    expect(text).toContain('CMD ["--enable-source-maps", "/app/main.mjs"]');
+    expect(text).toContain('NODE_EXTRA_CA_CERTS=/etc/ssl/certs/rds-global-bundle.pem');
+    expect(text).toContain(
+      'COPY --from=build /out/certs/rds-global-bundle.pem /etc/ssl/certs/rds-global-bundle.pem',
+    );
+    expect(text).toMatch(
+      /ADD --chmod=444 https:\/\/truststore\.pki\.rds\.amazonaws\.com\/global\/global-bundle\.pem /,
+    );
+  });
+
+  it('copies only paths that exist and that the build context lets through', () => {
+    const sources = instructions
+      .filter((instruction) => instruction.keyword === 'COPY' && !instruction.args.startsWith('--from'))
+      .flatMap((instruction) => instruction.args.split(/\s+/).slice(0, -1));
+    expect(sources.length).toBeGreaterThan(5);
+    for (const source of sources) {
+      expect(existsSync(join(REPO_ROOT, source)), source).toBe(true);
+      expect(
+        context.some((file) => file === source || file.startsWith(`${source.replace(/\/$/, '')}/`)),
+        `${source} reaches the build context`,
+      ).toBe(true);
+    }
+  });
+
+  it('sends a small context: the manifests, shared sources and the app sources, nothing else', () => {
+    const allowed =
+      /^(package(-lock)?\.json|(shared|resources|scripts|services\/engine)\/package\.json|shared\/src\/.+|services\/engine\/app\/(build\.ts|src\/.+))$/;
+    expect(context.filter((file) => !allowed.test(file))).toEqual([]);
+    expect(context).toEqual(expect.arrayContaining(['package-lock.json', 'services/engine/app/src/main.ts']));
+    expect(context.filter((file) => file.includes('/tests/'))).toEqual([]);
+  });
+
+  it.each([
+    '.env',
+    '.git/config',
+    'node_modules/pg/package.json',
+    'shared/src/.env.local',
+    'services/engine/app/src/dev-key.pem',
+    'services/engine/app/src/node_modules/x.js',
+    '.serverless/state.dev.json',
+    'services/network/serverless.ts',
+  ])('keeps %s out of the build context', (path) => {
+    expect(inContext(path)).toBe(false);
+  });
+});
