@@ -3,6 +3,7 @@
  * Each rule has an id that `policy-exceptions.yml` can name, like the Control Tower controls.
  * Services add their own rules to `PLATFORM_RULES` (e.g. the queue's visibility-timeout rule).
  */
+import { INTEGRATIONS_RULES } from './rules/integrations';
 import { type Finding, type PlatformRule, resourcesOfType, type Template } from './template';
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -208,4 +209,5 @@ export const PLATFORM_RULES: PlatformRule[] = [
   everySecurityGroupRuleDescribed,
   exactActions,
   exactResources,
+  ...INTEGRATIONS_RULES,
 ];
