@@ -28,6 +28,12 @@ const config: PlatformServiceConfig = {
         Description: 'DB subnet group in the isolated subnets',
         Value: ref('DatabaseSubnetGroup'),
       },
+      // STUB (added by the integrations branch so its compose params resolve at synth; the datastore
+      // issue replaces these literals with the DatabaseInstance's attributes).
+      databaseEndpointAddress: { Description: 'STUB: database host name', Value: 'stub.invalid' },
+      databasePort: { Description: 'STUB: database port', Value: '5432' },
+      databaseName: { Description: 'STUB: database name', Value: 'game' },
+      databaseResourceId: { Description: 'STUB: DbiResourceId for rds-db:connect', Value: 'db-STUB' },
     },
   },
 };

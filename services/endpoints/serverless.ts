@@ -30,6 +30,9 @@ const config: PlatformServiceConfig = {
         Description: 'S3 gateway endpoint on the private route tables',
         Value: { Ref: 'S3GatewayEndpoint' },
       },
+      // STUB (added by the integrations branch so its compose param resolves at synth; the endpoints
+      // issue replaces it with the interface endpoints' ids).
+      interfaceEndpointIds: { Description: 'STUB: interface endpoint ids', Value: 'vpce-stub' },
     },
   },
 };

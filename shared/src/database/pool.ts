@@ -101,6 +101,8 @@ export const createPool = async (settings: DatabaseSettings, options: PoolOption
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
     idleTimeoutMillis: options.idleTimeoutMillis ?? 30_000,
     application_name: options.applicationName,
+    // Idle connections do not keep a local process (a script, `invoke local`) alive; Lambda is unaffected.
+    allowExitOnIdle: true,
   };
   let pool: pg.Pool;
   if (settings.kind === 'url') {
