@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | void>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
 export interface EventSourcePollerOptions {
   sqs: SQSClient;
@@ -116,7 +116,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The record ids to delete, or why the response fails the whole batch (Lambda's rules). */
 export const recordsToDelete = (
   messageIds: readonly string[],
-  response: SQSBatchResponse | undefined | void,
+  response: SQSBatchResponse | undefined,
 ): { delete: string[] } | { error: string } => {
   const failures = response?.batchItemFailures ?? [];
   const known = new Set(messageIds);

@@ -15,6 +15,9 @@ import type { GameEvent } from '@game-platform/shared/events';
 import type pg from 'pg';
 import type { EventStore } from './consumer';
 
+/** The prepared statement's name on each connection. */
+export const APPLY_EVENTS_STATEMENT = 'apply-game-events';
+
 export const APPLY_EVENTS_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::jsonb[])
@@ -111,10 +114,12 @@ export const isTransientDatabaseError = (error: unknown): boolean => {
 export const postgresEventStore = (database: Pick<pg.Pool, 'query'>): EventStore => ({
   applyEvents: async (events) => {
     if (events.length === 0) return new Set();
-    const result = await database.query<{ event_id: string }>(
-      APPLY_EVENTS_SQL,
-      applyEventsParameters(events),
-    );
+    const result = await database.query<{ event_id: string }>({
+      // Named: PostgreSQL parses and plans it once per connection instead of once per batch.
+      name: APPLY_EVENTS_STATEMENT,
+      text: APPLY_EVENTS_SQL,
+      values: applyEventsParameters(events),
+    });
     return new Set(result.rows.map((row) => row.event_id));
   },
   isTransient: isTransientDatabaseError,
