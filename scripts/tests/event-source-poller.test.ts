@@ -9,26 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createQueueWithDeadLetter,
   type Invocation,
-  type LocalAws,
-  localSqsClient,
+  type LocalSqs,
   queueDepth,
   recordsToDelete,
   startEventSourcePoller,
-  startLocalAws,
+  startLocalSqs,
 } from '../src/local';
 
-let aws: LocalAws;
+let local: LocalSqs;
 let sqs: SQSClient;
 let queues = 0;
 
 beforeAll(async () => {
-  aws = await startLocalAws();
-  sqs = localSqsClient(aws);
+  local = await startLocalSqs();
+  sqs = local.sqs;
 });
-afterAll(async () => {
-  sqs?.destroy();
-  await aws?.stop();
-});
+afterAll(async () => local?.stop());
 
 const queueWith = async (count: number) => {
   const queue = await createQueueWithDeadLetter(sqs, {

@@ -11,7 +11,9 @@ export {
   createQueueWithDeadLetter,
   type LocalAws,
   type LocalQueue,
+  type LocalSqs,
   localSqsClient,
   queueDepth,
   startLocalAws,
+  startLocalSqs,
 } from './sqs';

@@ -84,3 +84,24 @@ export const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<numb
 /** An SQS client for the local server. */
 export const localSqsClient = (aws: LocalAws): SQSClient =>
   new SQSClient({ endpoint: aws.endpoint, region: aws.region, credentials: aws.credentials });
+
+export interface LocalSqs {
+  aws: LocalAws;
+  sqs: SQSClient;
+  /** Closes the client and stops the server. */
+  stop(): Promise<void>;
+}
+
+/** A local SQS server with a client for it, for a test's setup and teardown. */
+export const startLocalSqs = async (): Promise<LocalSqs> => {
+  const aws = await startLocalAws();
+  const sqs = localSqsClient(aws);
+  return {
+    aws,
+    sqs,
+    stop: async () => {
+      sqs.destroy();
+      await aws.stop();
+    },
+  };
+};

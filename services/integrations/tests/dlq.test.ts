@@ -10,7 +10,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type LocalAws, localSqsClient, queueDepth, startLocalAws } from '@game-platform/scripts/local';
+import { type LocalSqs, queueDepth, startLocalSqs } from '@game-platform/scripts/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDlqArguments } from '../src/dlq/cli';
 import {
@@ -23,17 +23,14 @@ import {
 } from '../src/dlq/dead-letters';
 import { playerRegistered } from './helpers/events';
 
-let aws: LocalAws;
+let local: LocalSqs;
 let sqs: SQSClient;
 
 beforeAll(async () => {
-  aws = await startLocalAws();
-  sqs = localSqsClient(aws);
+  local = await startLocalSqs();
+  sqs = local.sqs;
 });
-afterAll(async () => {
-  sqs?.destroy();
-  await aws?.stop();
-});
+afterAll(async () => local?.stop());
 
 const stageWithDeadLetters = async (stage: string, bodies: string[]): Promise<QueuePair> => {
   await sqs.send(new CreateQueueCommand({ QueueName: `game-${stage}-events` }));
