@@ -124,7 +124,7 @@ const median = (values: number[]) =>
 const coldImports = (files: string[], env: NodeJS.ProcessEnv, prelude = ''): number[] => {
   const samples = files.map(() => [] as number[]);
   for (let run = 0; run < COLD_IMPORT_RUNS; run++) {
-    files.forEach((file, i) => samples[i]?.push(importMs(file, env, prelude)));
+    for (const [i, file] of files.entries()) samples[i]?.push(importMs(file, env, prelude));
   }
   return samples.map(median);
 };
