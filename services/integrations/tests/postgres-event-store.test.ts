@@ -2,6 +2,7 @@
  * The PostgreSQL event store against a real PostgreSQL with the game schema: one statement applies a
  * whole batch, records each event id once, and a second delivery of any event has no effect.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isTransientDatabaseError, postgresEventStore } from '../src/postgres-event-store';
 import { type GameDatabase, startGameDatabase } from './helpers/database';
@@ -106,6 +107,38 @@ describe('postgresEventStore', () => {
     expect((error as { code?: string }).code).toBe('23514');
     expect(isTransientDatabaseError(error)).toBe(false);
     expect(await db.totals()).toMatchObject({ events: 0, players: 0 });
+  });
+});
+
+describe('postgresEventStore privileges', () => {
+  it('needs only these grants (what datastore migration 0002 must give game_consumer)', async () => {
+    // Prepare: a role with exactly the grants listed, logging in like the consumer
+    await db.pool.query(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'least_privilege_consumer') THEN
+          CREATE ROLE least_privilege_consumer LOGIN PASSWORD 'probe';
+        END IF;
+      END $$`);
+    await db.pool.query(`GRANT SELECT, INSERT ON processed_events, matches TO least_privilege_consumer;
+      GRANT INSERT ON match_results TO least_privilege_consumer;
+      GRANT SELECT, INSERT, UPDATE ON players, player_stats TO least_privilege_consumer`);
+    const url = new URL(db.server.connectionString);
+    url.username = 'least_privilege_consumer';
+    url.password = 'probe';
+    const consumer = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    const store = postgresEventStore(consumer);
+    const match = matchCompleted([{ playerId: 'hugo', score: 3, placement: 1 }]);
+
+    try {
+      // Act: first delivery, redelivery, a re-registration (upsert), a second match (totals upsert)
+      await store.applyEvents([playerRegistered('hugo', 'Hugo', { minute: 1 }), match]);
+      await store.applyEvents([match, playerRegistered('hugo', 'Hugo B', { minute: 9 })]);
+      await store.applyEvents([matchCompleted([{ playerId: 'hugo', score: 4, placement: 2 }])]);
+
+      // Assess
+      expect(await db.totals()).toMatchObject({ events: 4, matches: 2, players: 1, matchesPlayed: 2 });
+    } finally {
+      await consumer.end();
+    }
   });
 });
 
