@@ -7,6 +7,7 @@ export * from './iam';
 export * from './kms';
 export * from './logs';
 export * from './naming';
+export * from './queue';
 export * from './s3';
 export * from './security-group';
 export * from './service';

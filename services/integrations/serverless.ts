@@ -1,19 +1,129 @@
-/** integrations (stub until its own issue): SQS queue with DLQ and the Lambda consumer. */
+/**
+ * integrations: the platform's event backbone. Producers (the engine, external systems) send game
+ * events to `EventsQueue`; the `consumer` function validates each one and writes its effect to
+ * PostgreSQL, exactly once in effect. What cannot be processed ends in `EventsDeadLetterQueue`.
+ * See the README for the settings, params and outputs.
+ */
 import {
-  PLATFORM_PLUGINS,
+  consumerVisibilityTimeoutSeconds,
+  esbuildSettings,
+  FUNCTION_PLUGINS,
+  getAtt,
+  type Outputs,
   type PlatformServiceConfig,
   provider,
+  queueWithDeadLetter,
+  ref,
   serviceContext,
+  splitList,
+  sub,
 } from '@game-platform/resources';
+import { consumerAlarms } from './src/alarms';
+import { localInvokeEsbuild, localInvokeParams } from './src/local-invoke';
 
 const context = serviceContext('integrations');
+const { profile, stage } = context;
+const settings = profile.integrations;
+
+/** The database role the consumer logs in as with IAM authentication (created by datastore migration 0002). */
+const CONSUMER_DATABASE_USER = 'game_consumer';
+
+const outputs: Outputs = {
+  eventsQueueUrl: { Description: 'Where producers send game events', Value: ref('EventsQueue') },
+  eventsQueueArn: {
+    Description: 'Events queue ARN (producers grant sqs:SendMessage on it)',
+    Value: getAtt('EventsQueue', 'Arn'),
+  },
+  eventsDeadLetterQueueUrl: {
+    Description: 'Events that could not be processed, for inspection and redrive',
+    Value: ref('EventsDeadLetterQueue'),
+  },
+  eventsDeadLetterQueueArn: {
+    Description: 'Dead-letter queue ARN',
+    Value: getAtt('EventsDeadLetterQueue', 'Arn'),
+  },
+};
 
 const config: PlatformServiceConfig = {
   service: context.name,
   frameworkVersion: '4',
   provider: provider(context),
-  plugins: PLATFORM_PLUGINS,
-  resources: { Resources: {} },
+  plugins: FUNCTION_PLUGINS,
+  // Only for `serverless invoke local` outside compose: stand-ins for the compose params (see the file).
+  ...localInvokeParams(),
+  custom: {
+    esbuild: { ...esbuildSettings, ...localInvokeEsbuild() },
+    platform: { logsKmsKeyArn: '${param:observabilityKeyArn}' },
+  },
+  functions: {
+    consumer: {
+      handler: 'src/handlers/consumer.handler',
+      description: 'Validates game events from the events queue and writes their effect to PostgreSQL',
+      timeout: settings.functionTimeoutSeconds,
+      memorySize: settings.memorySizeMiB,
+      vpc: {
+        securityGroupIds: ['${param:consumerSecurityGroupId}'],
+        // The network's private subnets, one per AZ (a comma-separated param; see policy-exceptions.yml).
+        subnetIds: splitList('${param:privateSubnetIds}') as unknown as string[],
+      },
+      environment: {
+        DB_IAM_USER: CONSUMER_DATABASE_USER,
+        DB_HOST: '${param:databaseEndpointAddress}',
+        DB_PORT: '${param:databasePort}',
+        DB_NAME: '${param:databaseName}',
+        // The Node.js 20+ Lambda runtimes ship the RDS certificate authorities here; TLS verifies against them.
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
+        INTERFACE_ENDPOINT_IDS: '${param:interfaceEndpointIds}',
+        POWERTOOLS_SERVICE_NAME: 'integrations-consumer',
+        POWERTOOLS_METRICS_NAMESPACE: 'GamePlatform',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      events: [
+        {
+          sqs: {
+            arn: getAtt('EventsQueue', 'Arn') as unknown as string,
+            batchSize: settings.batchSize,
+            maximumBatchingWindow: settings.maximumBatchingWindowSeconds,
+            // Failed records are reported one by one; the others are deleted from the queue.
+            functionResponseType: 'ReportBatchItemFailures',
+            // One database connection per instance: the profile checks this against the connection budget.
+            maximumConcurrency: settings.maximumConcurrency,
+          },
+        },
+      ],
+      // sqs:ReceiveMessage/DeleteMessage/GetQueueAttributes on EventsQueue are added by
+      // serverless-iam-roles-per-function from the sqs event above; log writes by the framework.
+      iamRoleStatements: [
+        {
+          Sid: 'ConnectToDatabaseAsConsumer',
+          Effect: 'Allow',
+          Action: ['rds-db:connect'],
+          Resource: sub(
+            `arn:\${AWS::Partition}:rds-db:\${AWS::Region}:\${AWS::AccountId}:dbuser:\${param:databaseResourceId}/${CONSUMER_DATABASE_USER}`,
+          ),
+        },
+      ],
+    },
+  },
+  resources: {
+    Resources: {
+      ...queueWithDeadLetter({
+        thing: 'Events',
+        queueName: `game-${stage}-events`,
+        visibilityTimeoutSeconds: consumerVisibilityTimeoutSeconds(settings),
+        messageRetentionDays: settings.messageRetentionDays,
+        deadLetterRetentionDays: settings.deadLetterRetentionDays,
+        maxReceiveCount: settings.maxReceiveCount,
+      }),
+      ...consumerAlarms({
+        stage,
+        topicArn: '${param:alarmTopicArn}',
+        oldestMessageAgeAlarmSeconds: settings.oldestMessageAgeAlarmSeconds,
+      }),
+    },
+    Outputs: outputs,
+  },
 };
 
 export default config;

@@ -6,6 +6,7 @@
 
 import { DATASTORE_RULES } from './rules/datastore';
 import { endpointCoverage, endpointDerivation } from './rules/endpoints';
+import { INTEGRATIONS_RULES } from './rules/integrations';
 import { type Finding, type PlatformRule, resourcesOfType, type Template } from './template';
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -214,4 +215,5 @@ export const PLATFORM_RULES: PlatformRule[] = [
   endpointCoverage,
   endpointDerivation,
   ...DATASTORE_RULES,
+  ...INTEGRATIONS_RULES,
 ];

@@ -1,2 +1,19 @@
+export {
+  type EventSourcePoller,
+  type EventSourcePollerOptions,
+  type Invocation,
+  recordsToDelete,
+  type SqsHandler,
+  startEventSourcePoller,
+} from './event-source-poller';
 export { freePort, type LocalPostgres, type StartPostgresOptions, startPostgres } from './postgres';
-export { type LocalAws, startLocalAws } from './sqs';
+export {
+  createQueueWithDeadLetter,
+  type LocalAws,
+  type LocalQueue,
+  type LocalSqs,
+  localSqsClient,
+  queueDepth,
+  startLocalAws,
+  startLocalSqs,
+} from './sqs';

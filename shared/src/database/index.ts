@@ -6,4 +6,10 @@ export {
   isAuthenticationFailure,
   type PoolOptions,
 } from './pool';
+export {
+  type AuthTokenRequest,
+  type AwsCredentials,
+  environmentCredentials,
+  rdsAuthToken,
+} from './rds-auth-token';
 export { type DatabaseSettings, DatabaseSettingsError, readDatabaseSettings } from './settings';

@@ -1,4 +1,5 @@
 export {
+  CONSUMER_CONNECTIONS_PER_INSTANCE,
   loadStageProfile,
   profileNameFor,
   type StageProfile,

@@ -58,6 +58,26 @@ const datastoreProblems = (name: string, datastore: StageProfileValues['datastor
   return [];
 };
 
+/** Connections one consumer instance holds: it writes a batch in one statement on one connection. */
+export const CONSUMER_CONNECTIONS_PER_INSTANCE = 1;
+
+/** The integrations section's own cross-field rules (queue retention, database connection budget). */
+const integrationsProblems = (name: string, integrations: StageProfileValues['integrations']): string[] => {
+  const problems: string[] = [];
+  if (integrations.deadLetterRetentionDays <= integrations.messageRetentionDays) {
+    problems.push(
+      `stage profile "${name}": integrations.deadLetterRetentionDays is ${integrations.deadLetterRetentionDays}; expected more than integrations.messageRetentionDays (${integrations.messageRetentionDays}), because SQS keeps the original enqueue time when it dead-letters a message`,
+    );
+  }
+  const connections = integrations.maximumConcurrency * CONSUMER_CONNECTIONS_PER_INSTANCE;
+  if (connections > integrations.databaseConnectionBudget) {
+    problems.push(
+      `stage profile "${name}": integrations.maximumConcurrency is ${integrations.maximumConcurrency}; expected at most ${Math.floor(integrations.databaseConnectionBudget / CONSUMER_CONNECTIONS_PER_INSTANCE)}, because each consumer instance holds ${CONSUMER_CONNECTIONS_PER_INSTANCE} connection and integrations.databaseConnectionBudget is ${integrations.databaseConnectionBudget}`,
+    );
+  }
+  return problems;
+};
+
 /** Rules that involve more than one value, checked once every value is individually valid. */
 const crossFieldProblems = (profiles: Record<string, StageProfileValues>): string[] => {
   const problems: string[] = [];
@@ -90,6 +110,7 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
         `stage profile "${name}": frontend.siteEncryption is "kms"; expected "sse-s3" because frontend.originAccess is "${frontend.originAccess}" (an Origin Access Identity cannot read SSE-KMS objects; use originAccess "oac" for KMS)`,
       );
     }
+    problems.push(...integrationsProblems(name, integrations));
   }
   // VPCs of different stages must not overlap, so they can be peered or joined by a transit gateway.
   for (const [i, a] of names.entries()) {

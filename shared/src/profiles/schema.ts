@@ -134,18 +134,32 @@ export const datastoreSchema = section({
 });
 
 export const integrationsSchema = section({
-  /** Records per Lambda invocation. */
+  /** Records per Lambda invocation; the consumer writes each batch in one statement. */
   batchSize: integer(1, 10000),
   /** How long Lambda gathers records before invoking (required above 10 records per batch). */
   maximumBatchingWindowSeconds: integer(0, 300),
-  /** Consumer function timeout; the queue's visibility timeout is derived from it. */
+  /** Consumer function timeout; the queue's visibility timeout is derived from it (6 x timeout + window). */
   functionTimeoutSeconds: integer(1, 900),
+  /** Consumer function memory (CPU grows with it). */
+  memorySizeMiB: integer(128, 10240),
   /** Receives before a message moves to the dead-letter queue; below 5, throttling dead-letters good messages. */
   maxReceiveCount: integer(5, 1000),
   /** How long an unprocessed message stays on the queue. */
   messageRetentionDays: integer(1, 14),
-  /** Concurrent consumer invocations; bounded by the database's connection budget. */
+  /**
+   * How long the dead-letter queue keeps a message. Must be longer than `messageRetentionDays`: SQS keeps
+   * a message's original enqueue time when it dead-letters it, so a shorter DLQ retention loses it early.
+   */
+  deadLetterRetentionDays: integer(2, 14),
+  /** Concurrent consumer invocations (event source mapping `MaximumConcurrency`, 2-1000). */
   maximumConcurrency: integer(2, 1000),
+  /**
+   * PostgreSQL connections the consumer may hold at once: its share of the database's `max_connections`.
+   * Each consumer instance holds one connection, so `maximumConcurrency` may not exceed it.
+   */
+  databaseConnectionBudget: integer(2, 5000),
+  /** The "age of oldest message" alarm fires when a message has waited longer than this. */
+  oldestMessageAgeAlarmSeconds: integer(60, 1_209_600),
 });
 
 /** Fargate's CPU architectures (`RuntimePlatform.CpuArchitecture`). */

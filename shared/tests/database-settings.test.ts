@@ -1,0 +1,65 @@
+/** Reading the database settings from the environment: which mode wins, and what a bad value says. */
+import { DatabaseSettingsError, readDatabaseSettings } from '@game-platform/shared/database';
+import { describe, expect, it } from 'vitest';
+
+const ENDPOINT = { DB_HOST: 'db.example.internal', DB_PORT: '5432', DB_NAME: 'game' };
+
+describe('readDatabaseSettings', () => {
+  it('reads IAM authentication settings from DB_IAM_USER, the endpoint and AWS_REGION', () => {
+    // Act
+    const settings = readDatabaseSettings({
+      ...ENDPOINT,
+      DB_IAM_USER: 'game_consumer',
+      AWS_REGION: 'eu-west-1',
+    });
+
+    // Assess
+    expect(settings).toEqual({
+      kind: 'iamAuth',
+      user: 'game_consumer',
+      region: 'eu-west-1',
+      host: 'db.example.internal',
+      port: 5432,
+      database: 'game',
+    });
+  });
+
+  it('lets DATABASE_URL override IAM and secret settings (local runs)', () => {
+    const settings = readDatabaseSettings({
+      ...ENDPOINT,
+      DB_IAM_USER: 'game_consumer',
+      DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
+      DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/game',
+    });
+    expect(settings).toEqual({ kind: 'url', connectionString: 'postgres://u:p@127.0.0.1:5432/game' });
+  });
+
+  it('prefers DB_IAM_USER over DB_SECRET_ARN when both are set', () => {
+    const settings = readDatabaseSettings({
+      ...ENDPOINT,
+      DB_IAM_USER: 'game_engine',
+      AWS_REGION: 'eu-west-1',
+      DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
+    });
+    expect(settings.kind).toBe('iamAuth');
+  });
+
+  it.each([
+    [
+      { DB_IAM_USER: 'Game-Consumer', AWS_REGION: 'eu-west-1' },
+      'DB_IAM_USER is "Game-Consumer"; expected a PostgreSQL role name',
+    ],
+    [{ DB_IAM_USER: 'game_consumer' }, 'AWS_REGION is not set; expected the AWS region the database is in'],
+    [
+      { DB_IAM_USER: '', AWS_REGION: 'eu-west-1' },
+      'DB_IAM_USER is empty; expected a database role granted rds_iam',
+    ],
+    [
+      { DB_IAM_USER: 'game_consumer', AWS_REGION: 'eu-west-1', DB_PORT: '70000' },
+      'DB_PORT is "70000"; expected a port number from 1 to 65535',
+    ],
+  ])('names the key, the value and what is expected: %j', (overrides, message) => {
+    expect(() => readDatabaseSettings({ ...ENDPOINT, ...overrides })).toThrow(DatabaseSettingsError);
+    expect(() => readDatabaseSettings({ ...ENDPOINT, ...overrides })).toThrow(message);
+  });
+});
