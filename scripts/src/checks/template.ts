@@ -50,3 +50,25 @@ export interface PlatformRule {
 
 export const resourcesOfType = (template: Template, ...types: string[]) =>
   Object.entries(template.Resources).filter(([, resource]) => types.includes(resource.Type));
+
+/** A finding of a platform rule. */
+export const platformFinding = (
+  rule: string,
+  service: string,
+  resource: string,
+  message: string,
+): Finding => ({
+  check: 'platform rules',
+  rule,
+  service,
+  resource,
+  message,
+});
+
+/** The logical id in `{ "Ref": id }` or `{ "Fn::GetAtt": [id, attribute] }`, if the value is one. */
+export const referencedLogicalId = (value: unknown): string | undefined => {
+  const getAtt = (value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  const ref = (value as { Ref?: unknown } | undefined)?.Ref;
+  return typeof ref === 'string' ? ref : undefined;
+};
