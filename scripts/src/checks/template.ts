@@ -50,3 +50,34 @@ export interface PlatformRule {
 
 export const resourcesOfType = (template: Template, ...types: string[]) =>
   Object.entries(template.Resources).filter(([, resource]) => types.includes(resource.Type));
+
+/** A finding of a platform rule. */
+export const platformFinding = (
+  rule: string,
+  service: string,
+  resource: string,
+  message: string,
+): Finding => ({
+  check: 'platform rules',
+  rule,
+  service,
+  resource,
+  message,
+});
+
+/** CloudFormation allows a single value where a list is expected (`Action: "s3:GetObject"`). */
+export const asList = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+/** The statements of a policy document, whether `Statement` is a list or a single statement. */
+export const statementsOf = (document: unknown): Record<string, unknown>[] =>
+  asList((document as { Statement?: unknown } | undefined)?.Statement) as Record<string, unknown>[];
+
+/** The logical id in `{ "Ref": id }` or `{ "Fn::GetAtt": [id, attribute] }`, if the value is one. */
+export const referencedLogicalId = (value: unknown): string | undefined => {
+  const reference = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown } | undefined;
+  if (typeof reference?.Ref === 'string') return reference.Ref;
+  const getAtt = reference?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  return undefined;
+};

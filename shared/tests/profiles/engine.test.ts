@@ -1,21 +1,9 @@
 /** The engine section's image settings: CPU architecture and ECR repository name, with one-line errors. */
 import { describe, expect, it } from 'vitest';
-import { StageProfileError, stageProfiles, validateStageProfiles } from '../src/profiles';
+import { stageProfiles } from '../../src/profiles';
+import { problemsOf, withDev } from '../helpers/profiles';
 
-const withEngine = (engine: Record<string, unknown>) => ({
-  ...stageProfiles,
-  dev: { ...stageProfiles.dev, engine: { ...stageProfiles.dev.engine, ...engine } },
-});
-
-const problemsOf = (profiles: Record<string, unknown>): string[] => {
-  try {
-    validateStageProfiles(profiles);
-  } catch (error) {
-    if (error instanceof StageProfileError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const withEngine = (changes: Record<string, unknown>) => withDev('engine', changes);
 
 describe('engine profile: image settings', () => {
   it('accepts both Fargate architectures and nested repository names', () => {
