@@ -1,8 +1,8 @@
 /**
  * endpoints: the VPC endpoints through which workloads in the private subnets reach AWS APIs, so a
  * stage can run with no NAT gateway and no path to the internet. Deployed after the network and
- * before every workload: integrations, datastore and engine take `interfaceEndpointIds` as a
- * compose param. Which endpoints a stage has, and what they cost, is in the README.
+ * before every workload: datastore, integrations and engine list `endpoints` in their compose
+ * `dependsOn`. Which endpoints a stage has, and what they cost, is in the README.
  */
 import {
   PLATFORM_PLUGINS,

@@ -74,7 +74,6 @@ const config: PlatformServiceConfig = {
         // The Node.js 20+ Lambda runtimes ship the RDS certificate authorities here; TLS verifies against them.
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
         MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
-        INTERFACE_ENDPOINT_IDS: '${param:interfaceEndpointIds}',
         POWERTOOLS_SERVICE_NAME: 'integrations-consumer',
         POWERTOOLS_METRICS_NAMESPACE: 'GamePlatform',
         POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -8,7 +8,14 @@ import { DATASTORE_RULES } from './rules/datastore';
 import { endpointCoverage, endpointDerivation } from './rules/endpoints';
 import { ENGINE_RULES } from './rules/engine';
 import { INTEGRATIONS_RULES } from './rules/integrations';
-import { type Finding, type PlatformRule, resourcesOfType, type Template } from './template';
+import {
+  asList,
+  type Finding,
+  type PlatformRule,
+  resourcesOfType,
+  statementsOf,
+  type Template,
+} from './template';
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 const WORLD_OPEN_PORTS = new Set([80, 443]);
@@ -97,14 +104,6 @@ interface StatementView {
   keyPolicy: boolean;
 }
 
-const statementsOf = (document: unknown): Record<string, unknown>[] => {
-  const statements = (document as { Statement?: unknown } | undefined)?.Statement;
-  return (Array.isArray(statements) ? statements : statements ? [statements] : []) as Record<
-    string,
-    unknown
-  >[];
-};
-
 /** Every policy statement of a template: identity policies (roles, policies) and resource policies. */
 const policyStatements = (template: Template): StatementView[] =>
   Object.entries(template.Resources).flatMap(([resource, { Type, Properties = {} }]) => {
@@ -128,9 +127,6 @@ const policyStatements = (template: Template): StatementView[] =>
       add('endpoint policy', Properties.PolicyDocument);
     return views;
   });
-
-const asList = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
 
 /** KMS requires the key policy to delegate to IAM: `kms:*` for the account root, which IAM policies then narrow. */
 const isKmsRootDelegation = ({ statement, keyPolicy }: StatementView): boolean =>

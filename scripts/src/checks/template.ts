@@ -65,10 +65,19 @@ export const platformFinding = (
   message,
 });
 
+/** CloudFormation allows a single value where a list is expected (`Action: "s3:GetObject"`). */
+export const asList = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+/** The statements of a policy document, whether `Statement` is a list or a single statement. */
+export const statementsOf = (document: unknown): Record<string, unknown>[] =>
+  asList((document as { Statement?: unknown } | undefined)?.Statement) as Record<string, unknown>[];
+
 /** The logical id in `{ "Ref": id }` or `{ "Fn::GetAtt": [id, attribute] }`, if the value is one. */
 export const referencedLogicalId = (value: unknown): string | undefined => {
-  const getAtt = (value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+  const reference = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown } | undefined;
+  if (typeof reference?.Ref === 'string') return reference.Ref;
+  const getAtt = reference?.['Fn::GetAtt'];
   if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  const ref = (value as { Ref?: unknown } | undefined)?.Ref;
-  return typeof ref === 'string' ? ref : undefined;
+  return undefined;
 };

@@ -8,8 +8,6 @@ export interface ConsumerConfig {
   database: DatabaseSettings;
   /** The queue's redrive `maxReceiveCount`, so logs can say when a failing record goes to the DLQ. */
   maxReceiveCount: number;
-  /** The interface VPC endpoints this stage routes AWS calls through (logged at cold start). */
-  interfaceEndpointIds: string[];
 }
 
 export class ConsumerConfigError extends Error {
@@ -27,6 +25,5 @@ export const readConsumerConfig = (env: Record<string, string | undefined> = pro
   return {
     database: readDatabaseSettings(env),
     maxReceiveCount,
-    interfaceEndpointIds: (env.INTERFACE_ENDPOINT_IDS ?? '').split(',').filter(Boolean),
   };
 };

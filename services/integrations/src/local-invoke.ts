@@ -16,7 +16,6 @@ const LOCAL_STAND_INS: Record<string, string> = {
   databasePort: '5432',
   databaseName: 'game',
   databaseResourceId: 'db-LOCAL',
-  interfaceEndpointIds: 'vpce-local',
 };
 
 /** True for `serverless invoke local ...`. */

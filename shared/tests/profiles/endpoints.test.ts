@@ -2,24 +2,11 @@
  * The `endpoints` section of the stage profiles: an unknown, repeated or missing endpoint name, or
  * more endpoint AZs than the VPC has, fails on load with one line naming key, value and what is allowed.
  */
-import { StageProfileError, stageProfiles, validateStageProfiles } from '@game-platform/shared/profiles';
+import { stageProfiles } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
+import { problemsOf, withDev } from '../helpers/profiles';
 
-/** The checked profiles with one change to dev's `endpoints` section. */
-const withDevEndpoints = (endpoints: Record<string, unknown>) => ({
-  ...stageProfiles,
-  dev: { ...stageProfiles.dev, endpoints: { ...stageProfiles.dev.endpoints, ...endpoints } },
-});
-
-const problemsOf = (raw: Record<string, unknown>): string[] => {
-  try {
-    validateStageProfiles(raw);
-  } catch (error) {
-    if (error instanceof StageProfileError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const withDevEndpoints = (changes: Record<string, unknown>) => withDev('endpoints', changes);
 
 describe('stage profile endpoints section', () => {
   it('accepts every checked profile as written', () => {

@@ -10,7 +10,13 @@
  *   and a KMS key (RDS would otherwise create it with neither).
  * - PLATFORM.RDS.4: Performance Insights is on, encrypted with a customer-managed key.
  */
-import { type Finding, type PlatformRule, resourcesOfType, type Template } from '../template';
+import {
+  type PlatformRule,
+  platformFinding,
+  referencedLogicalId,
+  resourcesOfType,
+  type Template,
+} from '../template';
 
 type Properties = Record<string, unknown>;
 
@@ -24,22 +30,6 @@ const instancesOf = (templates: Record<string, Template>) =>
       properties: (resource.Properties ?? {}) as Properties,
     })),
   );
-
-const finding = (rule: string, service: string, resource: string, message: string): Finding => ({
-  check: 'platform rules',
-  rule,
-  service,
-  resource,
-  message,
-});
-
-/** The logical id a `Ref` or `Fn::GetAtt` points at, if the value is one. */
-const referencedId = (value: unknown): string | undefined => {
-  const reference = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown } | undefined;
-  if (typeof reference?.Ref === 'string') return reference.Ref;
-  const getAtt = reference?.['Fn::GetAtt'];
-  return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
-};
 
 const resourceDependsOn = (template: Template, id: string): string[] => {
   const dependsOn = template.Resources[id]?.DependsOn;
@@ -57,7 +47,7 @@ export const databaseSnapshotOnDelete: PlatformRule = {
           resource.DeletionPolicy !== 'Snapshot' || resource.UpdateReplacePolicy !== 'Snapshot',
       )
       .map(({ service, id, resource }) =>
-        finding(
+        platformFinding(
           'PLATFORM.RDS.1',
           service,
           id,
@@ -74,11 +64,11 @@ export const databaseParameterGroup: PlatformRule = {
     'A DB instance uses a parameter group of its template that forces TLS and logs slow statements',
   check: ({ templates }) =>
     instancesOf(templates).flatMap(({ service, template, id, properties }) => {
-      const groupId = referencedId(properties.DBParameterGroupName);
+      const groupId = referencedLogicalId(properties.DBParameterGroupName);
       const group = groupId ? template.Resources[groupId] : undefined;
       if (group?.Type !== 'AWS::RDS::DBParameterGroup')
         return [
-          finding(
+          platformFinding(
             'PLATFORM.RDS.2',
             service,
             id,
@@ -97,7 +87,7 @@ export const databaseParameterGroup: PlatformRule = {
           `log_min_duration_statement is ${JSON.stringify(parameters.log_min_duration_statement ?? null)}; expected a threshold in milliseconds (0 or more)`,
         );
       return problems.map((problem) =>
-        finding('PLATFORM.RDS.2', service, groupId ?? id, `parameter group of ${id}: ${problem}`),
+        platformFinding('PLATFORM.RDS.2', service, groupId ?? id, `parameter group of ${id}: ${problem}`),
       );
     }),
 };
@@ -112,7 +102,7 @@ export const databaseLogGroups: PlatformRule = {
       if (exports.length === 0) return [];
       if (typeof identifier !== 'string')
         return [
-          finding(
+          platformFinding(
             'PLATFORM.RDS.3',
             service,
             id,
@@ -125,7 +115,7 @@ export const databaseLogGroups: PlatformRule = {
         const match = logGroups.find(([, group]) => group.Properties?.LogGroupName === name);
         if (!match)
           return [
-            finding(
+            platformFinding(
               'PLATFORM.RDS.3',
               service,
               id,
@@ -139,7 +129,7 @@ export const databaseLogGroups: PlatformRule = {
         if (!resourceDependsOn(template, id).includes(groupId)) missing.push(`a DependsOn from ${id}`);
         return missing.length
           ? [
-              finding(
+              platformFinding(
                 'PLATFORM.RDS.3',
                 service,
                 groupId,
@@ -158,18 +148,18 @@ export const databasePerformanceInsights: PlatformRule = {
     instancesOf(templates).flatMap(({ service, template, id, properties }) => {
       if (properties.EnablePerformanceInsights !== true)
         return [
-          finding(
+          platformFinding(
             'PLATFORM.RDS.4',
             service,
             id,
             `EnablePerformanceInsights is ${JSON.stringify(properties.EnablePerformanceInsights ?? null)}; expected true (set datastore.performanceInsights in the stage profile)`,
           ),
         ];
-      const keyId = referencedId(properties.PerformanceInsightsKMSKeyId);
+      const keyId = referencedLogicalId(properties.PerformanceInsightsKMSKeyId);
       return keyId && template.Resources[keyId]?.Type === 'AWS::KMS::Key'
         ? []
         : [
-            finding(
+            platformFinding(
               'PLATFORM.RDS.4',
               service,
               id,

@@ -29,7 +29,15 @@ import {
   endpointsForIamPrefix,
   PREFIXES_WITHOUT_ENDPOINT,
 } from '@game-platform/shared/endpoints';
-import type { Finding, PlatformRule, Template, TemplateResource } from '../template';
+import {
+  asList,
+  type Finding,
+  type PlatformRule,
+  referencedLogicalId,
+  statementsOf,
+  type Template,
+  type TemplateResource,
+} from '../template';
 
 export type WorkloadKind = 'Lambda function' | 'ECS task definition';
 
@@ -116,20 +124,6 @@ export const AWS_MANAGED_POLICY_ACTIONS: Readonly<Record<string, readonly string
 
 type Json = Record<string, unknown>;
 
-const asList = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
-
-const statementsOf = (document: unknown): Json[] =>
-  asList((document as { Statement?: unknown } | undefined)?.Statement) as Json[];
-
-/** The logical id a `Fn::GetAtt [id, Arn]` or `Ref id` points at. */
-const logicalIdOf = (value: unknown): string | undefined => {
-  const getAtt = (value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  const ref = (value as { Ref?: unknown } | undefined)?.Ref;
-  return typeof ref === 'string' ? ref : undefined;
-};
-
 interface SourcedStatement {
   /** `role X statement "Sid"`, `AWS-managed policy Y`. */
   source: string;
@@ -151,7 +145,7 @@ const roleStatements = (
   const statements: SourcedStatement[] = [];
   const problems: string[] = [];
   const add = (where: string, document: unknown) =>
-    statementsOf(document).forEach((statement, index) => {
+    (statementsOf(document) as Json[]).forEach((statement, index) => {
       statements.push({ source: `${where} statement ${sidLabel(statement, index)}`, statement });
     });
 
@@ -161,13 +155,13 @@ const roleStatements = (
   const attached = new Set<string>();
   for (const [id, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::IAM::Policy' && resource.Type !== 'AWS::IAM::ManagedPolicy') continue;
-    if (asList(resource.Properties?.Roles).some((entry) => logicalIdOf(entry) === roleId)) {
+    if (asList(resource.Properties?.Roles).some((entry) => referencedLogicalId(entry) === roleId)) {
       attached.add(id);
       add(`policy ${id}`, resource.Properties?.PolicyDocument);
     }
   }
   for (const arn of asList(role.Properties?.ManagedPolicyArns)) {
-    const id = logicalIdOf(arn);
+    const id = referencedLogicalId(arn);
     const inStack = id ? template.Resources[id] : undefined;
     if (id && inStack?.Type === 'AWS::IAM::ManagedPolicy') {
       if (!attached.has(id)) add(`policy ${id}`, inStack.Properties?.PolicyDocument);
@@ -314,7 +308,7 @@ export const deriveEndpointNeeds = (templates: Record<string, Template>): Deriva
   /** A task's roles are optional (no role: no calls); a function always has one. */
   const fromRole = (workload: Workload, template: Template, property: string, value: unknown) => {
     if (value === undefined && workload.kind === 'ECS task definition') return;
-    const roleId = logicalIdOf(value);
+    const roleId = referencedLogicalId(value);
     if (!roleId) {
       collect(workload, {
         needs: [],

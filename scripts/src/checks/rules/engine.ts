@@ -20,11 +20,13 @@ import {
   isFargateTaskSize,
 } from '@game-platform/shared/profiles';
 import {
+  asList,
   type Finding,
   platformFinding as finding,
   referencedLogicalId as localId,
   type PlatformRule,
   resourcesOfType,
+  statementsOf,
   type Template,
 } from '../template';
 
@@ -41,9 +43,6 @@ export const ECS_EXEC_ACTIONS_ON_ANY_RESOURCE = new Set([
 
 /** What an execution role may hold on `*`: the registry login token (ECR authorizes it on `*` only). */
 export const EXECUTION_ROLE_ACTIONS_ON_ANY_RESOURCE = new Set(['ecr:GetAuthorizationToken']);
-
-const asList = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
 
 /**
  * Whether a `Resource` entry means every resource: `*`, or an ARN (literal or `Fn::Sub` template)
@@ -68,8 +67,7 @@ interface RoleStatement {
 const roleStatements = (template: Template, roleId: string): RoleStatement[] => {
   const statements: RoleStatement[] = [];
   const add = (where: string, document: unknown) => {
-    for (const statement of asList((document as { Statement?: unknown } | undefined)?.Statement))
-      statements.push({ where, statement: statement as Json });
+    for (const statement of statementsOf(document)) statements.push({ where, statement });
   };
   for (const policy of asList(template.Resources[roleId]?.Properties?.Policies) as Json[]) {
     add(`policy ${JSON.stringify(policy.PolicyName)}`, policy.PolicyDocument);

@@ -10,21 +10,20 @@
  * - PLATFORM.SQS.3: a queue's redrive policy tolerates throttling (maxReceiveCount >= 5) and its
  *   dead-letter queue keeps messages longer than the source does.
  */
-import { type Finding, type PlatformRule, resourcesOfType, type Template } from '../template';
+import {
+  type Finding,
+  type PlatformRule,
+  platformFinding,
+  referencedLogicalId,
+  resourcesOfType,
+  type Template,
+} from '../template';
 
 /** Lambda's default function timeout and SQS's default visibility timeout and retention, when unset. */
 const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 3;
 const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
 const DEFAULT_RETENTION_SECONDS = 345_600;
 const MIN_MAX_RECEIVE_COUNT = 5;
-
-/** The logical id in `{ "Fn::GetAtt": [id, attribute] }` or `{ "Ref": id }`, if the value is one. */
-const localId = (value: unknown): string | undefined => {
-  const getAtt = (value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  const ref = (value as { Ref?: unknown } | undefined)?.Ref;
-  return typeof ref === 'string' ? ref : undefined;
-};
 
 interface SqsMapping {
   service: string;
@@ -41,7 +40,7 @@ const sqsMappings = (templates: Record<string, Template>): SqsMapping[] =>
     resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(
       ([mappingId, mapping]): SqsMapping[] => {
         const properties = mapping.Properties ?? {};
-        const sourceId = localId(properties.EventSourceArn);
+        const sourceId = referencedLogicalId(properties.EventSourceArn);
         const localQueue = sourceId && template.Resources[sourceId]?.Type === 'AWS::SQS::Queue';
         if (localQueue) return [{ service, template, mappingId, properties, queueId: sourceId }];
         return JSON.stringify(properties.EventSourceArn ?? '').includes(':sqs:')
@@ -51,25 +50,17 @@ const sqsMappings = (templates: Record<string, Template>): SqsMapping[] =>
     ),
   );
 
-const finding = (rule: string, service: string, resource: string, message: string): Finding => ({
-  check: 'platform rules',
-  rule,
-  service,
-  resource,
-  message,
-});
-
 export const visibilityTimeoutCoversConsumer: PlatformRule = {
   id: 'PLATFORM.SQS.1',
   description:
     'A queue read by Lambda has a visibility timeout of at least 6 x the function timeout + the batching window',
   check: ({ templates }) =>
     sqsMappings(templates).flatMap(({ service, template, mappingId, properties, queueId }) => {
-      const functionId = localId(properties.FunctionName);
+      const functionId = referencedLogicalId(properties.FunctionName);
       const fn = functionId ? template.Resources[functionId] : undefined;
       if (!queueId || fn?.Type !== 'AWS::Lambda::Function') {
         return [
-          finding(
+          platformFinding(
             'PLATFORM.SQS.1',
             service,
             mappingId,
@@ -86,7 +77,7 @@ export const visibilityTimeoutCoversConsumer: PlatformRule = {
       return visibility >= required
         ? []
         : [
-            finding(
+            platformFinding(
               'PLATFORM.SQS.1',
               service,
               queueId,
@@ -115,7 +106,7 @@ export const sqsMappingReportsFailuresAndCapsConcurrency: PlatformRule = {
           'ScalingConfig.MaximumConcurrency is not set; expected a cap sized to what the consumer writes to (e.g. the database connection budget)',
         );
       }
-      return problems.map((problem) => finding('PLATFORM.SQS.2', service, mappingId, problem));
+      return problems.map((problem) => platformFinding('PLATFORM.SQS.2', service, mappingId, problem));
     }),
 };
 
@@ -134,7 +125,7 @@ export const redriveToleratesThrottlingAndKeepsMessages: PlatformRule = {
         const maxReceiveCount = Number(redrive.maxReceiveCount);
         if (!(maxReceiveCount >= MIN_MAX_RECEIVE_COUNT)) {
           findings.push(
-            finding(
+            platformFinding(
               'PLATFORM.SQS.3',
               service,
               queueId,
@@ -142,14 +133,14 @@ export const redriveToleratesThrottlingAndKeepsMessages: PlatformRule = {
             ),
           );
         }
-        const deadLetterId = localId(redrive.deadLetterTargetArn);
+        const deadLetterId = referencedLogicalId(redrive.deadLetterTargetArn);
         const deadLetter = deadLetterId ? template.Resources[deadLetterId] : undefined;
         if (deadLetter?.Type === 'AWS::SQS::Queue') {
           const source = Number(queue.Properties?.MessageRetentionPeriod ?? DEFAULT_RETENTION_SECONDS);
           const kept = Number(deadLetter.Properties?.MessageRetentionPeriod ?? DEFAULT_RETENTION_SECONDS);
           if (kept <= source) {
             findings.push(
-              finding(
+              platformFinding(
                 'PLATFORM.SQS.3',
                 service,
                 queueId,

@@ -19,7 +19,6 @@ const metrics = new Metrics();
 logger.info('consumer starting', {
   database: config.database.kind,
   maxReceiveCount: config.maxReceiveCount,
-  interfaceEndpointIds: config.interfaceEndpointIds,
 });
 
 let store: Promise<EventStore> | undefined;

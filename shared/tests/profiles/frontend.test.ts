@@ -3,24 +3,14 @@
  * the value found and what is allowed, before anything is packaged.
  */
 import { describe, expect, it } from 'vitest';
-import { StageProfileError, stageProfiles, validateStageProfiles } from '../src/profiles';
+import { problemsWithDev } from '../helpers/profiles';
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0d3f2c1b-8a6e-4f1a-9b0c-5e2d7a1c3b4f';
 const WEB_ACL =
   'arn:aws:wafv2:us-east-1:123456789012:global/webacl/game-site/4a1c2b3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
 
-/** The problems reported when dev's frontend section is replaced by `frontend`. */
-const problemsWith = (frontend: Record<string, unknown>): string[] => {
-  const profiles = structuredClone(stageProfiles) as Record<string, { frontend: Record<string, unknown> }>;
-  profiles.dev = { ...profiles.dev, frontend: { ...stageProfiles.dev.frontend, ...frontend } } as never;
-  try {
-    validateStageProfiles(profiles);
-    return [];
-  } catch (error) {
-    if (error instanceof StageProfileError) return error.problems;
-    throw error;
-  }
-};
+/** The problems reported when dev's frontend section gets these values. */
+const problemsWith = (frontend: Record<string, unknown>) => problemsWithDev('frontend', frontend);
 
 describe('frontend stage profile', () => {
   it('accepts the checked profiles and a custom domain with a us-east-1 certificate and a WAF ACL', () => {

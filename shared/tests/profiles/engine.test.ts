@@ -11,28 +11,17 @@ import {
   fargateMemoryOptions,
   isFargateTaskSize,
   loadStageProfile,
-  StageProfileError,
   stageProfiles,
-  validateStageProfiles,
-} from '../src/profiles';
+} from '../../src/profiles';
+import { problemsOf } from '../helpers/profiles';
 
-type Profiles = typeof stageProfiles;
-type ProfileName = keyof Profiles;
+type ProfileName = keyof typeof stageProfiles;
 
+/** The checked-in profiles with some engine settings of one profile (dev by default) replaced. */
 const withEngine = (engine: Record<string, unknown>, name: ProfileName = 'dev') => ({
   ...stageProfiles,
   [name]: { ...stageProfiles[name], engine: { ...stageProfiles[name].engine, ...engine } },
 });
-
-const problemsOf = (profiles: Record<string, unknown>): string[] => {
-  try {
-    validateStageProfiles(profiles);
-  } catch (error) {
-    if (error instanceof StageProfileError) return error.problems;
-    throw error;
-  }
-  return [];
-};
 
 describe('engine profile: image settings', () => {
   it('accepts both Fargate architectures, an image tag, and a fixed repository name outside the fallback profile', () => {

@@ -2,24 +2,11 @@
  * The integrations section of the stage profiles: the rules that keep the queue, the consumer and the
  * database consistent with each other fail with one line naming the key, the value and what is allowed.
  */
-import { StageProfileError, stageProfiles, validateStageProfiles } from '@game-platform/shared/profiles';
+import { stageProfiles } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
+import { problemsOf, withDev } from '../helpers/profiles';
 
-/** Every profile as written, with `dev.integrations` changed. */
-const withDevIntegrations = (changes: Record<string, unknown>) => ({
-  ...stageProfiles,
-  dev: { ...stageProfiles.dev, integrations: { ...stageProfiles.dev.integrations, ...changes } },
-});
-
-const problemsOf = (profiles: Record<string, unknown>): string[] => {
-  try {
-    validateStageProfiles(profiles);
-    return [];
-  } catch (error) {
-    if (error instanceof StageProfileError) return error.problems;
-    throw error;
-  }
-};
+const withDevIntegrations = (changes: Record<string, unknown>) => withDev('integrations', changes);
 
 describe('integrations stage profile', () => {
   it('accepts the profiles as written', () => {

@@ -2,30 +2,11 @@
  * The datastore section of the stage profiles: every value it adds is checked when the profiles
  * load, and a bad one fails with one line naming the key, the value and what is allowed.
  */
-import {
-  instanceClassMemoryGiB,
-  maxConnectionsFor,
-  StageProfileError,
-  stageProfiles,
-  validateStageProfiles,
-} from '@game-platform/shared/profiles';
+import { instanceClassMemoryGiB, maxConnectionsFor, stageProfiles } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
+import { problemsOf, withDev } from '../helpers/profiles';
 
-/** The real profiles with one datastore value of the dev profile replaced. */
-const withDevDatastore = (changes: Record<string, unknown>) => ({
-  ...stageProfiles,
-  dev: { ...stageProfiles.dev, datastore: { ...stageProfiles.dev.datastore, ...changes } },
-});
-
-const problemsOf = (profiles: Record<string, unknown>): string[] => {
-  try {
-    validateStageProfiles(profiles);
-  } catch (error) {
-    if (error instanceof StageProfileError) return error.problems;
-    throw error;
-  }
-  return [];
-};
+const withDevDatastore = (changes: Record<string, unknown>) => withDev('datastore', changes);
 
 describe('datastore stage profile', () => {
   it('accepts the checked-in profiles', () => {
