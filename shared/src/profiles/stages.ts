@@ -119,9 +119,10 @@ export const stageProfiles = {
     engine: {
       cpuArchitecture: 'ARM64',
       imageRepository: 'game-{stage}-engine',
-      // No image pushed yet: the first deploy creates the repository and runs 0 tasks (README of
-      // services/engine, "First deploy"); then `npm run engine:image` and set the tag here.
-      imageTag: null,
+      // The release running in this stage (`npm run engine:image -- --stage <stage> --tag 0.1.0`).
+      // In a new account, deploy once with null first: the stack creates the repository (README of
+      // services/engine, "First deploy"). Checked templates then show the running configuration.
+      imageTag: '0.1.0',
       cpu: 512,
       memoryMiB: 1024,
       minCount: 1,
@@ -194,9 +195,10 @@ export const stageProfiles = {
     engine: {
       cpuArchitecture: 'ARM64',
       imageRepository: 'game-{stage}-engine',
-      // No image pushed yet: the first deploy creates the repository and runs 0 tasks (README of
-      // services/engine, "First deploy"); then `npm run engine:image` and set the tag here.
-      imageTag: null,
+      // The release running in this stage (`npm run engine:image -- --stage <stage> --tag 0.1.0`).
+      // In a new account, deploy once with null first: the stack creates the repository (README of
+      // services/engine, "First deploy"). Checked templates then show the running configuration.
+      imageTag: '0.1.0',
       cpu: 1024,
       memoryMiB: 2048,
       // Two tasks at rest, one per AZ: a task or an AZ can fail without an outage.
