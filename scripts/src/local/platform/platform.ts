@@ -64,24 +64,34 @@ const findTakenPorts = async (ports: PlatformPorts): Promise<string[]> => {
     });
 };
 
+/**
+ * Whether `pid` is a running platform process. A pid file left by a run that was killed may name a
+ * process that ended, or (pids are reused) another program: where /proc exists, its command line decides.
+ */
+const isPlatformProcess = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (!existsSync('/proc')) return true;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('platform/main.ts');
+  } catch {
+    return false;
+  }
+};
+
 /** `<data dir>/platform.pid` names the platform process using the directory, so a second start is refused. */
 const claimDataDir = (dataDir: string): (() => void) => {
   const pidFile = join(dataDir, 'platform.pid');
   const other = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined;
-  if (other && other !== process.pid) {
-    let alive = true;
-    try {
-      process.kill(other, 0);
-    } catch {
-      alive = false; // left by a run that was killed: stale
-    }
-    if (alive) {
-      throw new PartError(
-        'platform',
-        `another \`npm start\` (pid ${other}) is already running with the data directory ${dataDir}`,
-        `stop it first (Ctrl-C in its terminal, or \`kill ${other}\`), or give this one another --data-dir and other ports`,
-      );
-    }
+  if (other && other !== process.pid && isPlatformProcess(other)) {
+    throw new PartError(
+      'platform',
+      `another \`npm start\` (pid ${other}) is already running with the data directory ${dataDir}`,
+      `stop it first (Ctrl-C in its terminal, or \`kill ${other}\`), or give this one another --data-dir and other ports`,
+    );
   }
   writeFileSync(pidFile, String(process.pid));
   return () => rmSync(pidFile, { force: true });
