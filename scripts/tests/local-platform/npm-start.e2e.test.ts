@@ -10,78 +10,22 @@
  * - a second start on the same ports is refused with one line per port and starts nothing;
  * - Ctrl-C stops every part in reverse order and no process of the run survives.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { launchBrowser } from '@game-platform/frontend/tests/helpers/browser';
 import { consumerVisibilityTimeoutSeconds, MANAGED_SECURITY_HEADERS } from '@game-platform/resources';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, queueDepth } from '../../src/local';
+import { launchStart, type StartProcess } from '../../src/local/platform/start-process';
 import { REPO_ROOT } from '../../src/paths';
 import { descendantsOf, type ProcessEntry, processTable, stillRunning } from '../helpers/processes';
 
-const TSX_CLI = fileURLToPath(import.meta.resolve('tsx/cli'));
-const START = join(REPO_ROOT, 'scripts/src/start.ts');
 /** Stage alice has no profile of its own: it runs with the dev profile's settings. */
 const settings = loadStageProfile('alice').integrations;
 const POISON = '{"type": "match.completed", "this is not": JSON';
-
-/** A started CLI: its output as lines, and a way to wait for a line or for its exit. */
-interface Cli {
-  child: ChildProcess;
-  lines: string[];
-  waitFor(pattern: RegExp, ms: number): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-const startCli = (args: string[]): Cli => {
-  const child = spawn(process.execPath, [TSX_CLI, START, ...args], {
-    cwd: REPO_ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const wakers: Array<() => void> = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    let partial = '';
-    stream?.on('data', (chunk: Buffer) => {
-      const text = partial + chunk.toString('utf8');
-      const complete = text.split('\n');
-      partial = complete.pop() ?? '';
-      lines.push(...complete);
-      for (const wake of wakers.splice(0)) wake();
-    });
-  }
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      resolve(code);
-      for (const wake of wakers.splice(0)) wake();
-    }),
-  );
-  const waitFor = (pattern: RegExp, ms: number) =>
-    new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no line matching ${pattern} within ${ms} ms; output:\n${lines.join('\n')}`)),
-        ms,
-      );
-      const look = () => {
-        const line = lines.find((candidate) => pattern.test(candidate));
-        if (line !== undefined) {
-          clearTimeout(timer);
-          resolve(line);
-        } else if (child.exitCode !== null) {
-          clearTimeout(timer);
-          reject(new Error(`npm start exited (${child.exitCode}) first; output:\n${lines.join('\n')}`));
-        } else wakers.push(look);
-      };
-      look();
-    });
-  return { child, lines, waitFor, exited };
-};
 
 const until = async <T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> => {
   const deadline = Date.now() + ms;
@@ -95,7 +39,7 @@ const until = async <T>(what: string, ms: number, probe: () => Promise<T | undef
 
 let dataDir: string;
 let ports: { postgres: number; sqs: number; engine: number; site: number };
-let cli: Cli;
+let cli: StartProcess;
 let readyAfterMs: number;
 let sqs: SQSClient;
 let poisonId: string;
@@ -129,7 +73,7 @@ beforeAll(async () => {
     site: await freePort(),
   };
   const began = performance.now();
-  cli = startCli(['--stage', 'alice', '--data-dir', dataDir, ...portArgs(), '--visibility-timeout', '1']);
+  cli = launchStart(['--stage', 'alice', '--data-dir', dataDir, ...portArgs(), '--visibility-timeout', '1']);
   await cli.waitFor(/^ready in /, 90_000);
   readyAfterMs = performance.now() - began;
   console.log(
@@ -152,8 +96,8 @@ beforeAll(async () => {
 afterAll(async () => {
   sqs?.destroy();
   // Only when a test failed before the stop: leave nothing behind.
-  if (cli && cli.child.exitCode === null && cli.child.pid) {
-    process.kill(-cli.child.pid, 'SIGINT');
+  if (cli && cli.child.exitCode === null) {
+    cli.interrupt();
     await Promise.race([cli.exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
   }
   for (const survivor of stillRunning(processes)) process.kill(survivor.pid, 'SIGKILL');
@@ -269,7 +213,7 @@ describe('npm start', () => {
 
   it('refuses a second start on the same ports, one line per port, and starts nothing', async () => {
     // Act
-    const second = startCli(['--data-dir', join(dataDir, 'second'), ...portArgs()]);
+    const second = launchStart(['--data-dir', join(dataDir, 'second'), ...portArgs()]);
     const code = await second.exited;
 
     // Assess
@@ -294,7 +238,7 @@ describe('npm start', () => {
     }
 
     // Act: what a terminal does on Ctrl-C (SIGINT to the whole foreground process group)
-    process.kill(-pid, 'SIGINT');
+    cli.interrupt();
     const code = await cli.exited;
 
     // Assess
