@@ -2,12 +2,11 @@ import type { Value } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
 import type { CloudWatchAlarmProps } from './cfn/spec.generated';
 
-export interface AlarmOptions {
+type Statistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
+
+/** What every alarm states, whatever it watches: the condition, how long it must hold, who hears it. */
+interface AlarmCondition {
   description: string;
-  namespace: string;
-  metricName: string;
-  dimensions: Record<string, Value<string>>;
-  statistic: 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
   comparison:
     | 'GreaterThanThreshold'
     | 'GreaterThanOrEqualToThreshold'
@@ -25,26 +24,81 @@ export interface AlarmOptions {
   topicArn: Value<string>;
 }
 
+/** One CloudWatch metric with the statistic taken over each period. */
+export interface MetricSpec {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, Value<string>>;
+  statistic: Statistic;
+}
+
+export interface AlarmOptions extends AlarmCondition, MetricSpec {}
+
+const dimensionList = (dimensions: Record<string, Value<string>>) =>
+  Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value }));
+
+/** The condition and the actions: ALARM and OK notify the topic, actions enabled (CT.CLOUDWATCH.PR.1/4). */
+const conditionProperties = (options: AlarmCondition) => ({
+  AlarmDescription: options.description,
+  ComparisonOperator: options.comparison,
+  Threshold: options.threshold,
+  EvaluationPeriods: options.evaluationPeriods ?? 1,
+  DatapointsToAlarm: options.datapointsToAlarm ?? options.evaluationPeriods ?? 1,
+  TreatMissingData: options.treatMissingData ?? 'notBreaching',
+  ActionsEnabled: true,
+  AlarmActions: [options.topicArn],
+  OKActions: [options.topicArn],
+});
+
 /**
  * A CloudWatch alarm that notifies the stage's alarm topic on ALARM and on OK, with actions
  * enabled (CT.CLOUDWATCH.PR.1/4): an alarm nobody hears is not an alarm.
  */
 export const alarm = (options: AlarmOptions): CfnResource<'AWS::CloudWatch::Alarm'> => {
   const properties: CloudWatchAlarmProps = {
-    AlarmDescription: options.description,
+    ...conditionProperties(options),
     Namespace: options.namespace,
     MetricName: options.metricName,
-    Dimensions: Object.entries(options.dimensions).map(([Name, Value]) => ({ Name, Value })),
+    Dimensions: dimensionList(options.dimensions),
     Statistic: options.statistic,
-    ComparisonOperator: options.comparison,
-    Threshold: options.threshold,
     Period: options.periodSeconds ?? 60,
-    EvaluationPeriods: options.evaluationPeriods ?? 1,
-    DatapointsToAlarm: options.datapointsToAlarm ?? options.evaluationPeriods ?? 1,
-    TreatMissingData: options.treatMissingData ?? 'notBreaching',
-    ActionsEnabled: true,
-    AlarmActions: [options.topicArn],
-    OKActions: [options.topicArn],
+  };
+  return resource('AWS::CloudWatch::Alarm', properties);
+};
+
+export interface ExpressionAlarmOptions extends AlarmCondition {
+  /** The metrics the expression combines, by id (lowercase first letter, as CloudWatch requires). */
+  metrics: Record<string, MetricSpec>;
+  /** CloudWatch metric math over the ids, e.g. `desired - running`; its result is compared to the threshold. */
+  expression: string;
+  /** What the expression's value means, shown on the alarm's graph. */
+  label: string;
+}
+
+/**
+ * An alarm on a metric math expression (e.g. one metric compared with another), with the same
+ * actions and defaults as `alarm()`. Each metric is read with its statistic over `periodSeconds`.
+ */
+export const expressionAlarm = (options: ExpressionAlarmOptions): CfnResource<'AWS::CloudWatch::Alarm'> => {
+  const period = options.periodSeconds ?? 60;
+  const properties: CloudWatchAlarmProps = {
+    ...conditionProperties(options),
+    Metrics: [
+      ...Object.entries(options.metrics).map(([Id, metric]) => ({
+        Id,
+        MetricStat: {
+          Metric: {
+            Namespace: metric.namespace,
+            MetricName: metric.metricName,
+            Dimensions: dimensionList(metric.dimensions),
+          },
+          Period: period,
+          Stat: metric.statistic,
+        },
+        ReturnData: false,
+      })),
+      { Id: 'expression', Expression: options.expression, Label: options.label, ReturnData: true },
+    ],
   };
   return resource('AWS::CloudWatch::Alarm', properties);
 };

@@ -1,14 +1,58 @@
-/** engine (stub until its own issue): the game engine on ECS Fargate. */
+/**
+ * engine: the game engine on ECS Fargate. The reference engine app (`app/`) runs as a Fargate
+ * service in the private subnets, publishes match results to the integrations queue and reads the
+ * leaderboard from PostgreSQL as `game_engine` with IAM authentication. This stack owns the ECR
+ * repository its image is pushed to. See the README for defaults per stage, scaling, the first
+ * deploy and rollbacks.
+ */
 import {
+  AWS,
   getAtt,
+  type Outputs,
   PLATFORM_PLUGINS,
   type PlatformServiceConfig,
   provider,
-  resource,
+  ref,
   serviceContext,
 } from '@game-platform/resources';
+import { engineAlarms } from './src/alarms';
+import { engineImage, imageRepository } from './src/image';
+import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
+import { cluster, engineService, scalingResources } from './src/service';
+import { containerLogGroup, shutdownTimeoutSeconds, taskDefinition } from './src/task-definition';
 
 const context = serviceContext('engine');
+const { profile, stage } = context;
+const { engine } = profile;
+const image = engineImage(profile, 'EngineImageRepository');
+
+/** The app's configuration (app/README.md, "Configuration"): nothing secret, so plain `Environment`. */
+const environment = {
+  EVENTS_QUEUE_URL: '${param:eventsQueueUrl}',
+  DB_IAM_USER: ENGINE_DATABASE_USER,
+  DB_HOST: '${param:databaseEndpointAddress}',
+  DB_PORT: '${param:databasePort}',
+  DB_NAME: '${param:databaseName}',
+  DB_POOL_MAX: String(engine.databasePoolMax),
+  AWS_REGION: AWS.region,
+  PORT: String(engine.containerPort),
+  SHUTDOWN_TIMEOUT_SECONDS: String(shutdownTimeoutSeconds(profile)),
+  LOG_LEVEL: 'info',
+};
+
+const outputs: Outputs = {
+  engineClusterArn: { Description: 'ECS cluster of the engine', Value: getAtt('EngineCluster', 'Arn') },
+  engineClusterName: { Description: 'ECS cluster name (aws ecs ... --cluster)', Value: ref('EngineCluster') },
+  engineServiceName: {
+    Description: 'ECS service name (aws ecs ... --service)',
+    Value: getAtt('EngineService', 'Name'),
+  },
+  engineImageRepositoryUri: {
+    Description: 'Where npm run engine:image pushes the engine image',
+    Value: getAtt('EngineImageRepository', 'RepositoryUri'),
+  },
+  engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
+};
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -17,14 +61,50 @@ const config: PlatformServiceConfig = {
   plugins: PLATFORM_PLUGINS,
   resources: {
     Resources: {
-      EngineCluster: resource('AWS::ECS::Cluster', {
-        ClusterName: `game-${context.stage}-engine`,
-        ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+      EngineImageRepository: imageRepository(image.repositoryName),
+      EngineCluster: cluster(stage),
+      EngineLogGroup: containerLogGroup(profile, '${param:observabilityKeyArn}'),
+      EngineTaskRole: taskRole({
+        eventsQueueArn: '${param:eventsQueueArn}',
+        databaseResourceId: '${param:databaseResourceId}',
+        logGroupId: 'EngineLogGroup',
+        enableExecuteCommand: engine.enableExecuteCommand,
+      }),
+      EngineExecutionRole: executionRole({
+        repositoryId: 'EngineImageRepository',
+        logGroupId: 'EngineLogGroup',
+        secretArns: Object.values(engine.secrets),
+      }),
+      EngineTaskDefinition: taskDefinition({
+        profile,
+        image: image.uri,
+        environment,
+        taskRoleId: 'EngineTaskRole',
+        executionRoleId: 'EngineExecutionRole',
+        logGroupId: 'EngineLogGroup',
+      }),
+      EngineService: engineService({
+        profile,
+        bootstrap: image.bootstrap,
+        clusterId: 'EngineCluster',
+        taskDefinitionId: 'EngineTaskDefinition',
+        subnetIds: '${param:privateSubnetIds}',
+        securityGroupId: '${param:engineSecurityGroupId}',
+      }),
+      ...scalingResources({
+        profile,
+        bootstrap: image.bootstrap,
+        clusterId: 'EngineCluster',
+        serviceId: 'EngineService',
+      }),
+      ...engineAlarms({
+        stage,
+        topicArn: '${param:alarmTopicArn}',
+        clusterId: 'EngineCluster',
+        serviceId: 'EngineService',
       }),
     },
-    Outputs: {
-      engineClusterArn: { Description: 'ECS cluster of the engine', Value: getAtt('EngineCluster', 'Arn') },
-    },
+    Outputs: outputs,
   },
 };
 

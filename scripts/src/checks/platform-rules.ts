@@ -6,6 +6,7 @@
 
 import { DATASTORE_RULES } from './rules/datastore';
 import { endpointCoverage, endpointDerivation } from './rules/endpoints';
+import { ENGINE_RULES } from './rules/engine';
 import { INTEGRATIONS_RULES } from './rules/integrations';
 import {
   asList,
@@ -172,6 +173,11 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   'ecr:GetAuthorizationToken',
   'logs:CreateLogDelivery',
   'logs:DescribeLogGroups',
+  // ECS Exec (Session Manager channels of the task itself).
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
   'sts:GetCallerIdentity',
   'xray:PutTelemetryRecords',
   'xray:PutTraceSegments',
@@ -212,4 +218,5 @@ export const PLATFORM_RULES: PlatformRule[] = [
   endpointDerivation,
   ...DATASTORE_RULES,
   ...INTEGRATIONS_RULES,
+  ...ENGINE_RULES,
 ];

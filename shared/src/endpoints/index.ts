@@ -80,6 +80,13 @@ export const ENDPOINT_SERVICES = {
     logicalName: 'States',
   },
   ec2: { title: 'Amazon EC2 API', iamPrefixes: ['ec2'], endpointPolicy: true, logicalName: 'Ec2' },
+  // ECS Exec's Session Manager channels. Endpoint-policy support not confirmed from the documentation.
+  ssmmessages: {
+    title: 'AWS Systems Manager Session Manager messages (ECS Exec)',
+    iamPrefixes: ['ssmmessages'],
+    endpointPolicy: false,
+    logicalName: 'SsmMessages',
+  },
   // Endpoint-policy support not confirmed from the X-Ray documentation: created with AWS's default policy.
   xray: { title: 'AWS X-Ray', iamPrefixes: ['xray'], endpointPolicy: false, logicalName: 'XRay' },
 } as const satisfies Record<string, EndpointServiceInfo>;

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { cidrsOverlap, parseCidr } from '../ipv4';
+import { describeFargateMemoryOptions, isFargateTaskSize } from './fargate';
 import { KNOWN_INSTANCE_FAMILIES, maxConnectionsFor } from './rds';
-import { type StageProfileValues, stageProfileSchema } from './schema';
+import { STAGE_PLACEHOLDER, type StageProfileValues, stageProfileSchema } from './schema';
 import { FALLBACK_PROFILE, stageProfiles } from './stages';
 
 /** A stage's settings, with the stage name and the profile they came from. */
@@ -78,17 +79,58 @@ const integrationsProblems = (name: string, integrations: StageProfileValues['in
   return problems;
 };
 
+/**
+ * Database connections outside the workloads' pools: RDS keeps 5 for its superusers, and the
+ * migration runner and operators need a few more.
+ */
+export const OTHER_DATABASE_CONNECTIONS = 10;
+
+/** The engine section's cross-field rules: Fargate task size, scaling bounds, health check, database connections. */
+const engineProblems = (name: string, profile: StageProfileValues): string[] => {
+  const { engine, integrations, datastore } = profile;
+  const problems: string[] = [];
+  if (!isFargateTaskSize(engine.cpu, engine.memoryMiB)) {
+    problems.push(
+      `stage profile "${name}": engine.memoryMiB is ${engine.memoryMiB}; expected a value Fargate accepts with engine.cpu ${engine.cpu}: ${describeFargateMemoryOptions(engine.cpu)}`,
+    );
+  }
+  if (engine.minCount > engine.maxCount) {
+    problems.push(
+      `stage profile "${name}": engine.minCount is ${engine.minCount}; expected at most engine.maxCount (${engine.maxCount})`,
+    );
+  }
+  if (profile.production && engine.minCount < 2) {
+    problems.push(
+      `stage profile "${name}": engine.minCount is ${engine.minCount}; expected at least 2 because the profile is production (one task per AZ, so a task or an AZ can fail without an outage)`,
+    );
+  }
+  if (engine.healthCheck.timeoutSeconds >= engine.healthCheck.intervalSeconds) {
+    problems.push(
+      `stage profile "${name}": engine.healthCheck.timeoutSeconds is ${engine.healthCheck.timeoutSeconds}; expected less than engine.healthCheck.intervalSeconds (${engine.healthCheck.intervalSeconds}), so one check ends before the next starts`,
+    );
+  }
+  if (name === FALLBACK_PROFILE && !engine.imageRepository.includes(STAGE_PLACEHOLDER)) {
+    problems.push(
+      `stage profile "${name}": engine.imageRepository is "${engine.imageRepository}"; expected a name containing ${STAGE_PLACEHOLDER} such as "game-${STAGE_PLACEHOLDER}-engine", because every stage without a profile of its own uses this one and each stage's engine stack owns its repository`,
+    );
+  }
+  const engineConnections = engine.maxCount * engine.databasePoolMax;
+  const budget =
+    datastore.maxConnections - OTHER_DATABASE_CONNECTIONS - integrations.databaseConnectionBudget;
+  if (engineConnections > budget) {
+    problems.push(
+      `stage profile "${name}": engine.databasePoolMax is ${engine.databasePoolMax}; expected at most ${Math.max(0, Math.floor(budget / engine.maxCount))}, because engine.maxCount (${engine.maxCount}) tasks x engine.databasePoolMax must fit datastore.maxConnections (${datastore.maxConnections}) minus integrations.databaseConnectionBudget (${integrations.databaseConnectionBudget}) minus ${OTHER_DATABASE_CONNECTIONS} for RDS, the migration runner and operators`,
+    );
+  }
+  return problems;
+};
+
 /** Rules that involve more than one value, checked once every value is individually valid. */
 const crossFieldProblems = (profiles: Record<string, StageProfileValues>): string[] => {
   const problems: string[] = [];
   const names = Object.keys(profiles);
   for (const [name, profile] of Object.entries(profiles)) {
-    const { engine, datastore, integrations, endpoints, network, frontend } = profile;
-    if (!(engine.minCount <= engine.desiredCount && engine.desiredCount <= engine.maxCount)) {
-      problems.push(
-        `stage profile "${name}": engine.desiredCount is ${engine.desiredCount}; expected a value from engine.minCount (${engine.minCount}) to engine.maxCount (${engine.maxCount})`,
-      );
-    }
+    const { datastore, integrations, endpoints, network, frontend } = profile;
     if (datastore.maxAllocatedStorageGiB < datastore.allocatedStorageGiB) {
       problems.push(
         `stage profile "${name}": datastore.maxAllocatedStorageGiB is ${datastore.maxAllocatedStorageGiB}; expected at least datastore.allocatedStorageGiB (${datastore.allocatedStorageGiB})`,
@@ -111,6 +153,7 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
       );
     }
     problems.push(...integrationsProblems(name, integrations));
+    problems.push(...engineProblems(name, profile));
   }
   // VPCs of different stages must not overlap, so they can be peered or joined by a transit gateway.
   for (const [i, a] of names.entries()) {

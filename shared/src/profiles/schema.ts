@@ -9,6 +9,7 @@
 import * as v from 'valibot';
 import { ENDPOINT_SERVICE_NAMES } from '../endpoints';
 import { canonicalCidr, isPrivateRange, parseCidr } from '../ipv4';
+import { FARGATE_CPU_UNITS } from './fargate';
 
 /** A key-checked object: an unknown key is reported with the list of keys that are allowed. */
 const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
@@ -165,8 +166,25 @@ export const integrationsSchema = section({
 /** Fargate's CPU architectures (`RuntimePlatform.CpuArchitecture`). */
 export const ENGINE_CPU_ARCHITECTURES = ['ARM64', 'X86_64'] as const;
 
+/** Stands for the stage name in `engine.imageRepository`: `game-{stage}-engine` -> `game-alice-engine`. */
+export const STAGE_PLACEHOLDER = '{stage}';
+
 /** ECR repository names: lowercase path segments of letters and digits joined by `.`, `_` or `-`. */
-const ECR_REPOSITORY_NAME = /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+export const ECR_REPOSITORY_NAME =
+  /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+export const ECR_REPOSITORY_NAME_RULE =
+  'an ECR repository name of 2-256 characters such as "game-engine" or "game/engine" (lowercase letters and digits, separated by ".", "_", "-" or "/")';
+
+/**
+ * Image tags the engine deploys and `npm run engine:image` pushes: ECR's tag syntax, minus `latest`
+ * (a mutable-sounding name for an immutable tag; a service must name one build to roll back to).
+ */
+export const ENGINE_IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+export const ENGINE_IMAGE_TAG_RULE =
+  'an image tag of 1-128 letters, digits, "_", "." or "-", not starting with "." or "-", and not "latest"';
+
+const SECRET_ARN =
+  /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}(:[^:]*:[^:]*:[^:]*)?$/;
 
 export const engineSchema = section({
   /**
@@ -175,25 +193,92 @@ export const engineSchema = section({
    */
   cpuArchitecture: oneOf(ENGINE_CPU_ARCHITECTURES),
   /**
-   * ECR repository (in the stage's account and region) that `npm run engine:image` pushes the engine
-   * image to and the tasks pull from. Stages sharing an account may share it: tags are immutable.
+   * ECR repository (in the stage's account and region) that the engine stack creates and owns,
+   * `npm run engine:image` pushes to and the tasks pull from. `{stage}` is replaced by the stage name,
+   * so every stage (also a sandbox using the fallback profile) owns its own repository; the fallback
+   * profile must use it. A fixed name is fine for a profile whose stage has an account of its own.
    */
   imageRepository: v.pipe(
     v.string(),
-    v.regex(
-      ECR_REPOSITORY_NAME,
-      'an ECR repository name of 2-256 characters such as "game-engine" or "game/engine" (lowercase letters and digits, separated by ".", "_", "-" or "/")',
+    v.check(
+      (name) => ECR_REPOSITORY_NAME.test(name.replaceAll(STAGE_PLACEHOLDER, 'stage')),
+      `${ECR_REPOSITORY_NAME_RULE}, where {stage} stands for the stage name`,
     ),
   ),
-  /** Fargate task CPU units (256 = 0.25 vCPU). */
-  cpu: integer(256, 16384),
-  /** Fargate task memory. */
+  /**
+   * The image tag the service runs, as pushed by `npm run engine:image` (e.g. `git-0123456789ab`).
+   * `null` is the bootstrap state of a new stage, before any image exists: the stack creates the
+   * repository and runs the service with 0 tasks. README of services/engine: "First deploy".
+   */
+  imageTag: v.nullable(v.pipe(v.string(), v.regex(ENGINE_IMAGE_TAG, `${ENGINE_IMAGE_TAG_RULE} (or null)`))),
+  /** Fargate task CPU units (256 = 0.25 vCPU). The memory must be a value Fargate accepts with it. */
+  cpu: v.picklist(
+    FARGATE_CPU_UNITS,
+    `one of the CPU values Fargate accepts (${FARGATE_CPU_UNITS.join(', ')})`,
+  ),
+  /** Fargate task memory, also the container's hard memory limit (CT.ECS.PR.7). */
   memoryMiB: integer(512, 122880),
-  /** Tasks the service keeps running. */
-  desiredCount: integer(0, 100),
-  /** Autoscaling bounds. */
-  minCount: integer(0, 100),
+  /**
+   * Tasks the service runs at least (Application Auto Scaling's minimum), spread over the private
+   * subnets' AZs. Production needs 2, so an AZ or a task can fail without an outage.
+   */
+  minCount: integer(1, 100),
+  /** Tasks the service may scale out to (CPU and memory target tracking). */
   maxCount: integer(1, 100),
+  /**
+   * ECS Exec (`aws ecs execute-command`) into running tasks. Default: false. Turning it on grants the
+   * task role the Session Manager channel actions and needs the `ssmmessages` endpoint without NAT.
+   */
+  enableExecuteCommand: v.boolean('true or false'),
+  /** Port the container listens on (`PORT`); above 1024, as the non-root user cannot bind lower ones. */
+  containerPort: integer(1024, 65535),
+  /** The container health check; ECS replaces a task whose check fails `retries` times in a row. */
+  healthCheck: section({
+    /** `["CMD", executable, ...args]` (exec form) or `["CMD-SHELL", "..."]` (needs a shell in the image). */
+    command: v.pipe(
+      v.array(v.string(), 'a list of strings'),
+      v.check(
+        (command) => command.length >= 2 && ['CMD', 'CMD-SHELL'].includes(command[0] ?? ''),
+        'a list starting with "CMD" or "CMD-SHELL" followed by the command, e.g. ["CMD", "/nodejs/bin/node", "/app/healthcheck.mjs"]',
+      ),
+    ),
+    intervalSeconds: integer(5, 300),
+    /** Less than `intervalSeconds`. */
+    timeoutSeconds: integer(2, 120),
+    retries: integer(1, 10),
+    /** Failures during this grace period after start do not count (the app connects first). */
+    startPeriodSeconds: integer(0, 300),
+  }),
+  /**
+   * Seconds between SIGTERM and SIGKILL when ECS stops a task (deploy, scale-in). The app gets
+   * 5 s less as its drain budget (`SHUTDOWN_TIMEOUT_SECONDS`), so it always exits first. Fargate allows up to 120.
+   */
+  stopTimeoutSeconds: integer(6, 120),
+  /**
+   * PostgreSQL connections per task (`DB_POOL_MAX`). `maxCount` x this, plus the consumer's budget,
+   * must fit the database's `max_connections`.
+   */
+  databasePoolMax: integer(1, 50),
+  /**
+   * Secrets injected as environment variables at task start (`Secrets`, never `Environment`):
+   * variable name -> full Secrets Manager secret ARN (optionally `:json-key:version-stage:version-id`).
+   * The execution role may read exactly these. Default: none (the engine authenticates to the
+   * database with IAM, so it needs no secret). Secrets must use the AWS managed key (aws/secretsmanager).
+   */
+  secrets: v.record(
+    v.pipe(
+      v.string(),
+      v.regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name in SCREAMING_CASE, e.g. API_TOKEN'),
+    ),
+    v.pipe(
+      v.string(),
+      v.regex(
+        SECRET_ARN,
+        'a full Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:game/api-token-AbC123"',
+      ),
+    ),
+    'an object of environment variable name -> secret ARN ({} for none)',
+  ),
 });
 
 /** How CloudFront reads the site bucket. README of the frontend service: "Moving from OAI to OAC". */

@@ -44,12 +44,27 @@ export const stageProfiles = {
     },
     engine: {
       cpuArchitecture: 'ARM64',
-      imageRepository: 'game-engine',
+      imageRepository: 'game-{stage}-engine',
+      // No image pushed yet: the first deploy creates the repository and runs 0 tasks (README of
+      // services/engine, "First deploy"); then `npm run engine:image` and set the tag here.
+      imageTag: null,
       cpu: 256,
       memoryMiB: 512,
-      desiredCount: 1,
       minCount: 1,
       maxCount: 2,
+      enableExecuteCommand: false,
+      containerPort: 8080,
+      // The app's own check (no shell or curl in the distroless image): GET /health on PORT.
+      healthCheck: {
+        command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
+        intervalSeconds: 30,
+        timeoutSeconds: 5,
+        retries: 3,
+        startPeriodSeconds: 30,
+      },
+      stopTimeoutSeconds: 30,
+      databasePoolMax: 5,
+      secrets: {},
     },
     frontend: {
       priceClass: 'PriceClass_100',
@@ -103,12 +118,27 @@ export const stageProfiles = {
     },
     engine: {
       cpuArchitecture: 'ARM64',
-      imageRepository: 'game-engine',
+      imageRepository: 'game-{stage}-engine',
+      // No image pushed yet: the first deploy creates the repository and runs 0 tasks (README of
+      // services/engine, "First deploy"); then `npm run engine:image` and set the tag here.
+      imageTag: null,
       cpu: 512,
       memoryMiB: 1024,
-      desiredCount: 1,
       minCount: 1,
       maxCount: 3,
+      enableExecuteCommand: false,
+      containerPort: 8080,
+      // The app's own check (no shell or curl in the distroless image): GET /health on PORT.
+      healthCheck: {
+        command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
+        intervalSeconds: 30,
+        timeoutSeconds: 5,
+        retries: 3,
+        startPeriodSeconds: 30,
+      },
+      stopTimeoutSeconds: 30,
+      databasePoolMax: 5,
+      secrets: {},
     },
     frontend: {
       priceClass: 'PriceClass_100',
@@ -163,12 +193,28 @@ export const stageProfiles = {
     },
     engine: {
       cpuArchitecture: 'ARM64',
-      imageRepository: 'game-engine',
+      imageRepository: 'game-{stage}-engine',
+      // No image pushed yet: the first deploy creates the repository and runs 0 tasks (README of
+      // services/engine, "First deploy"); then `npm run engine:image` and set the tag here.
+      imageTag: null,
       cpu: 1024,
       memoryMiB: 2048,
-      desiredCount: 2,
+      // Two tasks at rest, one per AZ: a task or an AZ can fail without an outage.
       minCount: 2,
       maxCount: 10,
+      enableExecuteCommand: false,
+      containerPort: 8080,
+      // The app's own check (no shell or curl in the distroless image): GET /health on PORT.
+      healthCheck: {
+        command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
+        intervalSeconds: 30,
+        timeoutSeconds: 5,
+        retries: 3,
+        startPeriodSeconds: 30,
+      },
+      stopTimeoutSeconds: 30,
+      databasePoolMax: 5,
+      secrets: {},
     },
     frontend: {
       priceClass: 'PriceClass_All',

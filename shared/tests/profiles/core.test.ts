@@ -71,13 +71,13 @@ describe('stage profiles', () => {
       /^stage profile "staging": observability\.logRetentionDays is 10; expected one of the retention periods CloudWatch Logs accepts/,
     );
     expect(problems[2]).toBe(
-      'stage profile "prod": engine.cpu is missing; expected a value (every key is required: cpuArchitecture, imageRepository, cpu, memoryMiB, desiredCount, minCount, maxCount)',
+      'stage profile "prod": engine.cpu is missing; expected a value (every key is required: cpuArchitecture, imageRepository, imageTag, cpu, memoryMiB, minCount, maxCount, enableExecuteCommand, containerPort, healthCheck, stopTimeoutSeconds, databasePoolMax, secrets)',
     );
   });
 
   it('checks rules that span several values once each value is valid', () => {
-    expect(problemsOf((p) => (p.prod.engine.desiredCount = 20))).toEqual([
-      'stage profile "prod": engine.desiredCount is 20; expected a value from engine.minCount (2) to engine.maxCount (10)',
+    expect(problemsOf((p) => (p.prod.engine.minCount = 20))).toEqual([
+      'stage profile "prod": engine.minCount is 20; expected at most engine.maxCount (10)',
     ]);
   });
 

@@ -1,16 +1,36 @@
-/** The engine section's image settings: CPU architecture and ECR repository name, with one-line errors. */
+/**
+ * The engine section of the stage profiles: image settings, the Fargate task size, scaling bounds,
+ * health check, secrets and the database connection budget, each rejected with one line naming
+ * the key, the value and what is allowed.
+ */
 import { describe, expect, it } from 'vitest';
-import { stageProfiles } from '../../src/profiles';
-import { problemsOf, withDev } from '../helpers/profiles';
+import {
+  describeFargateMemoryOptions,
+  engineImageRepositoryName,
+  FARGATE_CPU_UNITS,
+  fargateMemoryOptions,
+  isFargateTaskSize,
+  loadStageProfile,
+  stageProfiles,
+} from '../../src/profiles';
+import { problemsOf } from '../helpers/profiles';
 
-const withEngine = (changes: Record<string, unknown>) => withDev('engine', changes);
+type ProfileName = keyof typeof stageProfiles;
+
+/** The checked-in profiles with some engine settings of one profile (dev by default) replaced. */
+const withEngine = (engine: Record<string, unknown>, name: ProfileName = 'dev') => ({
+  ...stageProfiles,
+  [name]: { ...stageProfiles[name], engine: { ...stageProfiles[name].engine, ...engine } },
+});
 
 describe('engine profile: image settings', () => {
-  it('accepts both Fargate architectures and nested repository names', () => {
+  it('accepts both Fargate architectures, an image tag, and a fixed repository name outside the fallback profile', () => {
     // Act
     const problems = [
       ...problemsOf(withEngine({ cpuArchitecture: 'X86_64' })),
-      ...problemsOf(withEngine({ imageRepository: 'studio/game.engine_v2' })),
+      ...problemsOf(withEngine({ imageRepository: 'studio/game.engine_v2' }, 'prod')),
+      ...problemsOf(withEngine({ imageRepository: 'studio/{stage}/engine' })),
+      ...problemsOf(withEngine({ imageTag: 'git-0123456789ab' })),
     ];
 
     // Assess
@@ -27,22 +47,47 @@ describe('engine profile: image settings', () => {
     ]);
   });
 
-  it.each(['Game-Engine', 'game//engine', '-engine', 'e', 'game engine', `x${'a'.repeat(256)}`])(
-    'rejects the repository name %j with what ECR accepts',
-    (name) => {
-      // Act
-      const problems = problemsOf(withEngine({ imageRepository: name }));
+  it.each([
+    'Game-Engine',
+    'game//engine',
+    '-engine',
+    'e',
+    'game engine',
+    `x${'a'.repeat(256)}`,
+    'game-{env}',
+  ])('rejects the repository name %j with what ECR accepts', (name) => {
+    // Act
+    const problems = problemsOf(withEngine({ imageRepository: name }, 'prod'));
 
-      // Assess
-      expect(problems).toEqual([
-        expect.stringMatching(
-          /^stage profile "dev": engine\.imageRepository is ".*"; expected an ECR repository name of 2-256 characters/,
-        ),
-      ]);
-    },
-  );
+    // Assess
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^stage profile "prod": engine\.imageRepository is ".*"; expected an ECR repository name of 2-256 characters.*where \{stage\} stands for the stage name$/,
+      ),
+    ]);
+  });
 
-  it('requires both settings in every profile', () => {
+  it('requires {stage} in the fallback profile, whose repository every sandbox stage would otherwise share', () => {
+    // Act
+    const problems = problemsOf(withEngine({ imageRepository: 'game-engine' }));
+
+    // Assess
+    expect(problems).toEqual([
+      'stage profile "dev": engine.imageRepository is "game-engine"; expected a name containing {stage} such as "game-{stage}-engine", because every stage without a profile of its own uses this one and each stage\'s engine stack owns its repository',
+    ]);
+  });
+
+  it.each(['latest', '.hidden', 'v1 2', ''])('rejects the image tag %j', (tag) => {
+    // Act
+    const problems = problemsOf(withEngine({ imageTag: tag }));
+
+    // Assess
+    expect(problems).toEqual([
+      expect.stringMatching(/^stage profile "dev": engine\.imageTag is ".*"; expected an image tag of 1-128/),
+    ]);
+  });
+
+  it('requires every engine setting in every profile', () => {
     // Prepare
     const { cpuArchitecture: _, ...engine } = stageProfiles.prod.engine;
 
@@ -52,6 +97,163 @@ describe('engine profile: image settings', () => {
     // Assess
     expect(problems).toEqual([
       expect.stringMatching(/^stage profile "prod": engine\.cpuArchitecture is missing; expected/),
+    ]);
+  });
+
+  it('resolves {stage} to the stage name, also for a stage using the fallback profile', () => {
+    // Act
+    const names = ['dev', 'prod', 'alice'].map((stage) => engineImageRepositoryName(loadStageProfile(stage)));
+
+    // Assess
+    expect(names).toEqual(['game-dev-engine', 'game-prod-engine', 'game-alice-engine']);
+  });
+
+  it('refuses a stage name that makes the repository name invalid, naming both', () => {
+    // Act and assess
+    expect(() => engineImageRepositoryName(loadStageProfile('qa-'))).toThrow(
+      'stage "qa-": engine.imageRepository "game-{stage}-engine" of stage profile "dev" gives "game-qa--engine"; expected an ECR repository name',
+    );
+  });
+});
+
+describe('engine profile: Fargate task size', () => {
+  it('knows the pairs Fargate documents, e.g. 0.25 vCPU with 0.5-2 GiB and 16 vCPU in 8 GiB steps', () => {
+    // Act and assess
+    expect(FARGATE_CPU_UNITS).toEqual([256, 512, 1024, 2048, 4096, 8192, 16384]);
+    expect(fargateMemoryOptions(256)).toEqual([512, 1024, 2048]);
+    expect(fargateMemoryOptions(512)).toEqual([1024, 2048, 3072, 4096]);
+    expect(fargateMemoryOptions(4096)).toHaveLength(23);
+    expect(fargateMemoryOptions(8192)).toEqual([
+      16384, 20480, 24576, 28672, 32768, 36864, 40960, 45056, 49152, 53248, 57344, 61440,
+    ]);
+    expect(fargateMemoryOptions(16384).at(-1)).toBe(122880);
+    expect([
+      isFargateTaskSize(1024, 3072),
+      isFargateTaskSize(1024, 1024),
+      isFargateTaskSize(300, 512),
+    ]).toEqual([true, false, false]);
+  });
+
+  it('rejects a memory value Fargate does not accept with the CPU, listing the ones it does', () => {
+    // Act
+    const problems = problemsOf(withEngine({ cpu: 256, memoryMiB: 4096 }));
+
+    // Assess
+    expect(problems).toEqual([
+      'stage profile "dev": engine.memoryMiB is 4096; expected a value Fargate accepts with engine.cpu 256: 512, 1024-2048 in steps of 1024',
+    ]);
+    expect(describeFargateMemoryOptions(8192)).toBe('16384-61440 in steps of 4096');
+  });
+
+  it('rejects a CPU value Fargate does not offer', () => {
+    // Act
+    const problems = problemsOf(withEngine({ cpu: 768 }));
+
+    // Assess
+    expect(problems).toEqual([
+      'stage profile "dev": engine.cpu is 768; expected one of the CPU values Fargate accepts (256, 512, 1024, 2048, 4096, 8192, 16384)',
+    ]);
+  });
+});
+
+describe('engine profile: scaling, health check, shutdown, secrets', () => {
+  it('needs two tasks at rest in production, one per AZ', () => {
+    // Act
+    const problems = problemsOf(withEngine({ minCount: 1 }, 'prod'));
+
+    // Assess
+    expect(problems).toEqual([
+      'stage profile "prod": engine.minCount is 1; expected at least 2 because the profile is production (one task per AZ, so a task or an AZ can fail without an outage)',
+    ]);
+  });
+
+  it('keeps a health check timeout below its interval', () => {
+    // Act
+    const problems = problemsOf(
+      withEngine({
+        healthCheck: { ...stageProfiles.dev.engine.healthCheck, intervalSeconds: 10, timeoutSeconds: 10 },
+      }),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      'stage profile "dev": engine.healthCheck.timeoutSeconds is 10; expected less than engine.healthCheck.intervalSeconds (10), so one check ends before the next starts',
+    ]);
+  });
+
+  it.each([[['/app/healthcheck.mjs']], [['CMD']], [['SHELL', 'curl localhost']]])(
+    'rejects the health check command %j',
+    (command) => {
+      // Act
+      const problems = problemsOf(
+        withEngine({ healthCheck: { ...stageProfiles.dev.engine.healthCheck, command } }),
+      );
+
+      // Assess
+      expect(problems).toEqual([
+        expect.stringMatching(
+          /^stage profile "dev": engine\.healthCheck\.command is .*; expected a list starting with "CMD" or "CMD-SHELL"/,
+        ),
+      ]);
+    },
+  );
+
+  it('keeps the stop timeout within what Fargate allows and above the app drain budget', () => {
+    // Act
+    const problems = [
+      ...problemsOf(withEngine({ stopTimeoutSeconds: 121 })),
+      ...problemsOf(withEngine({ stopTimeoutSeconds: 5 })),
+    ];
+
+    // Assess
+    expect(problems).toEqual([
+      'stage profile "dev": engine.stopTimeoutSeconds is 121; expected an integer from 6 to 120',
+      'stage profile "dev": engine.stopTimeoutSeconds is 5; expected an integer from 6 to 120',
+    ]);
+  });
+
+  it('accepts secrets as variable name -> full secret ARN, with or without a JSON key', () => {
+    // Act
+    const problems = problemsOf(
+      withEngine({
+        secrets: {
+          API_TOKEN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:game/api-token-AbC123',
+          PARTNER_KEY: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:partner-Zz9Yy8:key::',
+        },
+      }),
+    );
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('rejects a secret given as a plain value or a partial ARN, and a lowercase variable name', () => {
+    // Act
+    const problems = problemsOf(
+      withEngine({
+        secrets: {
+          API_TOKEN: 's3cr3t',
+          PARTIAL: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:game/api-token',
+          api_token: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:game/api-token-AbC123',
+        },
+      }),
+    );
+
+    // Assess
+    expect(problems).toEqual([
+      'stage profile "dev": engine.secrets.API_TOKEN is "s3cr3t"; expected a full Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:game/api-token-AbC123"',
+      'stage profile "dev": engine.secrets.PARTIAL is "arn:aws:secretsmanager:eu-west-1:123456789012:secret:game/api-token"; expected a full Secrets Manager secret ARN such as "arn:aws:secretsmanager:eu-west-1:123456789012:secret:game/api-token-AbC123"',
+      'stage profile "dev": engine.secrets.api_token is "api_token"; expected an environment variable name in SCREAMING_CASE, e.g. API_TOKEN',
+    ]);
+  });
+
+  it('keeps the engine pools within the database connections the consumer and RDS leave', () => {
+    // Act: dev allows 80 connections; the consumer budgets 4, 10 are kept aside, so 2 tasks may hold 33 each.
+    const problems = problemsOf(withEngine({ databasePoolMax: 34 }));
+
+    // Assess
+    expect(problems).toEqual([
+      'stage profile "dev": engine.databasePoolMax is 34; expected at most 33, because engine.maxCount (2) tasks x engine.databasePoolMax must fit datastore.maxConnections (80) minus integrations.databaseConnectionBudget (4) minus 10 for RDS, the migration runner and operators',
     ]);
   });
 });

@@ -1,20 +1,21 @@
 /**
  * `npm run engine:image -- --stage X [--tag T] [--dry-run]`: builds the engine image for the
- * stage's CPU architecture and pushes it to the stage's ECR repository (created on first use with
- * immutable tags and scan on push). Needs Docker with buildx and AWS credentials for the stage's
- * account; both are checked first, and every missing piece is reported at once.
+ * stage's CPU architecture and pushes it to the stage's ECR repository. The engine stack creates
+ * and owns that repository (immutable tags, scan on push, lifecycle policy); this command refuses
+ * to run before the stack exists rather than create a repository the stack would then clash with.
+ * Needs Docker with buildx and AWS credentials for the stage's account; both are checked first,
+ * and every missing piece is reported at once.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
-  CreateRepositoryCommand,
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { loadStageProfile, StageProfileError } from '@game-platform/shared/profiles';
+import { loadStageProfile, type StageProfile, StageProfileError } from '@game-platform/shared/profiles';
 import {
   defaultImageTag,
   describePlan,
@@ -67,23 +68,24 @@ const credentialProblems = async (sts: STSClient, stage: string): Promise<string
   }
 };
 
-/** Creates the repository on first use: immutable tags (a tag always means one image), scan on push. */
-const ensureRepository = async (ecr: ECRClient, plan: ImagePlan, io: ImageCommandIo): Promise<void> => {
+/** What to do after a push: the tag runs once the stage's own profile names it. */
+export const nextStep = (profile: Pick<StageProfile, 'stage' | 'profileName'>, tag: string): string =>
+  profile.stage === profile.profileName
+    ? `next: set engine.imageTag to "${tag}" in stage profile "${profile.profileName}" (shared/src/profiles/stages.ts) and deploy the engine (npx serverless engine:deploy --stage ${profile.stage})`
+    : `next: stage ${profile.stage} uses stage profile "${profile.profileName}", whose engine.imageTag is for stage ${profile.profileName} only; to run "${tag}" in ${profile.stage}, add a profile named "${profile.stage}" with engine.imageTag "${tag}" (shared/src/profiles/stages.ts) and deploy the engine (npx serverless engine:deploy --stage ${profile.stage})`;
+
+/** The repository must exist: the engine stack creates it (in bootstrap, before any image exists). */
+export const requireRepository = async (ecr: ECRClient, plan: ImagePlan): Promise<void> => {
   try {
     await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [plan.repositoryName] }));
   } catch (error) {
     if (!(error instanceof RepositoryNotFoundException)) throw error;
-    io.out(`creating ECR repository ${plan.repositoryName} in ${plan.region}`);
-    await ecr.send(
-      new CreateRepositoryCommand({
-        repositoryName: plan.repositoryName,
-        imageTagMutability: 'IMMUTABLE',
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: { encryptionType: 'AES256' },
-      }),
-    );
+    throw new ImageCommandError(missingRepositoryMessage(plan));
   }
 };
+
+export const missingRepositoryMessage = (plan: Pick<ImagePlan, 'stage' | 'region' | 'repositoryName'>) =>
+  `ECR repository ${plan.repositoryName} does not exist in ${plan.region}; deploy the engine stack first: it creates the repository and, while no image exists (engine.imageTag null), runs 0 tasks (npx serverless engine:deploy --stage ${plan.stage}); see services/engine/README.md, "First deploy"`;
 
 const docker = (args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -136,7 +138,7 @@ export const runImageCommand = async (argv: readonly string[], io: ImageCommandI
     io.out(header);
 
     const ecr = new ECRClient({ region: profile.region });
-    await ensureRepository(ecr, plan, io);
+    await requireRepository(ecr, plan);
     const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}));
     const token = authorizationData?.[0]?.authorizationToken;
     if (!token) throw new ImageCommandError('ECR GetAuthorizationToken returned no token');
@@ -145,6 +147,7 @@ export const runImageCommand = async (argv: readonly string[], io: ImageCommandI
     await docker(['login', '--username', 'AWS', '--password-stdin', plan.registry], io.env, password);
     await docker(plan.buildArgs, io.env);
     io.out(`pushed ${plan.imageUri}`);
+    io.out(nextStep(profile, tag));
     return 0;
   } catch (error) {
     if (error instanceof ImageCommandError || error instanceof StageProfileError) {

@@ -4,7 +4,12 @@
  * run does.
  */
 import { execFileSync } from 'node:child_process';
-import type { StageProfile } from '@game-platform/shared/profiles';
+import {
+  ENGINE_IMAGE_TAG,
+  ENGINE_IMAGE_TAG_RULE,
+  engineImageRepositoryName,
+  type StageProfile,
+} from '@game-platform/shared/profiles';
 
 export const USAGE =
   'usage: npm run engine:image -- --stage <stage> [--tag <tag>] [--dry-run]\n' +
@@ -50,16 +55,14 @@ export const parseImageArgs = (argv: readonly string[]): ImageArgs => {
   return { stage, tag, dryRun };
 };
 
-/** ECR's tag syntax, minus `latest`: an ECS service must name one immutable image to roll back to. */
+/** ECR's tag syntax, minus `latest` (the rule the stage profile's `engine.imageTag` follows too). */
 const checkTag = (tag: string): string => {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag))
-    throw new ImageCommandError(
-      `--tag "${tag}" is not a valid image tag; expected 1-128 letters, digits, "_", "." or "-", not starting with "." or "-"`,
-    );
   if (tag === 'latest')
     throw new ImageCommandError(
       '--tag "latest" is refused; expected a tag naming one build (tags are immutable, and rollbacks need old tags)',
     );
+  if (!ENGINE_IMAGE_TAG.test(tag))
+    throw new ImageCommandError(`--tag "${tag}" is not a valid image tag; expected ${ENGINE_IMAGE_TAG_RULE}`);
   return tag;
 };
 
@@ -103,19 +106,20 @@ export interface ImagePlan {
 
 /** Where the image goes and how it is built; `account` may be a placeholder in a dry run. */
 export const imagePlan = (
-  profile: Pick<StageProfile, 'stage' | 'region' | 'engine'>,
+  profile: Pick<StageProfile, 'stage' | 'profileName' | 'region' | 'engine'>,
   account: string,
   tag: string,
   repoRoot: string,
 ): ImagePlan => {
   const registry = `${account}.dkr.ecr.${profile.region}.amazonaws.com`;
-  const imageUri = `${registry}/${profile.engine.imageRepository}:${checkTag(tag)}`;
+  const repositoryName = engineImageRepositoryName(profile);
+  const imageUri = `${registry}/${repositoryName}:${checkTag(tag)}`;
   const platform = DOCKER_PLATFORMS[profile.engine.cpuArchitecture];
   return {
     stage: profile.stage,
     region: profile.region,
     platform,
-    repositoryName: profile.engine.imageRepository,
+    repositoryName,
     registry,
     imageUri,
     context: repoRoot,
@@ -136,13 +140,14 @@ export const imagePlan = (
   };
 };
 
+/** Who creates the repository: the engine stack, never this command (a repository created here would clash with the stack). */
+export const REPOSITORY_OWNER =
+  'must exist: the engine stack creates it (services/engine/README.md, "First deploy")';
+
 /** The plan as shell commands (AWS API calls shown as their AWS CLI equivalents). */
 export const describePlan = (plan: ImagePlan): string[] => [
   `aws sts get-caller-identity --query Account --output text   # the account: ${plan.registry.split('.')[0]}`,
-  `aws ecr describe-repositories --region ${plan.region} --repository-names ${plan.repositoryName} || ` +
-    `aws ecr create-repository --region ${plan.region} --repository-name ${plan.repositoryName} ` +
-    '--image-tag-mutability IMMUTABLE --image-scanning-configuration scanOnPush=true ' +
-    '--encryption-configuration encryptionType=AES256',
+  `aws ecr describe-repositories --region ${plan.region} --repository-names ${plan.repositoryName}   # ${REPOSITORY_OWNER}`,
   `aws ecr get-login-password --region ${plan.region} | docker login --username AWS --password-stdin ${plan.registry}`,
   `cd ${plan.context} && docker ${plan.buildArgs.join(' ')}`,
 ];

@@ -1,15 +1,19 @@
 /**
  * `npm run engine:image`: argument handling, the default tag, the plan per stage profile, the dry
- * run, and the clear refusal when Docker or AWS credentials are missing (no Docker engine or AWS
- * account is reachable here, so a real push is not exercised).
+ * run, the clear refusal when Docker or AWS credentials are missing, and the refusal to push before
+ * the engine stack has created the repository (the real ECR client against a local stand-in that
+ * answers like ECR; no Docker engine or AWS account is reachable here, so a real push is not exercised).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { REPO_ROOT, runImageCommand } from '../image/cli';
+import { nextStep, REPO_ROOT, requireRepository, runImageCommand } from '../image/cli';
 import { defaultImageTag, imagePlan, parseImageArgs } from '../image/plan';
 
 const run = async (argv: string[], env: NodeJS.ProcessEnv = { PATH: '' }) => {
@@ -109,7 +113,8 @@ describe('imagePlan', () => {
     expect(arm).toMatchObject({
       platform: 'linux/arm64',
       registry: `123456789012.dkr.ecr.${prod.region}.amazonaws.com`,
-      imageUri: `123456789012.dkr.ecr.${prod.region}.amazonaws.com/${prod.engine.imageRepository}:v7`,
+      repositoryName: 'game-prod-engine',
+      imageUri: `123456789012.dkr.ecr.${prod.region}.amazonaws.com/game-prod-engine:v7`,
       context: REPO_ROOT,
     });
     expect(arm.buildArgs).toEqual(expect.arrayContaining(['--platform', 'linux/arm64', '--push']));
@@ -134,12 +139,11 @@ describe('runImageCommand', () => {
       expect(out.split('\n')).toEqual([
         `# dry run: engine image for stage ${stage} (profile ${profile.profileName}): region ${profile.region}, ARM64, tag v1`,
         expect.stringContaining('aws sts get-caller-identity'),
-        expect.stringContaining(
-          `aws ecr create-repository --region ${profile.region} --repository-name game-engine --image-tag-mutability IMMUTABLE`,
-        ),
+        `aws ecr describe-repositories --region ${profile.region} --repository-names game-${stage}-engine   # must exist: the engine stack creates it (services/engine/README.md, "First deploy")`,
         `aws ecr get-login-password --region ${profile.region} | docker login --username AWS --password-stdin <account-id>.dkr.ecr.${profile.region}.amazonaws.com`,
-        `cd ${REPO_ROOT} && docker buildx build --platform linux/arm64 --file services/engine/app/Dockerfile --tag <account-id>.dkr.ecr.${profile.region}.amazonaws.com/game-engine:v1 --provenance=false --push .`,
+        `cd ${REPO_ROOT} && docker buildx build --platform linux/arm64 --file services/engine/app/Dockerfile --tag <account-id>.dkr.ecr.${profile.region}.amazonaws.com/game-${stage}-engine:v1 --provenance=false --push .`,
       ]);
+      expect(out).not.toContain('create-repository');
     },
   );
 
@@ -181,5 +185,85 @@ describe('runImageCommand', () => {
     expect([badArgs.code, badStage.code]).toEqual([2, 1]);
     expect(badArgs.err).toContain('usage: npm run engine:image -- --stage <stage>');
     expect(badStage.err).toContain('stage "Prod_EU" is not a valid stage name');
+  });
+});
+
+describe('the repository the engine stack owns', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** A local stand-in answering DescribeRepositories the way ECR does (AWS JSON 1.1), once per request. */
+  const ecrAnswering = async (status: number, body: Record<string, unknown>) => {
+    const requests: Array<{ target: string | undefined; body: string }> = [];
+    const server = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk) => (text += chunk));
+      request.on('end', () => {
+        requests.push({ target: request.headers['x-amz-target'] as string | undefined, body: text });
+        response
+          .writeHead(status, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify(body));
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new ECRClient({
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    return { client, requests };
+  };
+
+  const plan = imagePlan(loadStageProfile('staging'), '123456789012', 'v1', REPO_ROOT);
+
+  it('refuses to push before the engine stack has created the repository, saying what to deploy first', async () => {
+    // Prepare
+    const ecr = await ecrAnswering(400, {
+      __type: 'RepositoryNotFoundException',
+      message: "The repository with name 'game-staging-engine' does not exist in the registry",
+    });
+
+    // Act
+    const result = requireRepository(ecr.client, plan);
+
+    // Assess
+    await expect(result).rejects.toThrow(
+      'ECR repository game-staging-engine does not exist in eu-west-1; deploy the engine stack first: it creates the repository and, while no image exists (engine.imageTag null), runs 0 tasks (npx serverless engine:deploy --stage staging); see services/engine/README.md, "First deploy"',
+    );
+    expect(ecr.requests).toEqual([
+      {
+        target: 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
+        body: JSON.stringify({ repositoryNames: ['game-staging-engine'] }),
+      },
+    ]);
+  });
+
+  it('goes on when the repository exists, and never tries to create one', async () => {
+    // Prepare
+    const ecr = await ecrAnswering(200, { repositories: [{ repositoryName: 'game-staging-engine' }] });
+
+    // Act
+    await requireRepository(ecr.client, plan);
+
+    // Assess
+    expect(ecr.requests.map((request) => request.target)).toEqual([
+      'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
+    ]);
+  });
+
+  it('says how to run the pushed tag: in the stage profile, or in a profile of its own for a sandbox stage', () => {
+    // Act
+    const own = nextStep(loadStageProfile('prod'), 'git-0123456789ab');
+    const sandbox = nextStep(loadStageProfile('alice'), 'git-0123456789ab');
+
+    // Assess
+    expect(own).toBe(
+      'next: set engine.imageTag to "git-0123456789ab" in stage profile "prod" (shared/src/profiles/stages.ts) and deploy the engine (npx serverless engine:deploy --stage prod)',
+    );
+    expect(sandbox).toContain('add a profile named "alice" with engine.imageTag "git-0123456789ab"');
   });
 });

@@ -3,7 +3,8 @@
  * read `player_stats` and `players` (migration 0002); the query is served by the
  * `player_stats_leaderboard` index (total_score DESC, player_id).
  */
-import { createPool } from '@game-platform/shared/database';
+import { Signer, type SignerConfig } from '@aws-sdk/rds-signer';
+import { createPool, type DatabaseSettings } from '@game-platform/shared/database';
 import type pg from 'pg';
 import type { EngineDatabaseSettings } from '../config';
 import type { DependencyProbe, LeaderboardReader, LeaderboardRow } from '../domain/ports';
@@ -15,6 +16,31 @@ const QUERY_TIMEOUT_MS = 5_000;
 /** pg honours a per-query `query_timeout`; @types/pg only declares it on the client's config. */
 type TimedQuery = pg.QueryConfig & { query_timeout: number };
 
+type IamAuthSettings = Extract<DatabaseSettings, { kind: 'iamAuth' }>;
+
+/**
+ * IAM database authentication tokens for a Fargate task: signed by `@aws-sdk/rds-signer` with the
+ * SDK's default credential chain, which in ECS reads the task role's credentials from the
+ * container credentials endpoint (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`) and refreshes them
+ * before they expire. The shared default signer reads `AWS_ACCESS_KEY_ID` from the environment,
+ * which only Lambda sets. One signer per pool: a new token for each new connection (15 minutes).
+ */
+export const rdsSignerAuthToken = (
+  credentials?: SignerConfig['credentials'],
+): ((settings: IamAuthSettings) => Promise<string>) => {
+  let signer: Signer | undefined;
+  return (settings) => {
+    signer ??= new Signer({
+      hostname: settings.host,
+      port: settings.port,
+      username: settings.user,
+      region: settings.region,
+      ...(credentials ? { credentials } : {}),
+    });
+    return signer.getAuthToken();
+  };
+};
+
 export const createDatabasePool = (
   settings: EngineDatabaseSettings,
   max: number,
@@ -22,6 +48,7 @@ export const createDatabasePool = (
 ): Promise<pg.Pool> =>
   createPool(settings, {
     max,
+    ...(settings.kind === 'iamAuth' ? { authToken: rdsSignerAuthToken() } : {}),
     applicationName: 'engine',
     connectionTimeoutMillis: 3_000,
     // The pool replaces a connection the server dropped (restart, failover); worth a warning only.

@@ -1,0 +1,155 @@
+/**
+ * The engine's task definition: one container, the reference engine app (`app/`), hardened the way
+ * Control Tower asks (CT.ECS.PR.3-8, 10-12) and sized from the stage profile.
+ *
+ * - Fargate, `awsvpc`, the profile's CPU architecture, CPU and memory (a pair Fargate accepts:
+ *   checked when the profile loads and again on the template by PLATFORM.ENGINE.2);
+ * - non-root numeric user (the image's 65532), read-only root filesystem with a writable scratch
+ *   volume on `/tmp`, no privileges, every Linux capability dropped, container-level memory;
+ * - a container health check with a start period, a stop timeout above the app's drain budget;
+ * - logs through awslogs to a KMS-encrypted log group with the stage's retention;
+ * - configuration in `Environment` (queue URL, database endpoint: nothing secret), secrets only
+ *   through `Secrets` (Secrets Manager, read by the execution role at task start).
+ */
+import {
+  type CfnResource,
+  type ECSTaskDefinition_ContainerDefinition,
+  getAtt,
+  logGroup,
+  ref,
+  resource,
+  type Value,
+} from '@game-platform/resources';
+import type { StageProfile } from '@game-platform/shared/profiles';
+
+/** The container's name (and the awslogs stream prefix): `engine/engine/<task id>`. */
+export const CONTAINER_NAME = 'engine';
+
+/** The image's user (distroless `nonroot`, see app/Dockerfile): numeric, so no passwd lookup is needed. */
+export const CONTAINER_USER = '65532:65532';
+
+/** Seconds between the app's drain deadline and ECS's SIGKILL: the app exits first, logged. */
+export const SHUTDOWN_MARGIN_SECONDS = 5;
+
+/** The scratch volume: Fargate task storage, writable, gone with the task. */
+const SCRATCH_VOLUME = { name: 'scratch', path: '/tmp' };
+
+/**
+ * With ECS Exec on, the SSM agent ECS injects writes its state and logs here, which a read-only root
+ * filesystem refuses (aws/containers-roadmap#1359); writable volumes keep the root read-only.
+ */
+const EXEC_AGENT_VOLUMES = [
+  { name: 'ssm-agent-state', path: '/var/lib/amazon' },
+  { name: 'ssm-agent-logs', path: '/var/log/amazon' },
+];
+
+export interface TaskDefinitionOptions {
+  profile: StageProfile;
+  image: Value<string>;
+  /** Non-secret configuration: variable name -> value (compose params are resolved at package time). */
+  environment: Record<string, Value<string>>;
+  taskRoleId: string;
+  executionRoleId: string;
+  logGroupId: string;
+}
+
+/**
+ * The container log group: the stage's retention (`observability.logRetentionDays`, like every
+ * application log group) and the network stack's observability key.
+ */
+export const containerLogGroup = (
+  profile: StageProfile,
+  kmsKeyArn: Value<string>,
+): CfnResource<'AWS::Logs::LogGroup'> =>
+  logGroup({
+    name: `/game/${profile.stage}/engine`,
+    retentionDays: profile.observability.logRetentionDays,
+    kmsKeyArn,
+  });
+
+/** The environment and the secrets must not name the same variable: which would win is not obvious. */
+const checkNoOverlap = (environment: Record<string, unknown>, secrets: Record<string, string>) => {
+  const both = Object.keys(secrets).filter((name) => Object.hasOwn(environment, name));
+  if (both.length > 0)
+    throw new Error(
+      `engine.secrets names ${both.map((name) => `"${name}"`).join(', ')}, which the engine stack already sets in the task environment; expected other variable names (the environment has ${Object.keys(environment).join(', ')})`,
+    );
+};
+
+const volumesOf = (engine: StageProfile['engine']) => [
+  SCRATCH_VOLUME,
+  ...(engine.enableExecuteCommand ? EXEC_AGENT_VOLUMES : []),
+];
+
+const containerDefinition = (options: TaskDefinitionOptions): ECSTaskDefinition_ContainerDefinition => {
+  const { engine } = options.profile;
+  checkNoOverlap(options.environment, engine.secrets);
+  return {
+    Name: CONTAINER_NAME,
+    Image: options.image,
+    Essential: true,
+    User: CONTAINER_USER,
+    ReadonlyRootFilesystem: true,
+    Privileged: false,
+    // The only container of the task: it may use the whole task, and no more (CT.ECS.PR.7).
+    Cpu: engine.cpu,
+    Memory: engine.memoryMiB,
+    LinuxParameters: {
+      // Node binds an unprivileged port and needs no capability.
+      Capabilities: { Drop: ['ALL'] },
+      // A tiny init as PID 1 reaps orphans (ECS Exec sessions) and forwards SIGTERM to the app.
+      InitProcessEnabled: true,
+    },
+    PortMappings: [{ ContainerPort: engine.containerPort, Protocol: 'tcp', Name: 'http' }],
+    Environment: Object.entries(options.environment).map(([Name, Value]) => ({ Name, Value })),
+    ...(Object.keys(engine.secrets).length > 0
+      ? { Secrets: Object.entries(engine.secrets).map(([Name, ValueFrom]) => ({ Name, ValueFrom })) }
+      : {}),
+    MountPoints: volumesOf(engine).map(({ name, path }) => ({
+      SourceVolume: name,
+      ContainerPath: path,
+      ReadOnly: false,
+    })),
+    HealthCheck: {
+      Command: engine.healthCheck.command,
+      Interval: engine.healthCheck.intervalSeconds,
+      Timeout: engine.healthCheck.timeoutSeconds,
+      Retries: engine.healthCheck.retries,
+      StartPeriod: engine.healthCheck.startPeriodSeconds,
+    },
+    StopTimeout: engine.stopTimeoutSeconds,
+    LogConfiguration: {
+      LogDriver: 'awslogs',
+      Options: {
+        'awslogs-group': ref(options.logGroupId),
+        'awslogs-region': options.profile.region,
+        'awslogs-stream-prefix': CONTAINER_NAME,
+        // A CloudWatch Logs hiccup must not stall the game: lines are buffered (up to 25 MiB) instead
+        // of blocking the app's stdout; only a longer outage than the buffer holds loses log lines.
+        mode: 'non-blocking',
+        'max-buffer-size': '25m',
+      },
+    },
+  };
+};
+
+/** The task definition (family `game-<stage>-engine`); a new revision on every change, the old one kept for rollback. */
+export const taskDefinition = (options: TaskDefinitionOptions): CfnResource<'AWS::ECS::TaskDefinition'> => {
+  const { engine, stage } = options.profile;
+  return resource('AWS::ECS::TaskDefinition', {
+    Family: `game-${stage}-engine`,
+    RequiresCompatibilities: ['FARGATE'],
+    NetworkMode: 'awsvpc',
+    RuntimePlatform: { CpuArchitecture: engine.cpuArchitecture, OperatingSystemFamily: 'LINUX' },
+    Cpu: String(engine.cpu),
+    Memory: String(engine.memoryMiB),
+    TaskRoleArn: getAtt(options.taskRoleId, 'Arn'),
+    ExecutionRoleArn: getAtt(options.executionRoleId, 'Arn'),
+    Volumes: volumesOf(engine).map(({ name }) => ({ Name: name })),
+    ContainerDefinitions: [containerDefinition(options)],
+  });
+};
+
+/** The app's drain budget after SIGTERM (`SHUTDOWN_TIMEOUT_SECONDS`), derived so it always ends before ECS's SIGKILL. */
+export const shutdownTimeoutSeconds = (profile: StageProfile): number =>
+  profile.engine.stopTimeoutSeconds - SHUTDOWN_MARGIN_SECONDS;

@@ -1,0 +1,354 @@
+/**
+ * The engine stack as synthesized for each checked stage profile (the CloudFormation that would be
+ * deployed, not the TypeScript that produced it): the image repository, the hardened task
+ * definition, the two roles and what they grant, the private Fargate service with its rollout and
+ * autoscaling, the alarms, and that PLATFORM.ENGINE.1-2 fail on this very template when the task
+ * role grants something on "*" or the CPU/memory pair is not one Fargate accepts.
+ */
+import { ENGINE_RULES } from '@game-platform/scripts/checks/rules/engine';
+import {
+  resourceById,
+  resourcesOfType,
+  synthesizedTemplate,
+  type Template,
+} from '@game-platform/scripts/testing';
+import { isFargateTaskSize, loadStageProfile, stageProfiles } from '@game-platform/shared/profiles';
+import { describe, expect, it } from 'vitest';
+import { IMAGES_KEPT } from '../src/image';
+import { EXEC_CHANNEL_ACTIONS } from '../src/roles';
+
+const STAGES = Object.keys(stageProfiles) as Array<keyof typeof stageProfiles>;
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Sid: string;
+  Effect: string;
+  Action: string[];
+  Resource: unknown;
+}
+
+const policyStatements = (role: Json): Statement[] =>
+  (role.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap(
+    (policy) => policy.PolicyDocument.Statement,
+  );
+
+describe.each(STAGES)('engine template (%s)', (stage) => {
+  const template = synthesizedTemplate(stage, 'engine');
+  const profile = loadStageProfile(stage);
+  const { engine } = profile;
+  const bootstrap = engine.imageTag === null;
+  const properties = (id: string) => resourceById(template, id).Properties ?? {};
+  const container = () => (properties('EngineTaskDefinition').ContainerDefinitions as Json[])[0] ?? {};
+  const environment = () =>
+    Object.fromEntries(
+      (container().Environment as Array<{ Name: string; Value: unknown }>).map((e) => [e.Name, e.Value]),
+    );
+
+  it('creates a cluster with Container Insights', () => {
+    expect(properties('EngineCluster')).toMatchObject({
+      ClusterName: `game-${stage}-engine`,
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
+  });
+
+  it('owns the stage image repository: immutable tags, scan on push, encrypted, retained, old images expired', () => {
+    const repository = resourceById(template, 'EngineImageRepository');
+    expect(repository).toMatchObject({
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(repository.Properties).toMatchObject({
+      RepositoryName: `game-${stage}-engine`,
+      ImageTagMutability: 'IMMUTABLE',
+      ImageScanningConfiguration: { ScanOnPush: true },
+      EncryptionConfiguration: { EncryptionType: 'AES256' },
+    });
+    const lifecycle = JSON.parse(
+      (properties('EngineImageRepository').LifecyclePolicy as { LifecyclePolicyText: string })
+        .LifecyclePolicyText,
+    ) as { rules: Array<{ selection: Json }> };
+    expect(lifecycle.rules.map((rule) => rule.selection)).toEqual([
+      { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 },
+      { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: IMAGES_KEPT },
+    ]);
+  });
+
+  it('sizes the Fargate task from the profile, with a pair Fargate accepts, on the profile architecture', () => {
+    const task = properties('EngineTaskDefinition');
+    expect(task).toMatchObject({
+      Family: `game-${stage}-engine`,
+      RequiresCompatibilities: ['FARGATE'],
+      NetworkMode: 'awsvpc',
+      RuntimePlatform: { CpuArchitecture: engine.cpuArchitecture, OperatingSystemFamily: 'LINUX' },
+      Cpu: String(engine.cpu),
+      Memory: String(engine.memoryMiB),
+    });
+    expect(isFargateTaskSize(Number(task.Cpu), Number(task.Memory))).toBe(true);
+    expect(task.ContainerDefinitions).toHaveLength(1);
+  });
+
+  it('hardens the container: non-root, read-only root with a writable /tmp, no privileges or capabilities, memory capped', () => {
+    expect(container()).toMatchObject({
+      Name: 'engine',
+      Essential: true,
+      User: '65532:65532',
+      ReadonlyRootFilesystem: true,
+      Privileged: false,
+      Memory: engine.memoryMiB,
+      LinuxParameters: { Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: true },
+      PortMappings: [{ ContainerPort: engine.containerPort, Protocol: 'tcp', Name: 'http' }],
+    });
+    // ECS Exec's agent needs two more writable paths; the root filesystem stays read-only.
+    const writable = [
+      ['scratch', '/tmp'],
+      ...(engine.enableExecuteCommand
+        ? [
+            ['ssm-agent-state', '/var/lib/amazon'],
+            ['ssm-agent-logs', '/var/log/amazon'],
+          ]
+        : []),
+    ];
+    expect(container().MountPoints).toEqual(
+      writable.map(([SourceVolume, ContainerPath]) => ({ SourceVolume, ContainerPath, ReadOnly: false })),
+    );
+    expect(properties('EngineTaskDefinition').Volumes).toEqual(writable.map(([Name]) => ({ Name })));
+  });
+
+  it(`runs ${bootstrap ? 'the bootstrap placeholder' : 'the profile tag'} from this stack's repository in the stage region`, () => {
+    expect(container().Image).toEqual({
+      'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.${profile.region}.amazonaws.com/\${EngineImageRepository}:${engine.imageTag ?? 'bootstrap-no-image-pushed-yet'}`,
+    });
+  });
+
+  it('checks health with the app command after a start period, and stops after the app drain budget', () => {
+    expect(container().HealthCheck).toEqual({
+      Command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
+      Interval: engine.healthCheck.intervalSeconds,
+      Timeout: engine.healthCheck.timeoutSeconds,
+      Retries: engine.healthCheck.retries,
+      StartPeriod: engine.healthCheck.startPeriodSeconds,
+    });
+    expect(engine.healthCheck.startPeriodSeconds).toBeGreaterThan(0);
+    expect(container().StopTimeout).toBe(engine.stopTimeoutSeconds);
+    expect(Number(environment().SHUTDOWN_TIMEOUT_SECONDS)).toBe(engine.stopTimeoutSeconds - 5);
+  });
+
+  it('logs through awslogs to a KMS-encrypted log group with the stage retention', () => {
+    expect(container().LogConfiguration).toMatchObject({
+      LogDriver: 'awslogs',
+      Options: {
+        'awslogs-group': { Ref: 'EngineLogGroup' },
+        'awslogs-region': profile.region,
+        'awslogs-stream-prefix': 'engine',
+      },
+    });
+    expect(properties('EngineLogGroup')).toMatchObject({
+      LogGroupName: `/game/${stage}/engine`,
+      RetentionInDays: profile.observability.logRetentionDays,
+      KmsKeyId: expect.stringMatching(/^arn:aws:kms:/),
+    });
+  });
+
+  it('passes the queue and the database endpoint in the environment, and no secret anywhere', () => {
+    expect(environment()).toEqual({
+      EVENTS_QUEUE_URL: `https://sqs.${profile.region}.amazonaws.com/123456789012/game-${stage}-events`,
+      DB_IAM_USER: 'game_engine',
+      DB_HOST: expect.stringMatching(/\.rds\.amazonaws\.com$/),
+      DB_PORT: '5432',
+      DB_NAME: expect.any(String),
+      DB_POOL_MAX: String(engine.databasePoolMax),
+      AWS_REGION: { Ref: 'AWS::Region' },
+      PORT: String(engine.containerPort),
+      SHUTDOWN_TIMEOUT_SECONDS: String(engine.stopTimeoutSeconds - 5),
+      LOG_LEVEL: 'info',
+    });
+    expect(JSON.stringify(environment())).not.toMatch(/secretsmanager|PASSWORD|SECRET|TOKEN/i);
+    // IAM database authentication: no secret to inject by default; a profile's secrets go to `Secrets`.
+    expect(container().Secrets).toEqual(Object.keys(engine.secrets).length ? expect.any(Array) : undefined);
+  });
+
+  it(`lets the task role send to the events queue and connect as game_engine${engine.enableExecuteCommand ? ', open ECS Exec sessions' : ''}, and nothing else`, () => {
+    const role = properties('EngineTaskRole');
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    const exec = [
+      { Sid: 'OpenExecSessionChannels', Effect: 'Allow', Action: EXEC_CHANNEL_ACTIONS, Resource: '*' },
+      { Sid: 'FindExecLogGroup', Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: '*' },
+      {
+        Sid: 'WriteExecSessionLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': ['EngineLogGroup', 'Arn'] },
+      },
+    ];
+    expect(policyStatements(role)).toEqual([
+      {
+        Sid: 'PublishGameEvents',
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
+        Resource: `arn:aws:sqs:${profile.region}:123456789012:game-${stage}-events`,
+      },
+      {
+        Sid: 'ConnectToDatabaseAsEngine',
+        Effect: 'Allow',
+        Action: ['rds-db:connect'],
+        Resource: {
+          'Fn::Sub': expect.stringMatching(
+            /^arn:\$\{AWS::Partition\}:rds-db:\$\{AWS::Region\}:\$\{AWS::AccountId\}:dbuser:db-[A-Z0-9]+\/game_engine$/,
+          ),
+        },
+      },
+      ...(engine.enableExecuteCommand ? exec : []),
+    ]);
+    expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('ecs-tasks.amazonaws.com');
+    expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('aws:SourceAccount');
+  });
+
+  it('lets the execution role pull this repository and write this log group; only the registry token is on "*"', () => {
+    const role = properties('EngineExecutionRole');
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(policyStatements(role)).toEqual([
+      { Sid: 'GetRegistryToken', Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+      {
+        Sid: 'PullEngineImage',
+        Effect: 'Allow',
+        Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+        Resource: { 'Fn::GetAtt': ['EngineImageRepository', 'Arn'] },
+      },
+      {
+        Sid: 'WriteContainerLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': ['EngineLogGroup', 'Arn'] },
+      },
+    ]);
+    expect(properties('EngineTaskDefinition')).toMatchObject({
+      TaskRoleArn: { 'Fn::GetAtt': ['EngineTaskRole', 'Arn'] },
+      ExecutionRoleArn: { 'Fn::GetAtt': ['EngineExecutionRole', 'Arn'] },
+    });
+  });
+
+  it('runs the service in the private subnets without a public IP, on Fargate LATEST, rolling back failed deploys', () => {
+    const service = properties('EngineService');
+    expect(service).toMatchObject({
+      ServiceName: `game-${stage}-engine`,
+      Cluster: { Ref: 'EngineCluster' },
+      TaskDefinition: { Ref: 'EngineTaskDefinition' },
+      LaunchType: 'FARGATE',
+      PlatformVersion: 'LATEST',
+      DeploymentConfiguration: {
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      },
+      AvailabilityZoneRebalancing: 'ENABLED',
+      EnableExecuteCommand: engine.enableExecuteCommand,
+      PropagateTags: 'SERVICE',
+      EnableECSManagedTags: true,
+    });
+    const network = (service.NetworkConfiguration as { AwsvpcConfiguration: Json }).AwsvpcConfiguration;
+    expect(network.AssignPublicIp).toBe('DISABLED');
+    expect(network.SecurityGroups).toEqual([expect.stringMatching(/^sg-/)]);
+    expect(network.Subnets).toHaveLength(profile.network.azCount);
+    for (const subnet of network.Subnets as string[]) expect(subnet).toMatch(/^subnet-/);
+  });
+
+  it(`leaves the task count to autoscaling between ${bootstrap ? '0 and 0 (bootstrap)' : `${engine.minCount} and ${engine.maxCount}`}, on CPU and memory`, () => {
+    expect(properties('EngineService').DesiredCount).toBe(bootstrap ? 0 : undefined);
+    expect(properties('EngineScalableTarget')).toMatchObject({
+      ServiceNamespace: 'ecs',
+      ScalableDimension: 'ecs:service:DesiredCount',
+      ResourceId: { 'Fn::Sub': 'service/${EngineCluster}/${EngineService.Name}' },
+      MinCapacity: bootstrap ? 0 : engine.minCount,
+      MaxCapacity: bootstrap ? 0 : engine.maxCount,
+    });
+    const policies = Object.values(resourcesOfType(template, 'AWS::ApplicationAutoScaling::ScalingPolicy'));
+    expect(
+      policies.map((policy) => (policy.Properties?.TargetTrackingScalingPolicyConfiguration as Json) ?? {}),
+    ).toEqual([
+      expect.objectContaining({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+        TargetValue: 60,
+      }),
+      expect.objectContaining({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageMemoryUtilization' },
+        TargetValue: 75,
+      }),
+    ]);
+  });
+
+  it('alarms, with actions, on missing tasks (desired - running), high CPU and high memory', () => {
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    expect(Object.keys(alarms).sort()).toEqual([
+      'EngineCpuHighAlarm',
+      'EngineMemoryHighAlarm',
+      'EngineRunningTasksBelowDesiredAlarm',
+    ]);
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.Properties).toMatchObject({
+        ActionsEnabled: true,
+        AlarmActions: [expect.stringMatching(/^arn:aws:sns:/)],
+        OKActions: [expect.stringMatching(/^arn:aws:sns:/)],
+        EvaluationPeriods: 5,
+      });
+    }
+    const missing = properties('EngineRunningTasksBelowDesiredAlarm');
+    expect(missing).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0 });
+    const metrics = missing.Metrics as Array<Json & { MetricStat?: { Metric: Json } }>;
+    expect(metrics.map((metric) => metric.Expression ?? metric.MetricStat?.Metric.MetricName)).toEqual([
+      'DesiredTaskCount',
+      'RunningTaskCount',
+      'desired - running',
+    ]);
+    expect(metrics[0]?.MetricStat?.Metric.Namespace).toBe('ECS/ContainerInsights');
+    expect(properties('EngineCpuHighAlarm')).toMatchObject({ MetricName: 'CPUUtilization', Threshold: 85 });
+    expect(properties('EngineMemoryHighAlarm')).toMatchObject({
+      MetricName: 'MemoryUtilization',
+      Threshold: 90,
+    });
+  });
+
+  it('outputs the names an operator needs', () => {
+    expect(Object.keys(template.Outputs ?? {})).toEqual(
+      expect.arrayContaining([
+        'engineClusterArn',
+        'engineClusterName',
+        'engineServiceName',
+        'engineImageRepositoryUri',
+        'engineLogGroupName',
+      ]),
+    );
+  });
+
+  describe('PLATFORM.ENGINE rules on this template', () => {
+    const check = (candidate: Template) =>
+      ENGINE_RULES.flatMap((rule) => rule.check({ stage, profile, templates: { engine: candidate } })).map(
+        (finding) => finding.rule,
+      );
+    const copy = (): Template => structuredClone(template);
+
+    it('pass as synthesized', () => {
+      expect(check(template)).toEqual([]);
+    });
+
+    it('fail when the task role grants an action on "*"', () => {
+      const broken = copy();
+      const taskRole = resourceById(broken, 'EngineTaskRole').Properties ?? {};
+      const [policy] = taskRole.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>;
+      policy?.PolicyDocument.Statement.push({
+        Sid: 'Everything',
+        Effect: 'Allow',
+        Action: ['sqs:SendMessage'],
+        Resource: '*',
+      });
+      expect(check(broken)).toEqual(['PLATFORM.ENGINE.1']);
+    });
+
+    it('fail when the CPU/memory pair is not one Fargate accepts', () => {
+      const broken = copy();
+      Object.assign(broken.Resources.EngineTaskDefinition?.Properties ?? {}, {
+        Memory: String(engine.memoryMiB + 1),
+      });
+      expect(check(broken)).toEqual(['PLATFORM.ENGINE.2']);
+    });
+  });
+});
