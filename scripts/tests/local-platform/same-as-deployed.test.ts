@@ -1,8 +1,9 @@
 /**
  * The local platform runs what deploys, apart from the endpoints: for every checked stage, the local
  * events queue and DLQ carry the attributes of the synthesized template's queues (what cannot apply
- * locally is named, anything unknown fails), and the local consumer gets the synthesized function's
- * environment with only the database endpoint replaced. Then the queues on a real fauxqs.
+ * locally is named, anything unknown fails), the local consumer gets the synthesized function's
+ * environment and the local engine the synthesized task definition's container environment, with
+ * only the endpoints replaced. Then the queues on a real fauxqs.
  */
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { eventsQueueOptions } from '@game-platform/integrations/src/consumer-settings';
@@ -10,6 +11,7 @@ import { queueWithDeadLetter } from '@game-platform/resources';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 import { localConsumerEnvironment } from '../../src/local/platform/consumer';
+import { ENGINE_ENDPOINT_VARIABLES, localEngineEnvironment } from '../../src/local/platform/engine';
 import {
   LocalQueueTranslationError,
   localQueueSettings,
@@ -77,6 +79,51 @@ describe.each(CHECKED_PROFILES)('local platform, stage %s: the same as deployed'
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(deployed.MemorySize),
       TZ: 'UTC',
+    });
+  });
+});
+
+describe.each(CHECKED_PROFILES)('local engine, stage %s: the same as deployed', (stage) => {
+  it("gives the engine the task definition's container environment, with the endpoints replaced", () => {
+    // Prepare
+    const profile = loadStageProfile(stage);
+    const task = resourceById(synthesizedTemplate(stage, 'engine'), 'EngineTaskDefinition').Properties ?? {};
+    const [container] = task.ContainerDefinitions as Array<{
+      Environment: Array<{ Name: string; Value: unknown }>;
+    }>;
+    const deployed = Object.fromEntries(
+      (container?.Environment ?? []).map(({ Name, Value }) => [Name, Value]),
+    );
+    const endpoints = {
+      queueUrl: 'http://127.0.0.1:4566/000000000000/game-dev-events',
+      databaseUrl: 'postgres://game_engine:secret@127.0.0.1:5433/game',
+      sqsEndpoint: 'http://127.0.0.1:4566',
+      port: 18080,
+    };
+
+    // Act
+    const local = localEngineEnvironment({ profile, ...endpoints });
+
+    // Assess: what is not an endpoint is the deployed value; the region is the stack's (deployed to the profile's)
+    const unchanged = Object.fromEntries(
+      Object.entries(deployed).filter(
+        ([name]) => !(ENGINE_ENDPOINT_VARIABLES as readonly string[]).includes(name) && name !== 'AWS_REGION',
+      ),
+    );
+    expect(Object.keys(deployed)).toEqual(expect.arrayContaining([...ENGINE_ENDPOINT_VARIABLES]));
+    expect(deployed.AWS_REGION).toEqual({ Ref: 'AWS::Region' });
+    expect(local).toEqual({
+      ...unchanged,
+      AWS_REGION: profile.region,
+      NODE_ENV: 'production',
+      EVENTS_QUEUE_URL: endpoints.queueUrl,
+      DATABASE_URL: endpoints.databaseUrl,
+      PORT: '18080',
+      HOST: '127.0.0.1',
+      AWS_ENDPOINT_URL_SQS: endpoints.sqsEndpoint,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_EC2_METADATA_DISABLED: 'true',
     });
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The engine, locally: the same esbuild bundle the image runs (`services/engine/app/build.ts`), as a
- * child process with the environment the ECS task gives the container, apart from the endpoints it
- * talks to: PostgreSQL by `DATABASE_URL` as `game_engine` (in ECS: IAM database authentication as
- * the same role), the SQS server by `AWS_ENDPOINT_URL_SQS`, loopback instead of the task's ENI.
+ * child process with the environment the task definition gives the container, apart from the
+ * endpoints it talks to: PostgreSQL by `DATABASE_URL` as `game_engine` (in ECS: IAM database
+ * authentication as the same role), the SQS server by `AWS_ENDPOINT_URL_SQS`, loopback instead of
+ * the task's network interface.
  */
 import { join } from 'node:path';
 import type { EngineBundle } from '@game-platform/engine/app/build';
+import { shutdownTimeoutSeconds } from '@game-platform/engine/src/task-definition';
 import type { StageProfile } from '@game-platform/shared/profiles';
 import { logTail, spawnPartProcess } from './child-process';
 import { PartError, type RunningPart } from './lifecycle';
@@ -13,8 +15,6 @@ import { PartError, type RunningPart } from './lifecycle';
 const PART = 'engine';
 /** Building, starting and reaching PostgreSQL and the queue; the bundle itself listens in well under a second. */
 const READY_LIMIT_MS = 30_000;
-/** The engine's own drain budget (`SHUTDOWN_TIMEOUT_SECONDS`, default 25 s) plus a margin, as ECS's stopTimeout is. */
-const STOP_GRACE_MS = 30_000;
 
 export interface EngineOptions {
   profile: StageProfile;
@@ -28,20 +28,34 @@ export interface EngineOptions {
   logFile: string;
 }
 
+/** Variables of the task definition's environment that say where things are: replaced locally. */
+export const ENGINE_ENDPOINT_VARIABLES = [
+  'EVENTS_QUEUE_URL',
+  'DB_IAM_USER',
+  'DB_HOST',
+  'DB_PORT',
+  'DB_NAME',
+  'PORT',
+] as const;
+
 /**
- * The container's environment. In ECS: `EVENTS_QUEUE_URL`, `DB_IAM_USER=game_engine`, `DB_HOST`,
- * `DB_PORT`, `DB_NAME` from the task definition, `AWS_REGION` from ECS, `NODE_ENV` and `PORT` from the
- * image (see services/engine/app/README.md). Locally the endpoint variables differ, nothing else.
+ * The container's environment. In ECS it comes from the task definition (services/engine/serverless.ts:
+ * the queue, IAM database authentication as `game_engine`, the pool size, the drain budget below the
+ * stop timeout, the log level), the image (`NODE_ENV`) and ECS (`AWS_REGION`). Locally the same, with
+ * the endpoints replaced; `same-as-deployed.test.ts` compares it with the synthesized task definition.
  */
 export const localEngineEnvironment = (options: Omit<EngineOptions, 'bundle' | 'logFile'>) => ({
-  EVENTS_QUEUE_URL: options.queueUrl,
+  DB_POOL_MAX: String(options.profile.engine.databasePoolMax),
   AWS_REGION: options.profile.region,
+  SHUTDOWN_TIMEOUT_SECONDS: String(shutdownTimeoutSeconds(options.profile)),
+  LOG_LEVEL: 'info',
   NODE_ENV: 'production',
-  PORT: String(options.port),
-  // Endpoints: the local database as the same role, the local SQS server, loopback only.
+  // Endpoints: the local queue, the local database as the same role, loopback only.
+  EVENTS_QUEUE_URL: options.queueUrl,
   DATABASE_URL: options.databaseUrl,
-  AWS_ENDPOINT_URL_SQS: options.sqsEndpoint,
+  PORT: String(options.port),
   HOST: '127.0.0.1',
+  AWS_ENDPOINT_URL_SQS: options.sqsEndpoint,
   // ECS hands the task role's credentials to the SDK; fauxqs accepts any, and nothing may look further.
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
@@ -96,8 +110,9 @@ export const startLocalEngine = async (options: EngineOptions): Promise<RunningP
     summary: `${url} (the image's bundle, main.mjs ${kib} KiB) as game_engine`,
     died: engine.exited.then((how) => `${how}; see ${options.logFile}`),
     stop: async () => {
-      // SIGTERM, as ECS stops a task: the engine drains in-flight requests, then exits.
-      await engine.stop('SIGTERM', STOP_GRACE_MS);
+      // As ECS stops a task: SIGTERM, the engine drains in-flight requests and exits, or SIGKILL
+      // after the task definition's stop timeout.
+      await engine.stop('SIGTERM', options.profile.engine.stopTimeoutSeconds * 1000);
       const how = await engine.exited;
       return how === 'exited with code 0' ? undefined : how;
     },
