@@ -5,7 +5,6 @@
  * See the README for the settings, params and outputs.
  */
 import {
-  consumerVisibilityTimeoutSeconds,
   esbuildSettings,
   FUNCTION_PLUGINS,
   getAtt,
@@ -19,14 +18,12 @@ import {
   sub,
 } from '@game-platform/resources';
 import { consumerAlarms } from './src/alarms';
+import { CONSUMER_DATABASE_USER, consumerEnvironment, eventsQueueOptions } from './src/consumer-settings';
 import { localInvokeEsbuild, localInvokeParams } from './src/local-invoke';
 
 const context = serviceContext('integrations');
 const { profile, stage } = context;
 const settings = profile.integrations;
-
-/** The database role the consumer logs in as with IAM authentication (created by datastore migration 0002). */
-const CONSUMER_DATABASE_USER = 'game_consumer';
 
 const outputs: Outputs = {
   eventsQueueUrl: { Description: 'Where producers send game events', Value: ref('EventsQueue') },
@@ -66,18 +63,11 @@ const config: PlatformServiceConfig = {
         // The network's private subnets, one per AZ (a comma-separated param; see policy-exceptions.yml).
         subnetIds: splitList('${param:privateSubnetIds}') as unknown as string[],
       },
-      environment: {
-        DB_IAM_USER: CONSUMER_DATABASE_USER,
-        DB_HOST: '${param:databaseEndpointAddress}',
-        DB_PORT: '${param:databasePort}',
-        DB_NAME: '${param:databaseName}',
-        // The Node.js 20+ Lambda runtimes ship the RDS certificate authorities here; TLS verifies against them.
-        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
-        MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
-        POWERTOOLS_SERVICE_NAME: 'integrations-consumer',
-        POWERTOOLS_METRICS_NAMESPACE: 'GamePlatform',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
+      environment: consumerEnvironment(settings, {
+        host: '${param:databaseEndpointAddress}',
+        port: '${param:databasePort}',
+        name: '${param:databaseName}',
+      }),
       events: [
         {
           sqs: {
@@ -107,14 +97,7 @@ const config: PlatformServiceConfig = {
   },
   resources: {
     Resources: {
-      ...queueWithDeadLetter({
-        thing: 'Events',
-        queueName: `game-${stage}-events`,
-        visibilityTimeoutSeconds: consumerVisibilityTimeoutSeconds(settings),
-        messageRetentionDays: settings.messageRetentionDays,
-        deadLetterRetentionDays: settings.deadLetterRetentionDays,
-        maxReceiveCount: settings.maxReceiveCount,
-      }),
+      ...queueWithDeadLetter(eventsQueueOptions(stage, settings)),
       ...consumerAlarms({
         stage,
         topicArn: '${param:alarmTopicArn}',

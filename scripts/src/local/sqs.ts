@@ -4,7 +4,7 @@
  * `maxReceiveCount` times moves to the dead-letter queue), which is what the consumer tests need.
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 
 export interface LocalAws {
   /** Endpoint for the AWS SDK clients (`endpoint` option): `http://127.0.0.1:<port>`. */
@@ -15,15 +15,26 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts fauxqs on 127.0.0.1 (default: a free port). Built with `buildApp` and listened on here
+ * because `startFauxqs` always binds every interface (0.0.0.0), and a queue server that accepts any
+ * credentials must not be reachable from the network. A taken port rejects with `EADDRINUSE`.
+ */
 export const startLocalAws = async (options: { port?: number; region?: string } = {}): Promise<LocalAws> => {
   const region = options.region ?? 'eu-west-1';
-  const server = await startFauxqs({ port: options.port ?? 0, logger: false, defaultRegion: region });
-  return {
-    endpoint: server.address,
-    region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    stop: () => server.stop(),
-  };
+  const app = buildApp({ logger: false, defaultRegion: region });
+  try {
+    const endpoint = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
+    return {
+      endpoint,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      stop: () => app.close(),
+    };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
 };
 
 export interface LocalQueue {
@@ -36,10 +47,16 @@ export interface LocalQueue {
 /**
  * A queue and its dead-letter queue on the local server, wired like `queueWithDeadLetter` in
  * `resources/` (RedrivePolicy on the source); tests shorten the visibility timeout to keep runs fast.
+ * `attributes` adds further queue attributes (e.g. `MessageRetentionPeriod`) to either queue.
  */
 export const createQueueWithDeadLetter = async (
   sqs: SQSClient,
-  options: { name: string; visibilityTimeoutSeconds: number; maxReceiveCount: number },
+  options: {
+    name: string;
+    visibilityTimeoutSeconds: number;
+    maxReceiveCount: number;
+    attributes?: { queue?: Record<string, string>; deadLetterQueue?: Record<string, string> };
+  },
 ): Promise<LocalQueue> => {
   const arnOf = async (queueUrl: string) => {
     const { Attributes } = await sqs.send(
@@ -48,13 +65,19 @@ export const createQueueWithDeadLetter = async (
     if (!Attributes?.QueueArn) throw new Error(`${queueUrl} has no QueueArn`);
     return Attributes.QueueArn;
   };
-  const deadLetter = await sqs.send(new CreateQueueCommand({ QueueName: `${options.name}-dlq` }));
+  const deadLetter = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: `${options.name}-dlq`,
+      Attributes: options.attributes?.deadLetterQueue,
+    }),
+  );
   const deadLetterQueueUrl = deadLetter.QueueUrl ?? '';
   const deadLetterQueueArn = await arnOf(deadLetterQueueUrl);
   const source = await sqs.send(
     new CreateQueueCommand({
       QueueName: options.name,
       Attributes: {
+        ...options.attributes?.queue,
         VisibilityTimeout: String(options.visibilityTimeoutSeconds),
         RedrivePolicy: JSON.stringify({
           deadLetterTargetArn: deadLetterQueueArn,

@@ -1,0 +1,34 @@
+/**
+ * The frontend, locally: the site built by the site build (`npm run site:build`'s function) and
+ * served by the frontend's stand-in for the distribution, with the stage's behaviour (root object,
+ * 404 page or SPA fallback, the managed security headers, the release's cache headers).
+ */
+import { startLocalSiteServer } from '@game-platform/frontend/src/local-server';
+import { SITE_SOURCES } from '@game-platform/frontend/src/paths';
+import { siteBehaviour } from '@game-platform/frontend/src/site-behaviour';
+import { buildSite } from '@game-platform/frontend/src/site-build';
+import type { StageProfile } from '@game-platform/shared/profiles';
+import type { RunningPart } from './lifecycle';
+
+export interface SiteOptions {
+  profile: StageProfile;
+  /** Where the built site goes, e.g. `.local/site`. */
+  outDir: string;
+  port: number;
+}
+
+export const startLocalSite = async (options: SiteOptions): Promise<RunningPart & { url: string }> => {
+  const { files } = await buildSite(SITE_SOURCES, options.outDir);
+  const behaviour = siteBehaviour(options.profile.frontend);
+  const server = await startLocalSiteServer({ root: options.outDir, behaviour, port: options.port });
+  const notFound =
+    behaviour.notFound.status === 404 ? '404.html with status 404' : 'index.html with status 200 (SPA)';
+  return {
+    url: server.url,
+    summary: `${server.url} (${files.length} files built; unknown paths get ${notFound})`,
+    stop: async () => {
+      await server.stop();
+      return undefined;
+    },
+  };
+};

@@ -1,0 +1,61 @@
+/**
+ * What the events queue and the consumer function are made of, from the stage profile: one source
+ * for `serverless.ts` (the template) and for the local platform (`npm start`), so the queue and the
+ * function's environment run locally exactly as they deploy, apart from the endpoints.
+ */
+import { consumerVisibilityTimeoutSeconds, type QueueWithDeadLetterOptions } from '@game-platform/resources';
+import type { StageProfileValues } from '@game-platform/shared/profiles';
+
+type IntegrationsSettings = StageProfileValues['integrations'];
+
+/** The database role the consumer logs in as with IAM authentication (created by datastore migration 0002). */
+export const CONSUMER_DATABASE_USER = 'game_consumer';
+
+/** The events queue and its DLQ: `game-<stage>-events` and `game-<stage>-events-dlq`. */
+export const eventsQueueOptions = (
+  stage: string,
+  settings: IntegrationsSettings,
+): QueueWithDeadLetterOptions => ({
+  thing: 'Events',
+  queueName: `game-${stage}-events`,
+  visibilityTimeoutSeconds: consumerVisibilityTimeoutSeconds(settings),
+  messageRetentionDays: settings.messageRetentionDays,
+  deadLetterRetentionDays: settings.deadLetterRetentionDays,
+  maxReceiveCount: settings.maxReceiveCount,
+});
+
+/** Where the consumer's database is: compose params in AWS (`${param:databaseEndpointAddress}`...). */
+export interface ConsumerDatabaseEndpoint {
+  host: string;
+  port: string;
+  name: string;
+}
+
+/**
+ * The consumer function's environment. In AWS it connects with IAM database authentication as
+ * `game_consumer`; a local run replaces the `DB_*` endpoint variables with `DATABASE_URL`.
+ */
+export const consumerEnvironment = (
+  settings: IntegrationsSettings,
+  database: ConsumerDatabaseEndpoint,
+): Record<string, string> => ({
+  DB_IAM_USER: CONSUMER_DATABASE_USER,
+  DB_HOST: database.host,
+  DB_PORT: database.port,
+  DB_NAME: database.name,
+  // The Node.js 20+ Lambda runtimes ship the RDS certificate authorities here; TLS verifies against them.
+  NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+  MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
+  POWERTOOLS_SERVICE_NAME: 'integrations-consumer',
+  POWERTOOLS_METRICS_NAMESPACE: 'GamePlatform',
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+});
+
+/** The variables of `consumerEnvironment` that say where the database is (replaced by `DATABASE_URL` locally). */
+export const CONSUMER_DATABASE_ENDPOINT_VARIABLES = [
+  'DB_IAM_USER',
+  'DB_HOST',
+  'DB_PORT',
+  'DB_NAME',
+  'NODE_EXTRA_CA_CERTS',
+] as const;
