@@ -16,10 +16,11 @@ import {
   serviceContext,
 } from '@game-platform/resources';
 import { engineAlarms } from './src/alarms';
+import { engineSettingsEnvironment } from './src/environment';
 import { engineImage, imageRepository } from './src/image';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
-import { containerLogGroup, shutdownTimeoutSeconds, taskDefinition } from './src/task-definition';
+import { containerLogGroup, taskDefinition } from './src/task-definition';
 
 const context = serviceContext('engine');
 const { profile, stage } = context;
@@ -33,11 +34,9 @@ const environment = {
   DB_HOST: '${param:databaseEndpointAddress}',
   DB_PORT: '${param:databasePort}',
   DB_NAME: '${param:databaseName}',
-  DB_POOL_MAX: String(engine.databasePoolMax),
   AWS_REGION: AWS.region,
   PORT: String(engine.containerPort),
-  SHUTDOWN_TIMEOUT_SECONDS: String(shutdownTimeoutSeconds(profile)),
-  LOG_LEVEL: 'info',
+  ...engineSettingsEnvironment(profile),
 };
 
 const outputs: Outputs = {

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { EngineBundle } from '@game-platform/engine/app/build';
-import { shutdownTimeoutSeconds } from '@game-platform/engine/src/task-definition';
+import { engineSettingsEnvironment } from '@game-platform/engine/src/environment';
 import type { StageProfile } from '@game-platform/shared/profiles';
 import { logTail, spawnPartProcess } from './child-process';
 import { PartError, type RunningPart } from './lifecycle';
@@ -45,10 +45,8 @@ export const ENGINE_ENDPOINT_VARIABLES = [
  * the endpoints replaced; `same-as-deployed.test.ts` compares it with the synthesized task definition.
  */
 export const localEngineEnvironment = (options: Omit<EngineOptions, 'bundle' | 'logFile'>) => ({
-  DB_POOL_MAX: String(options.profile.engine.databasePoolMax),
+  ...engineSettingsEnvironment(options.profile),
   AWS_REGION: options.profile.region,
-  SHUTDOWN_TIMEOUT_SECONDS: String(shutdownTimeoutSeconds(options.profile)),
-  LOG_LEVEL: 'info',
   NODE_ENV: 'production',
   // Endpoints: the local queue, the local database as the same role, loopback only.
   EVENTS_QUEUE_URL: options.queueUrl,
