@@ -52,7 +52,7 @@ export const MatchCompletedV1 = v.pipe(
   }),
   v.check(
     (match) => Date.parse(match.endedAt) >= Date.parse(match.startedAt),
-    'endedAt not before startedAt',
+    'endedAt must not be before startedAt',
   ),
 );
 
@@ -100,6 +100,10 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: strin
 const formatIssues = (issues: readonly v.BaseIssue<unknown>[]) =>
   issues.map((issue) => {
     const path = (issue.path ?? []).map((item) => String(item.key)).join('.');
+    // valibot's own words for object keys ("Invalid key: Expected ...") become plain ones.
+    const isObjectKey = issue.type === 'strict_object' || issue.type === 'object';
+    if (isObjectKey && issue.expected === 'never') return `${path}: is not a known field; remove it`;
+    if (isObjectKey && issue.input === undefined && path) return `${path}: is required`;
     return `${path || '(event)'}: ${issue.message}`;
   });
 

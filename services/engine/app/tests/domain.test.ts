@@ -61,7 +61,10 @@ describe('acceptMatchResult', () => {
       outcome: 'invalid',
       errors: ['(body): Invalid type: Expected Object but received null'],
     });
-    expect(crossField).toEqual({ outcome: 'invalid', errors: ['(body): endedAt not before startedAt'] });
+    expect(crossField).toEqual({
+      outcome: 'invalid',
+      errors: ['(body): endedAt must not be before startedAt'],
+    });
     expect(published).toEqual([]);
   });
 
