@@ -4,7 +4,7 @@
  */
 
 import { synthesizedTemplate } from '@game-platform/scripts/testing';
-import { stageProfiles } from '@game-platform/shared/profiles';
+import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 import { SERVICE_NAMES } from '../src/naming';
 import {
@@ -99,7 +99,7 @@ describe('platform serverless plugin', () => {
     });
   });
 
-  it.each(Object.keys(stageProfiles))('left every %s stack with a hardened deployment bucket', (stage) => {
+  it.each(CHECKED_PROFILES)('left every %s stack with a hardened deployment bucket', (stage) => {
     for (const service of SERVICE_NAMES) {
       const bucket = synthesizedTemplate(stage, service).Resources.ServerlessDeploymentBucket;
       expect(

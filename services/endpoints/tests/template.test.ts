@@ -12,10 +12,11 @@ import {
   type Template,
 } from '@game-platform/scripts/testing';
 import { ENDPOINT_SERVICES, type EndpointServiceName } from '@game-platform/shared/endpoints';
-import { loadStageProfile, stageProfiles } from '@game-platform/shared/profiles';
+import { CHECKED_PROFILES, loadStageProfile, stageProfiles } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 
-const STAGES = Object.keys(stageProfiles) as Array<keyof typeof stageProfiles>;
+/** The stages synth checked; their templates are in `.synth/`. */
+const STAGES = CHECKED_PROFILES;
 
 const interfaceId = (name: EndpointServiceName) => `${ENDPOINT_SERVICES[name].logicalName}InterfaceEndpoint`;
 

@@ -239,4 +239,4 @@ export const stageProfiles = {
 } satisfies Record<string, StageProfileInput>;
 
 /** Profiles that `npm test` synthesizes and checks: production-only defaults are where mistakes hide. */
-export const CHECKED_PROFILES = Object.keys(stageProfiles);
+export const CHECKED_PROFILES = Object.keys(stageProfiles) as Array<keyof typeof stageProfiles>;
