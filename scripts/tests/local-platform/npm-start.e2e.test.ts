@@ -1,5 +1,5 @@
 /**
- * `npm start` end to end, run the way the npm script runs it (tsx scripts/src/start.ts), in a process
+ * `npm start` end to end, the real `npm start` (npm, its script shell, the launcher), in a process
  * group of its own like a terminal job, on free ports, with a fresh data directory and a sandbox
  * stage (`alice`, which takes the dev profile). One start, then:
  * - one status line per part, then the ready summary with the URLs;
