@@ -42,7 +42,7 @@ describe('npm run local:postgres', () => {
         `^local:postgres: a PostgreSQL server \\(pid (\\d+)\\) already uses ${join(root, 'postgres')}, so this one cannot; .* \`kill -INT \\1\`.*another --data-dir$`,
       ),
     );
-  });
+  }, 30_000);
 
   it('refuses an argument it does not know, naming it and the usage', async () => {
     const { code, stderr } = await runNpmScript('local:postgres', ['--data-dri', root]);
@@ -50,5 +50,5 @@ describe('npm run local:postgres', () => {
     expect(stderr.trim()).toBe(
       `local:postgres: unexpected arguments "--data-dri ${root}"; usage: npm run local:postgres [-- --data-dir <dir>] (PGPORT sets the port, default 54329)`,
     );
-  });
+  }, 30_000);
 });
