@@ -4,6 +4,8 @@
  * error lines are left out (`--silent`), so what is asserted is what the command itself printed.
  */
 import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { repoPath } from '../paths';
 
 export interface ScriptResult {
@@ -30,3 +32,47 @@ export const runNpmScript = (
       },
     );
   });
+
+/**
+ * Environment additions under which the AWS SDK finds no credentials anywhere it looks and asks
+ * nothing over the network (no instance or container metadata): an operator with nothing set up.
+ * `configFile` replaces ~/.aws/config, e.g. with a profile that needs an SSO login.
+ */
+export const withoutAwsCredentials = (
+  configFile = '/nonexistent/aws-config',
+): Record<string, string | undefined> => ({
+  AWS_PROFILE: undefined,
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+  AWS_CONFIG_FILE: configFile,
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+});
+
+/**
+ * Writes `<dir>/config`, an AWS config whose profile `ops` takes its credentials from an SSO session
+ * nobody logged in to (the SDK fails without asking the network), and returns its path.
+ */
+export const writeSsoProfileConfig = (dir: string): string => {
+  const file = join(dir, 'config');
+  writeFileSync(
+    file,
+    [
+      '[profile ops]',
+      'sso_session = studio',
+      'sso_account_id = 111111111111',
+      'sso_role_name = Operator',
+      'region = eu-west-1',
+      '',
+      '[sso-session studio]',
+      'sso_start_url = https://studio.awsapps.com/start',
+      'sso_region = eu-west-1',
+      '',
+    ].join('\n'),
+  );
+  return file;
+};
