@@ -25,13 +25,7 @@ const platform = spawn(
   {
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: {
-      ...process.env,
-      GAME_PLATFORM_LAUNCHED_AT: String(Math.round(performance.timeOrigin)),
-      // The repository runs on Node 20 on purpose (package.json engines); the SDK's notice that its 2027
-      // releases need Node 22 would be the first thing a newcomer reads. Tests and other commands show it.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    env: { ...process.env, GAME_PLATFORM_LAUNCHED_AT: String(Math.round(performance.timeOrigin)) },
   },
 );
 
