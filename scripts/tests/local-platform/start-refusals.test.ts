@@ -20,16 +20,20 @@ describe('npm start --data-dir', () => {
   it.each([
     ['/etc/passwd', 'it is a file, not a directory'],
     ['/etc/passwd/platform', 'a part of that path is a file, not a directory'],
-  ])('refuses %s in one line: %s', async (dataDir, why) => {
-    // Act
-    const { code, stderr } = await startWithDataDir(dataDir);
+  ])(
+    'refuses %s in one line: %s',
+    async (dataDir, why) => {
+      // Act
+      const { code, stderr } = await startWithDataDir(dataDir);
 
-    // Assess
-    expect(code).toBe(1);
-    expect(stderr.trim().split('\n')).toEqual([
-      `npm start failed: platform: cannot use ${dataDir} as the data directory: ${why}`,
-      '  -> give --data-dir a directory you may write to, or a path that does not exist yet',
-      'nothing was started',
-    ]);
-  }, 30_000);
+      // Assess
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([
+        `npm start failed: platform: cannot use ${dataDir} as the data directory: ${why}`,
+        '  -> give --data-dir a directory you may write to, or a path that does not exist yet',
+        'nothing was started',
+      ]);
+    },
+    30_000,
+  );
 });
