@@ -6,7 +6,13 @@ export {
   type SqsHandler,
   startEventSourcePoller,
 } from './event-source-poller';
-export { freePort, type LocalPostgres, type StartPostgresOptions, startPostgres } from './postgres';
+export {
+  freePort,
+  type LocalPostgres,
+  postmasterUsing,
+  type StartPostgresOptions,
+  startPostgres,
+} from './postgres';
 export {
   createQueueWithDeadLetter,
   type LocalAws,

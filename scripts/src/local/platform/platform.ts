@@ -10,7 +10,7 @@
  * Independent work overlaps (the site and the engine bundle build while PostgreSQL starts); each part
  * is reported when ready. A failure stops whatever started, in reverse order, and names the part.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEngineApp } from '@game-platform/engine/app/build';
 import { eventsQueueOptions } from '@game-platform/integrations/src/consumer-settings';
@@ -82,6 +82,33 @@ const isPlatformProcess = (pid: number): boolean => {
   }
 };
 
+/** Why a directory cannot be made or written to, in words, from the error's code. */
+const DATA_DIR_PROBLEMS: Readonly<Record<string, string>> = {
+  ENOTDIR: 'a part of that path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+};
+
+/** Creates the data directory (and its logs folder), or explains in one line why it cannot be used. */
+const prepareDataDir = (dataDir: string, logDir: string) => {
+  try {
+    mkdirSync(logDir, { recursive: true });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const problem =
+      existsSync(dataDir) && !statSync(dataDir).isDirectory()
+        ? 'it is a file, not a directory'
+        : ((code && DATA_DIR_PROBLEMS[code]) ?? message);
+    throw new PartError(
+      'platform',
+      `cannot use ${dataDir} as the data directory: ${problem}`,
+      'give --data-dir a directory you may write to, or a path that does not exist yet',
+    );
+  }
+};
+
 /** `<data dir>/platform.pid` names the platform process using the directory, so a second start is refused. */
 const claimDataDir = (dataDir: string): (() => void) => {
   const pidFile = join(dataDir, 'platform.pid');
@@ -110,7 +137,7 @@ export const startLocalPlatform = async (
   }
   const { dataDir, ports } = options;
   const logDir = join(dataDir, 'logs');
-  mkdirSync(logDir, { recursive: true });
+  prepareDataDir(dataDir, logDir);
   const release = claimDataDir(dataDir);
   const logs = {
     postgres: join(logDir, 'postgres.log'),

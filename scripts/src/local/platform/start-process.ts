@@ -1,10 +1,9 @@
 /**
- * `npm start` as a child process, for the end-to-end test and the benchmark: run the way the npm
- * script runs it (`tsx scripts/src/start.ts`), in a process group of its own like a terminal job,
- * with its output collected as lines.
+ * `npm start` as a child process, for the end-to-end tests and the benchmark: the real `npm start`
+ * (npm, its script shell, the launcher), in a process group of its own like a terminal job, with its
+ * output collected as lines. `child` is the npm process, the one a supervisor would signal.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { repoPath } from '../../paths';
 
 export interface StartProcess {
@@ -20,11 +19,11 @@ export interface StartProcess {
 }
 
 export const launchStart = (args: string[]): StartProcess => {
-  const child = spawn(
-    process.execPath,
-    [fileURLToPath(import.meta.resolve('tsx/cli')), repoPath('scripts/src/start.ts'), ...args],
-    { cwd: repoPath(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn('npm', ['start', '--silent', '--', ...args], {
+    cwd: repoPath(),
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const wakers: Array<() => void> = [];
   const wake = () => {

@@ -5,11 +5,24 @@
 import pg from 'pg';
 import { MigrationError, migrate, readMigrations } from './index';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error(
-    'migrate: DATABASE_URL is not set; expected a connection string such as postgres://user:password@127.0.0.1:5432/game',
-  );
+const EXPECTED = 'expected a connection string such as postgres://user:password@127.0.0.1:5432/game';
+
+/** What is wrong with DATABASE_URL, or undefined. Its value is shown only when it holds no password. */
+const problemWith = (url: string | undefined): string | undefined => {
+  if (!url) return `DATABASE_URL is not set; ${EXPECTED}`;
+  const shown = url.includes('@') ? '' : ` ("${url}")`;
+  if (!URL.canParse(url)) return `DATABASE_URL${shown} is not a URL; ${EXPECTED}`;
+  const { protocol } = new URL(url);
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    return `DATABASE_URL${shown} starts with ${protocol}//; ${EXPECTED}`;
+  }
+  return undefined;
+};
+
+const url = process.env.DATABASE_URL ?? '';
+const problem = problemWith(url);
+if (problem) {
+  console.error(`migrate: ${problem}`);
   process.exit(1);
 }
 

@@ -3,6 +3,7 @@
  * Every failure the user can fix is one line on stderr and exit code 1.
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import { awsCredentialsNextStep } from '@game-platform/shared/aws-credentials';
 import { StageProfileError } from '@game-platform/shared/profiles';
 import { SITE_DIST } from '../paths';
 import { cloudFormationOutputs, cloudFrontCache, cloudFrontClient, s3SiteStore } from './adapters';
@@ -45,9 +46,11 @@ export const oneLineProblem = (error: unknown): string | undefined => {
   if (error instanceof ReleaseError) return error.message;
   if (error instanceof StageProfileError) return error.problems.join('; ');
   const aws = error as { name?: string; message?: string; $metadata?: unknown };
-  // Missing credentials, access denied, throttling...: say what AWS said, on one line.
+  // Missing credentials, access denied, throttling...: say what AWS said, on one line, and for the
+  // caller's credentials what to do about them.
   if (aws.$metadata !== undefined || aws.name === 'CredentialsProviderError') {
-    return `AWS request failed (${aws.name}): ${String(aws.message).split('\n')[0]}`;
+    const next = awsCredentialsNextStep(error);
+    return `AWS request failed (${aws.name}): ${String(aws.message).split('\n')[0]}${next ? ` -> ${next}` : ''}`;
   }
   return undefined;
 };

@@ -9,6 +9,7 @@
  * the move is done message by message because fauxqs has no move tasks.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsCredentialsNextStep } from '@game-platform/shared/aws-credentials';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { moveMessages, peekDeadLetters, redrive, sqsMessageMoveTasks, stageQueues } from './dead-letters';
 
@@ -74,7 +75,10 @@ const main = async () => {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error: unknown) => {
-    console.error(`dlq: ${error instanceof Error ? error.message : String(error)}`);
+    const next = awsCredentialsNextStep(error);
+    console.error(
+      `dlq: ${error instanceof Error ? error.message : String(error)}${next ? ` -> ${next}` : ''}`,
+    );
     process.exitCode = 1;
   });
 }

@@ -19,8 +19,8 @@ export const createSqsClient = ({ region, endpoint }: SqsClientSettings): SQSCli
     region,
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 },
-    // With an endpoint override the client must talk to it even though the queue URL's host
-    // differs (fauxqs hands out http://sqs.<region>.localhost:<port>/... URLs).
+    // With an endpoint override the client must talk to it even where the queue URL names another
+    // host for the same server (localhost for 127.0.0.1, or an older fauxqs's sqs.<region>.localhost).
     ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}),
   });
 
