@@ -12,7 +12,7 @@ import { deployedEndpoints, deriveEndpointNeeds } from '@game-platform/scripts/c
 import { synthesizedTemplate } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { formatPriceSource, formatStageCost, stageCost } from './cost';
-import { PRICES } from './prices';
+import { endpointPrices, PRICES } from './prices';
 
 const USAGE = 'usage: npm run endpoints:cost [-- --stage <name>]...';
 
@@ -35,11 +35,12 @@ try {
     const templates = Object.fromEntries(
       SERVICE_NAMES.map((service) => [service, synthesizedTemplate(stage, service)]),
     );
+    const profile = loadStageProfile(stage);
     const cost = stageCost(
-      loadStageProfile(stage),
+      profile,
       deployedEndpoints(templates),
       deriveEndpointNeeds(templates),
-      PRICES,
+      endpointPrices(profile.region),
     );
     console.log(formatStageCost(cost));
   }
