@@ -7,28 +7,15 @@
  * the assumptions and where every price comes from.
  */
 import { SERVICE_NAMES } from '@game-platform/resources';
-import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { loadStageProfile } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '../testing/templates';
 import { formatSources, formatStageBill, formatTotals, stageBill } from './report';
+import { parseStageArguments } from './stage-arguments';
 
 const USAGE = 'usage: npm run cost [-- --stage <name>]...';
 
-const parseStages = (argv: string[]): string[] => {
-  const stages: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--stage' || arg === '-s') {
-      const value = argv[++i];
-      if (!value) throw new Error(`--stage needs a stage name; ${USAGE}`);
-      stages.push(value);
-    } else if (arg?.startsWith('--stage=')) stages.push(arg.slice('--stage='.length));
-    else throw new Error(`unknown argument "${arg}"; ${USAGE}`);
-  }
-  return stages.length ? stages : [...CHECKED_PROFILES];
-};
-
 try {
-  const bills = parseStages(process.argv.slice(2)).map((stage) =>
+  const bills = parseStageArguments(process.argv.slice(2), USAGE).map((stage) =>
     stageBill(
       loadStageProfile(stage),
       Object.fromEntries(SERVICE_NAMES.map((service) => [service, synthesizedTemplate(stage, service)])),
