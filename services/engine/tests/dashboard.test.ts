@@ -5,7 +5,7 @@
  * followed to resources: `Ref`/`Fn::GetAtt` in the engine template, compose params back to the
  * producer's output (synth's placeholders), literal names to the resource that carries that name.
  */
-import { SERVICE_NAMES } from '@game-platform/resources';
+import { type Resources, SERVICE_NAMES } from '@game-platform/resources';
 import {
   composeParamSources,
   type ParamSource,
@@ -13,9 +13,10 @@ import {
   synthesizedTemplate,
   type Template,
 } from '@game-platform/scripts/testing';
-import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
+import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 import { OUTCOMES } from '../../integrations/src/consumer';
+import { stageDashboardResources } from '../src/dashboard';
 
 type Json = Record<string, unknown>;
 
@@ -396,5 +397,60 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
       ),
       expect.stringContaining('AWS publishes no such metric in AWS/SQS'),
     ]);
+  });
+});
+
+describe('when the engine stack gains a load balancer (the player edge)', () => {
+  it('starts the engine row with its requests, 5xx and p99 latency, each emitted for that load balancer', () => {
+    // Prepare: dev's templates, with an internal ALB added to the engine stack.
+    const templates = stageTemplates('dev');
+    const engine = templates.engine as Template;
+    const withLoadBalancer: Template = {
+      ...engine,
+      Resources: {
+        ...engine.Resources,
+        EngineLoadBalancer: {
+          Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+          Properties: { Scheme: 'internal', Type: 'application' },
+        },
+      },
+    };
+    const profile = loadStageProfile('dev');
+
+    // Act: the dashboard the engine stack would now synthesize.
+    const { StageDashboard } = stageDashboardResources({
+      profile,
+      distributionId: 'E0123456789ABC',
+      clusterId: 'EngineCluster',
+      serviceId: 'EngineService',
+      engineResources: withLoadBalancer.Resources as Resources,
+    });
+    const widgets = (
+      JSON.parse(
+        render((StageDashboard?.Properties as { DashboardBody?: unknown } | undefined)?.DashboardBody),
+      ) as { widgets: Widget[] }
+    ).widgets;
+    const metrics = drawnMetrics(widgets);
+    const loadBalancerMetrics = metrics.filter((metric) => metric.namespace === 'AWS/ApplicationELB');
+
+    // Assess
+    expect(widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown)).toContain(
+      '## Engine: load balancer and Fargate tasks',
+    );
+    expect(loadBalancerMetrics.map((m) => m.metricName)).toEqual([
+      'RequestCount',
+      'HTTPCode_ELB_5XX_Count',
+      'HTTPCode_Target_5XX_Count',
+      'TargetResponseTime',
+    ]);
+    expect(loadBalancerMetrics[0]?.dimensions).toEqual({
+      LoadBalancer: '{{GetAtt EngineLoadBalancer.LoadBalancerFullName}}',
+    });
+    const params = new Map<string, ParamSource>();
+    expect(
+      loadBalancerMetrics.flatMap((metric) =>
+        metricProblems(metric, { ...templates, engine: withLoadBalancer }, params),
+      ),
+    ).toEqual([]);
   });
 });
