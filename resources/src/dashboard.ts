@@ -6,13 +6,7 @@
  *
  * Dashboard body reference: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
-import {
-  type AlarmDefinition,
-  alarmArn,
-  alarmName,
-  isExpressionAlarm,
-  type MetricSpec,
-} from './alarms';
+import { type AlarmDefinition, alarmArn, alarmName, isExpressionAlarm, type MetricSpec } from './alarms';
 import { AWS, type Intrinsic, join, type Value } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
 

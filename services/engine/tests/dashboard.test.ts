@@ -5,6 +5,8 @@
  * followed to resources: `Ref`/`Fn::GetAtt` in the engine template, compose params back to the
  * producer's output (synth's placeholders), literal names to the resource that carries that name.
  */
+
+import { OUTCOMES } from '@game-platform/integrations/src/consumer';
 import { type Resources, SERVICE_NAMES } from '@game-platform/resources';
 import {
   composeParamSources,
@@ -15,7 +17,6 @@ import {
 } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
-import { OUTCOMES } from '../../integrations/src/consumer';
 import { stageDashboardResources } from '../src/dashboard';
 
 type Json = Record<string, unknown>;
