@@ -2,13 +2,17 @@
  * `npm run cost`: what each stage costs a month, from its synthesized templates (`.synth/<stage>/`)
  * and the dated price table. Pure functions here; `cli.ts` reads the templates and prints.
  */
+
 import { type StageCost as EndpointsCost, stageCost as endpointsCost } from '@game-platform/endpoints/cost';
 import { endpointPrices } from '@game-platform/endpoints/prices';
-import type { StageProfile } from '@game-platform/shared/profiles';
+import { SERVICE_NAMES } from '@game-platform/resources';
+import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { deployedEndpoints, deriveEndpointNeeds } from '../checks/rules/endpoints';
 import type { Template } from '../checks/template';
+import { synthesizedTemplate } from '../testing/templates';
 import { HOURS_PER_MONTH, PRICE_TABLE, type Price, type PriceKey, regionPrices } from './prices';
 import { type CostLine, stageCostLines, unpricedTypes } from './pricing';
+import { parseStageArguments } from './stage-arguments';
 import { ASSUMPTIONS, stageUsage } from './usage';
 
 export interface StageBill {
@@ -185,4 +189,22 @@ export const formatSources = (bills: StageBill[]): string => {
     );
   }
   return out.join('\n');
+};
+
+const USAGE = 'usage: npm run cost [-- --stage <name>]...';
+
+/** The whole report for the stages named in `argv` (default: every checked profile), as printed. */
+export const costReport = (argv: string[]): string => {
+  const bills = parseStageArguments(argv, USAGE).map((stage) =>
+    stageBill(
+      loadStageProfile(stage),
+      Object.fromEntries(SERVICE_NAMES.map((service) => [service, synthesizedTemplate(stage, service)])),
+    ),
+  );
+  return [
+    'npm run cost: what each stage costs a month, from its synthesized templates',
+    ...bills.map(formatStageBill),
+    formatTotals(bills),
+    formatSources(bills),
+  ].join('\n');
 };
