@@ -116,7 +116,9 @@ export const formatStageBill = (bill: StageBill): string => {
     ),
   );
   for (const line of bill.lines.filter((l) => l.monthlyUsd === null))
-    out.push(`  not estimated: ${line.service}/${line.resource} ${line.item}: ${line.note ?? ''}`);
+    out.push(
+      `  not estimated: ${line.service}/${line.resource} ${line.item}: ${(line.note ?? '').replace(/^not estimated: /, '')}`,
+    );
   out.push(
     `  total ${usd(bill.monthlyUsd)} a month (fixed ${usd(bill.fixedUsd)} + usage ${usd(bill.usageUsd)}); ${usd(bill.atMaxUsd)} with every service at its ceiling${load.monthlyPlayers ? `; ${usd(bill.monthlyUsd / load.monthlyPlayers)} per player` : ''}`,
   );
