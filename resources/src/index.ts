@@ -3,6 +3,7 @@ export * from './cfn/intrinsics';
 export * from './cfn/resource';
 export type * from './cfn/spec.generated';
 export * from './cloudfront';
+export * from './dashboard';
 export * from './iam';
 export * from './kms';
 export * from './logs';

@@ -5,15 +5,17 @@
  * See the README for defaults per stage, params, outputs and how to run migrations.
  */
 import {
+  alarmResources,
   esbuildSettings,
   FUNCTION_PLUGINS,
   type Outputs,
   type PlatformServiceConfig,
   provider,
+  ref,
   serviceContext,
 } from '@game-platform/resources';
-import { databaseAlarms } from './src/alarms';
-import { DATABASE_NAME, databaseAttributes, databaseResources } from './src/database';
+import { DATABASE_NAME, databaseAttributes, databaseResources, INSTANCE } from './src/database';
+import { databaseSection } from './src/monitoring';
 
 const context = serviceContext('datastore');
 const { profile } = context;
@@ -81,7 +83,11 @@ const config: PlatformServiceConfig = {
   resources: {
     Resources: {
       ...databaseResources(profile),
-      ...databaseAlarms(profile),
+      // The same definitions draw the database on the stage's dashboard (engine stack).
+      ...alarmResources(databaseSection(profile, ref(INSTANCE)).alarms, {
+        stage: context.stage,
+        topicArn: '${param:alarmTopicArn}',
+      }),
     },
     Outputs: outputs,
   },

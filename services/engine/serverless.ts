@@ -7,6 +7,7 @@
  */
 import {
   AWS,
+  alarmResources,
   getAtt,
   type Outputs,
   PLATFORM_PLUGINS,
@@ -15,9 +16,10 @@ import {
   ref,
   serviceContext,
 } from '@game-platform/resources';
-import { engineAlarms } from './src/alarms';
+import { stageDashboardResources } from './src/dashboard';
 import { engineSettingsEnvironment } from './src/environment';
 import { engineImage, imageRepository } from './src/image';
+import { engineSection } from './src/monitoring';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
@@ -52,6 +54,8 @@ const outputs: Outputs = {
   },
   engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
+
+const ENGINE = { stage, clusterId: 'EngineCluster', serviceId: 'EngineService' } as const;
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -96,15 +100,22 @@ const config: PlatformServiceConfig = {
         clusterId: 'EngineCluster',
         serviceId: 'EngineService',
       }),
-      ...engineAlarms({
-        stage,
-        topicArn: '${param:alarmTopicArn}',
-        clusterId: 'EngineCluster',
-        serviceId: 'EngineService',
-      }),
+      ...alarmResources(engineSection(ENGINE).alarms, { stage, topicArn: '${param:alarmTopicArn}' }),
     },
     Outputs: outputs,
   },
 };
+
+// The stage's dashboard, drawn last from every resource above: a load balancer added to this stack
+// gets its graphs without further wiring (src/dashboard.ts says why the engine stack owns it).
+Object.assign(
+  config.resources.Resources,
+  stageDashboardResources({
+    profile,
+    distributionId: '${param:distributionId}',
+    ...ENGINE,
+    engineResources: config.resources.Resources,
+  }),
+);
 
 export default config;

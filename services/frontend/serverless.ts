@@ -12,6 +12,7 @@ import {
 } from '@game-platform/resources';
 import { accessLogBucketResources, siteBucketResources } from './src/buckets';
 import { distributionResources, frontendOutputs } from './src/distribution';
+import { monitoringSubscriptionResources } from './src/monitoring';
 import { originAccessResources } from './src/origin-access';
 
 const context = serviceContext('frontend');
@@ -40,6 +41,8 @@ const config: PlatformServiceConfig = {
       ...accessLogBucketResources(profile),
       ...originAccessResources(profile.frontend.originAccess),
       ...distributionResources(profile),
+      // Cache hit rate for the stage's dashboard (engine stack).
+      ...monitoringSubscriptionResources(),
     },
     Outputs: frontendOutputs(profile),
   },

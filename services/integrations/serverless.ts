@@ -5,6 +5,7 @@
  * See the README for the settings, params and outputs.
  */
 import {
+  alarmResources,
   esbuildSettings,
   FUNCTION_PLUGINS,
   getAtt,
@@ -17,9 +18,9 @@ import {
   splitList,
   sub,
 } from '@game-platform/resources';
-import { consumerAlarms } from './src/alarms';
 import { CONSUMER_DATABASE_USER, consumerEnvironment, eventsQueueOptions } from './src/consumer-settings';
 import { localInvokeEsbuild, localInvokeParams } from './src/local-invoke';
+import { eventsSection } from './src/monitoring';
 
 const context = serviceContext('integrations');
 const { profile, stage } = context;
@@ -98,11 +99,15 @@ const config: PlatformServiceConfig = {
   resources: {
     Resources: {
       ...queueWithDeadLetter(eventsQueueOptions(stage, settings)),
-      ...consumerAlarms({
-        stage,
-        topicArn: '${param:alarmTopicArn}',
-        oldestMessageAgeAlarmSeconds: settings.oldestMessageAgeAlarmSeconds,
-      }),
+      // The same definitions draw the events on the stage's dashboard (engine stack).
+      ...alarmResources(
+        eventsSection(profile, {
+          queueName: getAtt('EventsQueue', 'QueueName'),
+          deadLetterQueueName: getAtt('EventsDeadLetterQueue', 'QueueName'),
+          consumerFunctionName: ref('ConsumerLambdaFunction'),
+        }).alarms,
+        { stage, topicArn: '${param:alarmTopicArn}' },
+      ),
     },
     Outputs: outputs,
   },

@@ -7,9 +7,11 @@ export interface ResourcePropertiesByType {
   'AWS::ApplicationAutoScaling::ScalingPolicy': ApplicationAutoScalingScalingPolicyProps;
   'AWS::CloudFront::CloudFrontOriginAccessIdentity': CloudFrontCloudFrontOriginAccessIdentityProps;
   'AWS::CloudFront::Distribution': CloudFrontDistributionProps;
+  'AWS::CloudFront::MonitoringSubscription': CloudFrontMonitoringSubscriptionProps;
   'AWS::CloudFront::OriginAccessControl': CloudFrontOriginAccessControlProps;
   'AWS::CloudFront::ResponseHeadersPolicy': CloudFrontResponseHeadersPolicyProps;
   'AWS::CloudWatch::Alarm': CloudWatchAlarmProps;
+  'AWS::CloudWatch::Dashboard': CloudWatchDashboardProps;
   'AWS::EC2::EIP': EC2EIPProps;
   'AWS::EC2::FlowLog': EC2FlowLogProps;
   'AWS::EC2::InternetGateway': EC2InternetGatewayProps;
@@ -55,9 +57,11 @@ export interface ResourceAttributesByType {
   'AWS::ApplicationAutoScaling::ScalingPolicy': 'Arn';
   'AWS::CloudFront::CloudFrontOriginAccessIdentity': 'Id' | 'S3CanonicalUserId';
   'AWS::CloudFront::Distribution': 'DomainName' | 'Id';
+  'AWS::CloudFront::MonitoringSubscription': never;
   'AWS::CloudFront::OriginAccessControl': 'Id';
   'AWS::CloudFront::ResponseHeadersPolicy': 'Id' | 'LastModifiedTime';
   'AWS::CloudWatch::Alarm': 'Arn';
+  'AWS::CloudWatch::Dashboard': never;
   'AWS::EC2::EIP': 'AllocationId' | 'PublicIp';
   'AWS::EC2::FlowLog': 'Id';
   'AWS::EC2::InternetGateway': 'InternetGatewayId';
@@ -880,6 +884,26 @@ export interface CloudFrontDistribution_StringSchema {
   Required: Value<boolean>;
 }
 
+/** A monitoring subscription. */
+export interface CloudFrontMonitoringSubscriptionProps {
+  /** The ID of the distribution that you are enabling metrics for. */
+  DistributionId: Value<string>;
+  /** A subscription configuration for additional CloudWatch metrics. */
+  MonitoringSubscription: CloudFrontMonitoringSubscription_MonitoringSubscription;
+}
+
+/** A monitoring subscription. */
+export interface CloudFrontMonitoringSubscription_MonitoringSubscription {
+  /** A subscription configuration for additional CloudWatch metrics. */
+  RealtimeMetricsSubscriptionConfig?: CloudFrontMonitoringSubscription_RealtimeMetricsSubscriptionConfig;
+}
+
+/** A subscription configuration for additional CloudWatch metrics. */
+export interface CloudFrontMonitoringSubscription_RealtimeMetricsSubscriptionConfig {
+  /** A flag that indicates whether additional CloudWatch metrics are enabled for a given CloudFront distribution. */
+  RealtimeMetricsSubscriptionStatus: Value<string>;
+}
+
 /** Creates a new origin access control in CloudFront. */
 export interface CloudFrontOriginAccessControlProps {
   /** The origin access control. */
@@ -1210,6 +1234,16 @@ export interface CloudWatchAlarm_Metric {
   MetricName?: Value<string>;
   /** The namespace of the metric that the alarm will watch. */
   Namespace?: Value<string>;
+}
+
+/** The `AWS::CloudWatch::Dashboard` resource specifies an Amazon CloudWatch dashboard. */
+export interface CloudWatchDashboardProps {
+  /** The detailed information about the dashboard in JSON format, including the widgets to include and their location on the dashboard. */
+  DashboardBody: Value<string>;
+  /** The name of the dashboard. */
+  DashboardName?: Value<string>;
+  /** A list of key-value pairs to associate with the cloudwatch dashboard. */
+  Tags?: Value<Array<Tag>>;
 }
 
 /** Specifies an Elastic IP (EIP) address and can, optionally, associate it with an Amazon EC2 instance. */

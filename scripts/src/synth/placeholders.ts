@@ -166,7 +166,8 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     make: (c) => `d${hex(seedOf(c), 13)}.cloudfront.net`,
   },
   {
-    pattern: /DistributionId$/,
+    // `distributionId` (the frontend's output) or `{thing}DistributionId`.
+    pattern: /(?:^d|D)istributionId$/,
     description: 'CloudFront distribution id',
     resourceTypes: ['AWS::CloudFront::Distribution'],
     make: (c) => `E${hex(seedOf(c), 13).toUpperCase()}`,

@@ -32,3 +32,5 @@ export const resourceById = (template: Template, logicalId: string): TemplateRes
     );
   return resource;
 };
+
+export { composeParamSources, type ParamSource } from './compose-params';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resourceById, synthesizedTemplate, type Template } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, type StageProfile, stageProfiles } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
-import { alarmThresholds } from '../src/alarms';
+import { alarmThresholds } from '../src/monitoring';
 
 type Stage = keyof typeof stageProfiles;
 /** The stages synth checked; their templates are in `.synth/`. */

@@ -9,37 +9,25 @@
 
 import { SERVICE_NAMES } from '@game-platform/resources';
 import { deployedEndpoints, deriveEndpointNeeds } from '@game-platform/scripts/checks/rules/endpoints';
+import { parseStageArguments } from '@game-platform/scripts/cost/stage-arguments';
 import { synthesizedTemplate } from '@game-platform/scripts/testing';
-import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { loadStageProfile } from '@game-platform/shared/profiles';
 import { formatPriceSource, formatStageCost, stageCost } from './cost';
-import { PRICES } from './prices';
+import { endpointPrices, PRICES } from './prices';
 
 const USAGE = 'usage: npm run endpoints:cost [-- --stage <name>]...';
 
-const parseStages = (argv: string[]): string[] => {
-  const stages: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--stage' || arg === '-s') {
-      const value = argv[++i];
-      if (!value) throw new Error(`--stage needs a stage name; ${USAGE}`);
-      stages.push(value);
-    } else if (arg?.startsWith('--stage=')) stages.push(arg.slice('--stage='.length));
-    else throw new Error(`unknown argument "${arg}"; ${USAGE}`);
-  }
-  return stages.length ? stages : CHECKED_PROFILES;
-};
-
 try {
-  for (const stage of parseStages(process.argv.slice(2))) {
+  for (const stage of parseStageArguments(process.argv.slice(2), USAGE)) {
     const templates = Object.fromEntries(
       SERVICE_NAMES.map((service) => [service, synthesizedTemplate(stage, service)]),
     );
+    const profile = loadStageProfile(stage);
     const cost = stageCost(
-      loadStageProfile(stage),
+      profile,
       deployedEndpoints(templates),
       deriveEndpointNeeds(templates),
-      PRICES,
+      endpointPrices(profile.region),
     );
     console.log(formatStageCost(cost));
   }

@@ -1,8 +1,10 @@
 /**
- * The price table behind `npm run endpoints:cost` and the README's cost section: on-demand list
- * prices in USD, before tax, for one region. Update every figure, `recordedOn` and the sources
- * together; the cost tests recompute the README's figures from this table.
+ * The endpoint and NAT figures of the platform's one price table (`scripts/src/cost/prices.ts`,
+ * which `npm run cost` prices every stage from), in the shape the endpoints report computes with.
+ * Update the figures there; the cost tests recompute the README's figures from them.
  */
+import { HOURS_PER_MONTH, PRICE_TABLE, regionPrices } from '@game-platform/scripts/cost/prices';
+
 export interface PriceTable {
   region: string;
   recordedOn: string;
@@ -15,27 +17,24 @@ export interface PriceTable {
   natGatewayPerGbUsd: number;
 }
 
-export const PRICES: PriceTable = {
-  region: 'eu-west-1',
-  /**
-   * When these figures were written into the repository, from the pages below as last read; the
-   * build machines have no internet access to re-read them, so check them before budgeting.
-   */
-  recordedOn: '2026-11-27',
-  sources: [
-    'https://aws.amazon.com/privatelink/pricing/ (interface endpoints)',
-    'https://aws.amazon.com/vpc/pricing/ (NAT gateways; gateway endpoints have no charge)',
-  ],
-  /** AWS's pricing calculator counts 730 hours in a month. */
-  hoursPerMonth: 730,
-  /** Per interface endpoint, per AZ it has a network interface in, per hour. */
-  interfaceEndpointPerAzHourUsd: 0.011,
-  /** Data processed by interface endpoints, first PB per month and region. */
-  interfaceEndpointPerGbUsd: 0.01,
-  /** Gateway endpoints (S3, DynamoDB) are free: no hourly and no data charge. */
-  gatewayEndpointPerHourUsd: 0,
-  /** Per NAT gateway, per hour. */
-  natGatewayPerHourUsd: 0.048,
-  /** Data processed by a NAT gateway, on top of any data transfer charge. */
-  natGatewayPerGbUsd: 0.048,
+/** The endpoints report's view of a region's prices. */
+export const endpointPrices = (region: string): PriceTable => {
+  const prices = regionPrices(region);
+  return {
+    region,
+    recordedOn: PRICE_TABLE.recordedOn,
+    sources: [
+      `${prices.interfaceEndpointAzHour.source} (interface endpoints)`,
+      `${prices.natGatewayHour.source} (NAT gateways; gateway endpoints have no charge)`,
+    ],
+    hoursPerMonth: HOURS_PER_MONTH,
+    interfaceEndpointPerAzHourUsd: prices.interfaceEndpointAzHour.usd,
+    interfaceEndpointPerGbUsd: prices.interfaceEndpointGb.usd,
+    gatewayEndpointPerHourUsd: prices.gatewayEndpointHour.usd,
+    natGatewayPerHourUsd: prices.natGatewayHour.usd,
+    natGatewayPerGbUsd: prices.natGatewayGb.usd,
+  };
 };
+
+/** The region every checked stage profile deploys to. */
+export const PRICES: PriceTable = endpointPrices('eu-west-1');

@@ -24,6 +24,12 @@ export const eventsQueueOptions = (
   maxReceiveCount: settings.maxReceiveCount,
 });
 
+/**
+ * Where the consumer's metrics land: Powertools writes them as EMF in the function's log, under this
+ * namespace with the dimension `service`. The dashboard reads them from here.
+ */
+export const CONSUMER_METRICS = { namespace: 'GamePlatform', service: 'integrations-consumer' } as const;
+
 /** Where the consumer's database is: compose params in AWS (`${param:databaseEndpointAddress}`...). */
 export interface ConsumerDatabaseEndpoint {
   host: string;
@@ -46,8 +52,8 @@ export const consumerEnvironment = (
   // The Node.js 20+ Lambda runtimes ship the RDS certificate authorities here; TLS verifies against them.
   NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
   MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
-  POWERTOOLS_SERVICE_NAME: 'integrations-consumer',
-  POWERTOOLS_METRICS_NAMESPACE: 'GamePlatform',
+  POWERTOOLS_SERVICE_NAME: CONSUMER_METRICS.service,
+  POWERTOOLS_METRICS_NAMESPACE: CONSUMER_METRICS.namespace,
   POWERTOOLS_LOG_LEVEL: 'INFO',
 });
 

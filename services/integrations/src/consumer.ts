@@ -47,7 +47,9 @@ export interface ConsumerLog {
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
-export type OutcomeCount = 'processed' | 'duplicate' | 'invalid' | 'failed';
+/** The outcomes, each counted per batch as a metric of that name (the dashboard graphs them). */
+export const OUTCOMES = ['processed', 'duplicate', 'invalid', 'failed'] as const;
+export type OutcomeCount = (typeof OUTCOMES)[number];
 
 /** Where the batch's figures go (CloudWatch metrics through EMF in Lambda). */
 export interface ConsumerMetrics {

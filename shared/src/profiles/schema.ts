@@ -377,6 +377,19 @@ export const endpointsSchema = section({
   interfaceAzCount: integer(1, 3),
 });
 
+/**
+ * The load the stage is expected to carry, for `npm run cost` only (nothing is sized from it): the
+ * usage lines of the bill (requests, messages, invocations, logs, data out) are derived from it.
+ */
+export const expectedLoadSchema = section({
+  /** Distinct players in a month; the bill is also shown per player. */
+  monthlyPlayers: integer(0, 1_000_000_000),
+  /** Matches completed per day: one `match.completed` event each, through the queue and the consumer. */
+  matchesPerDay: integer(0, 1_000_000_000),
+  /** Page views of the site per month (CloudFront requests and data out). */
+  pageViewsPerMonth: integer(0, 1_000_000_000_000),
+});
+
 export const stageProfileSchema = section({
   /** AWS region every service of the stage deploys to. */
   region: v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-west-1"')),
@@ -389,6 +402,7 @@ export const stageProfileSchema = section({
   engine: engineSchema,
   frontend: frontendSchema,
   endpoints: endpointsSchema,
+  expectedLoad: expectedLoadSchema,
 });
 
 export type StageProfileInput = v.InferInput<typeof stageProfileSchema>;

@@ -84,6 +84,8 @@ export const stageProfiles = {
       // One AZ halves the endpoint bill; dev accepts losing AWS APIs while that AZ is down.
       interfaceAzCount: 1,
     },
+    // For `npm run cost` only: A few developers playing.
+    expectedLoad: { monthlyPlayers: 10, matchesPerDay: 200, pageViewsPerMonth: 5_000 },
   },
   staging: {
     region: 'eu-west-1',
@@ -158,6 +160,8 @@ export const stageProfiles = {
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
       interfaceAzCount: 2,
     },
+    // For `npm run cost` only: Testers and load rehearsals.
+    expectedLoad: { monthlyPlayers: 50, matchesPerDay: 2_000, pageViewsPerMonth: 50_000 },
   },
   prod: {
     region: 'eu-west-1',
@@ -235,6 +239,8 @@ export const stageProfiles = {
       interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
       interfaceAzCount: 3,
     },
+    // For `npm run cost` only: The launch plan: 50,000 monthly players, about 4 matches each a day.
+    expectedLoad: { monthlyPlayers: 50_000, matchesPerDay: 200_000, pageViewsPerMonth: 3_000_000 },
   },
 } satisfies Record<string, StageProfileInput>;
 
