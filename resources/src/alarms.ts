@@ -2,7 +2,11 @@ import type { Value } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
 import type { CloudWatchAlarmProps } from './cfn/spec.generated';
 
-type Statistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount';
+/** A basic statistic, or a percentile such as `p99` (an `ExtendedStatistic` in CloudFormation). */
+type Statistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount' | `p${number}`;
+
+const statisticProperty = (statistic: Statistic) =>
+  statistic.startsWith('p') ? { ExtendedStatistic: statistic } : { Statistic: statistic };
 
 /** What every alarm states, whatever it watches: the condition, how long it must hold, who hears it. */
 interface AlarmCondition {
@@ -60,7 +64,7 @@ export const alarm = (options: AlarmOptions): CfnResource<'AWS::CloudWatch::Alar
     Namespace: options.namespace,
     MetricName: options.metricName,
     Dimensions: dimensionList(options.dimensions),
-    Statistic: options.statistic,
+    ...statisticProperty(options.statistic),
     Period: options.periodSeconds ?? 60,
   };
   return resource('AWS::CloudWatch::Alarm', properties);

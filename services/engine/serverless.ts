@@ -18,6 +18,7 @@ import {
 import { engineAlarms } from './src/alarms';
 import { engineSettingsEnvironment } from './src/environment';
 import { engineImage, imageRepository } from './src/image';
+import { LISTENER, LOAD_BALANCER, loadBalancerResources, TARGET_GROUP } from './src/load-balancer';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
@@ -50,6 +51,19 @@ const outputs: Outputs = {
     Description: 'Where npm run engine:image pushes the engine image',
     Value: getAtt('EngineImageRepository', 'RepositoryUri'),
   },
+  loadBalancerArn: {
+    Description: "The engine's internal load balancer (the frontend's CloudFront VPC origin points at it)",
+    Value: ref(LOAD_BALANCER),
+  },
+  loadBalancerDnsName: {
+    Description: "The internal load balancer's DNS name (resolves to private addresses only)",
+    Value: getAtt(LOAD_BALANCER, 'DNSName'),
+  },
+  loadBalancerListenerArn: {
+    Description: 'The HTTP listener (routes for live play and releases are added to it)',
+    Value: ref(LISTENER),
+  },
+  engineTargetGroupArn: { Description: 'The target group engine tasks register in', Value: ref(TARGET_GROUP) },
   engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
 
@@ -89,6 +103,14 @@ const config: PlatformServiceConfig = {
         taskDefinitionId: 'EngineTaskDefinition',
         subnetIds: '${param:privateSubnetIds}',
         securityGroupId: '${param:engineSecurityGroupId}',
+        targetGroupId: TARGET_GROUP,
+      }),
+      ...loadBalancerResources({
+        profile,
+        vpcId: '${param:vpcId}',
+        subnetIds: '${param:privateSubnetIds}',
+        securityGroupId: '${param:loadBalancerSecurityGroupId}',
+        topicArn: '${param:alarmTopicArn}',
       }),
       ...scalingResources({
         profile,

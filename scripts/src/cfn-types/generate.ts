@@ -17,10 +17,13 @@ import type { PropertyType, Resource, SpecDatabase, TypeDefinition } from '@aws-
 export const resourceTypes = [
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::CloudFront::CachePolicy',
   'AWS::CloudFront::CloudFrontOriginAccessIdentity',
   'AWS::CloudFront::Distribution',
   'AWS::CloudFront::OriginAccessControl',
+  'AWS::CloudFront::OriginRequestPolicy',
   'AWS::CloudFront::ResponseHeadersPolicy',
+  'AWS::CloudFront::VpcOrigin',
   'AWS::CloudWatch::Alarm',
   'AWS::EC2::EIP',
   'AWS::EC2::FlowLog',
@@ -40,6 +43,9 @@ export const resourceTypes = [
   'AWS::ECS::Cluster',
   'AWS::ECS::Service',
   'AWS::ECS::TaskDefinition',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::IAM::ManagedPolicy',
   'AWS::IAM::Policy',
   'AWS::IAM::Role',
@@ -59,6 +65,7 @@ export const resourceTypes = [
   'AWS::SNS::TopicPolicy',
   'AWS::SQS::Queue',
   'AWS::SQS::QueuePolicy',
+  'AWS::WAFv2::WebACL',
 ] as const;
 
 export const OUTPUT_PATH = fileURLToPath(

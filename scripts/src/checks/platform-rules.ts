@@ -169,6 +169,7 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   'cloudwatch:PutMetricData',
   'ec2:CreateNetworkInterface',
   'ec2:DeleteNetworkInterface',
+  'ec2:DescribeManagedPrefixLists',
   'ec2:DescribeNetworkInterfaces',
   'ecr:GetAuthorizationToken',
   'logs:CreateLogDelivery',
