@@ -63,7 +63,10 @@ const outputs: Outputs = {
     Description: 'The HTTP listener (routes for live play and releases are added to it)',
     Value: ref(LISTENER),
   },
-  engineTargetGroupArn: { Description: 'The target group engine tasks register in', Value: ref(TARGET_GROUP) },
+  engineTargetGroupArn: {
+    Description: 'The target group engine tasks register in',
+    Value: ref(TARGET_GROUP),
+  },
   engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
 

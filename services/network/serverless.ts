@@ -16,8 +16,8 @@ import {
   serviceContext,
   sub,
 } from '@game-platform/resources';
-import { observabilityResources } from './src/observability';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge';
+import { observabilityResources } from './src/observability';
 import { CLOUDFRONT_PREFIX_LIST, securityGroupResources } from './src/security-groups';
 import {
   flowLogResources,
@@ -110,7 +110,8 @@ const config: PlatformServiceConfig = {
     },
     resolveManagedPrefixList: {
       handler: 'src/handlers/resolve-managed-prefix-list.handler',
-      description: "Custom resource: the id of an AWS-managed prefix list (CloudFront's origin-facing addresses)",
+      description:
+        "Custom resource: the id of an AWS-managed prefix list (CloudFront's origin-facing addresses)",
       timeout: 60,
       iamRoleStatements: [
         {

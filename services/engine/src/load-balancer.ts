@@ -20,11 +20,11 @@ import {
   policyDocument,
   type Resources,
   ref,
-  type Value,
   resource,
   splitList,
   sub,
   tlsOnlyStatement,
+  type Value,
 } from '@game-platform/resources';
 import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
 import type { StageProfile } from '@game-platform/shared/profiles';
@@ -138,7 +138,9 @@ export interface LoadBalancerOptions {
   topicArn: string;
 }
 
-const loadBalancer = (options: LoadBalancerOptions): CfnResource<'AWS::ElasticLoadBalancingV2::LoadBalancer'> => {
+const loadBalancer = (
+  options: LoadBalancerOptions,
+): CfnResource<'AWS::ElasticLoadBalancingV2::LoadBalancer'> => {
   const { edge, stage } = options.profile;
   const attributes: Record<string, Value<string>> = {
     'deletion_protection.enabled': String(edge.loadBalancerDeletionProtection),
@@ -167,7 +169,9 @@ const loadBalancer = (options: LoadBalancerOptions): CfnResource<'AWS::ElasticLo
   );
 };
 
-const targetGroup = (options: LoadBalancerOptions): CfnResource<'AWS::ElasticLoadBalancingV2::TargetGroup'> => {
+const targetGroup = (
+  options: LoadBalancerOptions,
+): CfnResource<'AWS::ElasticLoadBalancingV2::TargetGroup'> => {
   const { profile } = options;
   return resource('AWS::ElasticLoadBalancingV2::TargetGroup', {
     Name: `game-${profile.stage}-engine`,

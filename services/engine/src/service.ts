@@ -66,37 +66,41 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
   return resource(
     'AWS::ECS::Service',
     {
-    ServiceName: `game-${stage}-engine`,
-    Cluster: ref(options.clusterId),
-    TaskDefinition: ref(options.taskDefinitionId),
-    LaunchType: 'FARGATE',
-    PlatformVersion: 'LATEST',
-    // Bootstrap only: no image exists yet. Otherwise autoscaling owns the count (see the file comment).
-    ...(options.bootstrap ? { DesiredCount: 0 } : {}),
-    DeploymentController: { Type: 'ECS' },
-    DeploymentConfiguration: {
-      MinimumHealthyPercent: 100,
-      MaximumPercent: 200,
-      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-    },
-    NetworkConfiguration: {
-      AwsvpcConfiguration: {
-        AssignPublicIp: 'DISABLED',
-        SecurityGroups: [options.securityGroupId],
-        // One private subnet per AZ; the platform plugin writes the list out in the template.
-        Subnets: splitList(options.subnetIds),
+      ServiceName: `game-${stage}-engine`,
+      Cluster: ref(options.clusterId),
+      TaskDefinition: ref(options.taskDefinitionId),
+      LaunchType: 'FARGATE',
+      PlatformVersion: 'LATEST',
+      // Bootstrap only: no image exists yet. Otherwise autoscaling owns the count (see the file comment).
+      ...(options.bootstrap ? { DesiredCount: 0 } : {}),
+      DeploymentController: { Type: 'ECS' },
+      DeploymentConfiguration: {
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
       },
-    },
-    // Each task registers its IP in the target group; ECS waits for it to pass the load balancer's
-    // health check in a deployment, and deregisters (and drains) it before stopping it.
-    LoadBalancers: [
-      { ContainerName: CONTAINER_NAME, ContainerPort: engine.containerPort, TargetGroupArn: ref(options.targetGroupId) },
-    ],
-    HealthCheckGracePeriodSeconds: healthCheckGracePeriodSeconds(options.profile),
-    AvailabilityZoneRebalancing: 'ENABLED',
-    EnableExecuteCommand: engine.enableExecuteCommand,
-    PropagateTags: 'SERVICE',
-    EnableECSManagedTags: true,
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          AssignPublicIp: 'DISABLED',
+          SecurityGroups: [options.securityGroupId],
+          // One private subnet per AZ; the platform plugin writes the list out in the template.
+          Subnets: splitList(options.subnetIds),
+        },
+      },
+      // Each task registers its IP in the target group; ECS waits for it to pass the load balancer's
+      // health check in a deployment, and deregisters (and drains) it before stopping it.
+      LoadBalancers: [
+        {
+          ContainerName: CONTAINER_NAME,
+          ContainerPort: engine.containerPort,
+          TargetGroupArn: ref(options.targetGroupId),
+        },
+      ],
+      HealthCheckGracePeriodSeconds: healthCheckGracePeriodSeconds(options.profile),
+      AvailabilityZoneRebalancing: 'ENABLED',
+      EnableExecuteCommand: engine.enableExecuteCommand,
+      PropagateTags: 'SERVICE',
+      EnableECSManagedTags: true,
     },
     // ECS refuses a target group that no listener uses yet.
     { DependsOn: [LISTENER] },

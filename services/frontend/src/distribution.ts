@@ -20,8 +20,8 @@ import {
   VIEWER_TLS_POLICY,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
-import { ACCESS_LOG_BUCKET, LOG_PREFIX, SITE_BUCKET } from './buckets';
 import { type ApiOriginParams, apiCacheBehaviour, apiOrigin } from './api-origin';
+import { ACCESS_LOG_BUCKET, LOG_PREFIX, SITE_BUCKET } from './buckets';
 import { DISTRIBUTION, originReadSettings } from './origin-access';
 import { type SiteBehaviour, siteBehaviour } from './site-behaviour';
 

@@ -35,7 +35,8 @@ describe('frontend with a custom domain and a WAF web ACL', () => {
     ...accessLogBucketResources(profile),
     ...originAccessResources(profile.frontend.originAccess),
     ...distributionResources(profile, {
-      loadBalancerArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/game-prod-engine/0123456789abcdef',
+      loadBalancerArn:
+        'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/game-prod-engine/0123456789abcdef',
       loadBalancerDnsName: 'internal-game-prod-engine-123456789.eu-west-1.elb.amazonaws.com',
       webAclArn: 'none',
     }),

@@ -9,7 +9,7 @@
  *
  * Groups start with no rules at all (see `securityGroup`); nothing is open to the world.
  */
-import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
+
 import {
   egressRule,
   getAtt,
@@ -18,6 +18,7 @@ import {
   ref,
   securityGroup,
 } from '@game-platform/resources';
+import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
 
 const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;

@@ -21,7 +21,9 @@ describe('resolveManagedPrefixList', () => {
   });
 
   it('fails naming the list when the region has none', async () => {
-    await expect(resolveManagedPrefixList(async () => [], CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST)).rejects.toThrow(
+    await expect(
+      resolveManagedPrefixList(async () => [], CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST),
+    ).rejects.toThrow(
       `managed prefix list "${CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST}": 0 found in this region; expected exactly one`,
     );
   });

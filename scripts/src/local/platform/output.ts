@@ -38,8 +38,14 @@ export const readySummary = (platform: LocalPlatform, milliseconds: number): str
   return [
     `ready in ${seconds(milliseconds)}: the game platform runs locally with stage ${stage}`,
     '',
-    row('site', platform.siteUrl),
-    row('engine', `${platform.engineUrl}  (GET /health/ready, POST /api/matches, GET /api/leaderboard)`),
+    row(
+      'site',
+      `${platform.siteUrl}  (the local edge: the site, and /api/* as CloudFront sends it; writes refused)`,
+    ),
+    row(
+      'engine',
+      `${platform.engineUrl}  (as game servers reach it: GET /health/ready, POST /api/matches, GET /api/leaderboard)`,
+    ),
     row('database', platform.databaseUrl),
     row('queue', platform.queueUrl),
     row('DLQ', platform.deadLetterQueueUrl),
@@ -47,7 +53,7 @@ export const readySummary = (platform: LocalPlatform, milliseconds: number): str
     '',
     'Try:',
     `  curl -s -X POST ${platform.engineUrl}/api/matches -H 'content-type: application/json' --data @${MATCH_SAMPLE}`,
-    `  curl -s '${platform.engineUrl}/api/leaderboard?limit=5'`,
+    `  curl -si '${platform.siteUrl}/api/leaderboard?limit=5'   # through the edge: cached 5 s (x-cache, age)`,
     `  psql '${platform.databaseUrl}'`,
     `  DATABASE_URL='${platform.databaseUrl}' npm run migrate`,
     `  npm run dlq:show -- --stage ${profile.stage} --endpoint ${platform.sqsEndpoint}`,

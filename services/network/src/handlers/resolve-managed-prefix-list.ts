@@ -36,7 +36,9 @@ export const handler = async (event: CloudFormationCustomResourceEvent): Promise
       data: { PrefixListId: list.id },
     });
   } catch (error) {
-    console.error(JSON.stringify({ message: 'could not resolve the managed prefix list', name, error: String(error) }));
+    console.error(
+      JSON.stringify({ message: 'could not resolve the managed prefix list', name, error: String(error) }),
+    );
     await sendCustomResourceResponse(event, {
       status: 'FAILED',
       physicalResourceId: previous ?? `unresolved-${name}`,
