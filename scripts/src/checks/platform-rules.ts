@@ -5,6 +5,7 @@
  */
 
 import { DATASTORE_RULES } from './rules/datastore';
+import { EDGE_RULES } from './rules/edge';
 import { endpointCoverage, endpointDerivation } from './rules/endpoints';
 import { ENGINE_RULES } from './rules/engine';
 import { INTEGRATIONS_RULES } from './rules/integrations';
@@ -220,4 +221,5 @@ export const PLATFORM_RULES: PlatformRule[] = [
   ...DATASTORE_RULES,
   ...INTEGRATIONS_RULES,
   ...ENGINE_RULES,
+  ...EDGE_RULES,
 ];
