@@ -74,13 +74,15 @@ export const securityGroupResources = ({ stage, engineContainerPort }: SecurityG
     peerSecurityGroupId: groupId('ConsumerSecurityGroup'),
   }),
 
-  // CloudFront's VPC origin reaches the internal load balancer from CloudFront's origin-facing
-  // addresses, published as the AWS-managed prefix list com.amazonaws.global.cloudfront.origin-facing
-  // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list,
-  // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html).
-  // Those are public addresses: nothing inside the VPC has one, and the load balancer is internal,
-  // so only CloudFront's VPC origin interfaces can use this rule. The list weighs 55 rules against
-  // the group's quota of 60. README of the network service: "Who reaches the engine".
+  // The mechanism AWS documents for VPC origins: "Update the security group for your VPC private
+  // origin (Application Load Balancer, Network Load Balancer, or EC2 instance) to explicitly allow the
+  // CloudFront managed prefix list. This restricts traffic coming to the VPC origin."
+  // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html;
+  // the list, com.amazonaws.global.cloudfront.origin-facing:
+  // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list).
+  // Those are CloudFront's own public addresses: nothing inside the VPC has one, and the load balancer
+  // is internal, so only CloudFront's VPC origin can use this rule. The list weighs 55 rules against the
+  // group's quota of 60. README of the network service: "Who reaches the engine".
   LoadBalancerFromCloudFrontIngress: ingressRule(groupId('LoadBalancerSecurityGroup'), {
     description: 'HTTP from CloudFront VPC origins (CloudFront origin-facing managed prefix list)',
     port: LOAD_BALANCER_LISTENER_PORT,
