@@ -174,7 +174,8 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
       await options.sendErrorResponse(request, response, fetched.status);
       return;
     }
-    if (cacheable && fetched.status === 200 && fetched.ttlMs > 0) cache.set(key, fetched);
+    // A HEAD answer has no body: only a GET's fills the cache (a HEAD may then be answered from it).
+    if (method === 'GET' && fetched.status === 200 && fetched.ttlMs > 0) cache.set(key, fetched);
     send(response, method, fetched, 'Miss from cloudfront');
   };
 

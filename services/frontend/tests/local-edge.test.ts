@@ -136,6 +136,18 @@ describe('the local edge, /api/*', () => {
     expect(Object.fromEntries(first.headers)).toMatchObject(MANAGED_SECURITY_HEADERS);
   });
 
+  it('fills the cache only from a GET: a HEAD first leaves the next GET a miss with the whole body', async () => {
+    const head = await fetch(`${edge.url}/api/cached?limit=9`, { method: 'HEAD' });
+    const get = await fetch(`${edge.url}/api/cached?limit=9`);
+    const headAgain = await fetch(`${edge.url}/api/cached?limit=9`, { method: 'HEAD' });
+
+    expect(head.headers.get('x-cache')).toBe('Miss from cloudfront');
+    expect(get.headers.get('x-cache')).toBe('Miss from cloudfront');
+    expect(await get.json()).toEqual({ served: 2 });
+    expect(headAgain.headers.get('x-cache')).toBe('Hit from cloudfront');
+    expect(received.map((request) => request.method)).toEqual(['HEAD', 'GET']);
+  });
+
   it.each(['/api/uncached', '/api/no-store'])(
     'caches nothing the origin does not allow (%s)',
     async (path) => {
