@@ -10,6 +10,7 @@ export const SERVICE_NAMES = [
   'datastore',
   'endpoints',
   'integrations',
+  'firewall',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

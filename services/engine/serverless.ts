@@ -20,6 +20,7 @@ import { stageDashboardResources } from './src/dashboard';
 import { engineSettingsEnvironment } from './src/environment';
 import { engineImage, imageRepository } from './src/image';
 import { engineSection } from './src/monitoring';
+import { LISTENER, LOAD_BALANCER, loadBalancerResources, TARGET_GROUP } from './src/load-balancer';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
@@ -51,6 +52,22 @@ const outputs: Outputs = {
   engineImageRepositoryUri: {
     Description: 'Where npm run engine:image pushes the engine image',
     Value: getAtt('EngineImageRepository', 'RepositoryUri'),
+  },
+  loadBalancerArn: {
+    Description: "The engine's internal load balancer (the frontend's CloudFront VPC origin points at it)",
+    Value: ref(LOAD_BALANCER),
+  },
+  loadBalancerDnsName: {
+    Description: "The internal load balancer's DNS name (resolves to private addresses only)",
+    Value: getAtt(LOAD_BALANCER, 'DNSName'),
+  },
+  loadBalancerListenerArn: {
+    Description: 'The HTTP listener (routes for live play and releases are added to it)',
+    Value: ref(LISTENER),
+  },
+  engineTargetGroupArn: {
+    Description: 'The target group engine tasks register in',
+    Value: ref(TARGET_GROUP),
   },
   engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
@@ -93,6 +110,14 @@ const config: PlatformServiceConfig = {
         taskDefinitionId: 'EngineTaskDefinition',
         subnetIds: '${param:privateSubnetIds}',
         securityGroupId: '${param:engineSecurityGroupId}',
+        targetGroupId: TARGET_GROUP,
+      }),
+      ...loadBalancerResources({
+        profile,
+        vpcId: '${param:vpcId}',
+        subnetIds: '${param:privateSubnetIds}',
+        securityGroupId: '${param:loadBalancerSecurityGroupId}',
+        topicArn: '${param:alarmTopicArn}',
       }),
       ...scalingResources({
         profile,

@@ -1,8 +1,10 @@
 /**
- * frontend: the game's static site. A private S3 bucket that only CloudFront reads (through an
- * Origin Access Identity, Origin Access Control, or both while moving from one to the other), the
- * CloudFront distribution, and a log bucket. Independent of every other stack. After each deploy the
- * site is built and published (`npm run site:publish`); see the README for releases and rollback.
+ * frontend: the players' single entry point. A private S3 bucket that only CloudFront reads (through
+ * an Origin Access Identity, Origin Access Control, or both while moving from one to the other), the
+ * CloudFront distribution with `/api/*` to the engine's internal load balancer through a VPC origin,
+ * the firewall service's web ACL where the stage turns it on, and a log bucket. Deployed after the
+ * engine and the firewall (their outputs are its params; README: "Deploy order and why"). After each
+ * deploy the site is built and published (`npm run site:publish`); see the README for releases and rollback.
  */
 import {
   PLATFORM_PLUGINS,
@@ -10,6 +12,7 @@ import {
   provider,
   serviceContext,
 } from '@game-platform/resources';
+import { apiOriginResources } from './src/api-origin';
 import { accessLogBucketResources, siteBucketResources } from './src/buckets';
 import { distributionResources, frontendOutputs } from './src/distribution';
 import { monitoringSubscriptionResources } from './src/monitoring';
@@ -17,6 +20,13 @@ import { originAccessResources } from './src/origin-access';
 
 const context = serviceContext('frontend');
 const { profile, stage } = context;
+
+/** Compose params: the engine's load balancer and the firewall's web ACL. */
+const params = {
+  loadBalancerArn: '${param:loadBalancerArn}',
+  loadBalancerDnsName: '${param:loadBalancerDnsName}',
+  webAclArn: '${param:webAclArn}',
+};
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -40,8 +50,9 @@ const config: PlatformServiceConfig = {
       ...siteBucketResources(profile),
       ...accessLogBucketResources(profile),
       ...originAccessResources(profile.frontend.originAccess),
-      ...distributionResources(profile),
-      // Cache hit rate for the stage's dashboard (engine stack).
+      ...apiOriginResources(params),
+      ...distributionResources(profile, params),
+      // Cache hit rate for the stage's dashboard.
       ...monitoringSubscriptionResources(),
     },
     Outputs: frontendOutputs(profile),

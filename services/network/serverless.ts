@@ -16,8 +16,9 @@ import {
   serviceContext,
   sub,
 } from '@game-platform/resources';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge';
 import { observabilityResources } from './src/observability';
-import { securityGroupResources } from './src/security-groups';
+import { CLOUDFRONT_PREFIX_LIST, securityGroupResources } from './src/security-groups';
 import {
   flowLogResources,
   natResources,
@@ -55,6 +56,10 @@ const outputs: Outputs = {
     'Route tables of the private subnets (S3 gateway endpoint)',
     azs.map(privateRouteTableId),
   ),
+  loadBalancerSecurityGroupId: {
+    Description: "Security group of the engine's internal load balancer (CloudFront VPC origin traffic only)",
+    Value: getAtt('LoadBalancerSecurityGroup', 'GroupId'),
+  },
   engineSecurityGroupId: {
     Description: 'Security group of engine tasks',
     Value: getAtt('EngineSecurityGroup', 'GroupId'),
@@ -103,6 +108,21 @@ const config: PlatformServiceConfig = {
         },
       ],
     },
+    resolveManagedPrefixList: {
+      handler: 'src/handlers/resolve-managed-prefix-list.handler',
+      description:
+        "Custom resource: the id of an AWS-managed prefix list (CloudFront's origin-facing addresses)",
+      timeout: 60,
+      iamRoleStatements: [
+        {
+          Sid: 'DescribeManagedPrefixLists',
+          Effect: 'Allow',
+          // EC2 Describe calls have no resource-level permissions: "*" is the only resource AWS accepts.
+          Action: ['ec2:DescribeManagedPrefixLists'],
+          Resource: '*',
+        },
+      ],
+    },
   },
   resources: {
     Resources: {
@@ -110,8 +130,16 @@ const config: PlatformServiceConfig = {
       ...subnetResources(profile),
       ...natResources(profile),
       ...flowLogResources(profile),
-      ...securityGroupResources(context.stage),
+      ...securityGroupResources({
+        stage: context.stage,
+        engineContainerPort: profile.engine.containerPort,
+      }),
       ...observabilityResources(profile),
+      [CLOUDFRONT_PREFIX_LIST]: customResource(
+        'ManagedPrefixList',
+        getAtt('ResolveManagedPrefixListLambdaFunction', 'Arn'),
+        { PrefixListName: CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST },
+      ),
       RestrictDefaultSecurityGroup: customResource(
         'RestrictDefaultSecurityGroup',
         getAtt('RestrictDefaultSecurityGroupLambdaFunction', 'Arn'),

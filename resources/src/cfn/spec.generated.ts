@@ -5,11 +5,14 @@ import type { Json, Tag, Value } from './intrinsics';
 export interface ResourcePropertiesByType {
   'AWS::ApplicationAutoScaling::ScalableTarget': ApplicationAutoScalingScalableTargetProps;
   'AWS::ApplicationAutoScaling::ScalingPolicy': ApplicationAutoScalingScalingPolicyProps;
+  'AWS::CloudFront::CachePolicy': CloudFrontCachePolicyProps;
   'AWS::CloudFront::CloudFrontOriginAccessIdentity': CloudFrontCloudFrontOriginAccessIdentityProps;
   'AWS::CloudFront::Distribution': CloudFrontDistributionProps;
   'AWS::CloudFront::MonitoringSubscription': CloudFrontMonitoringSubscriptionProps;
   'AWS::CloudFront::OriginAccessControl': CloudFrontOriginAccessControlProps;
+  'AWS::CloudFront::OriginRequestPolicy': CloudFrontOriginRequestPolicyProps;
   'AWS::CloudFront::ResponseHeadersPolicy': CloudFrontResponseHeadersPolicyProps;
+  'AWS::CloudFront::VpcOrigin': CloudFrontVpcOriginProps;
   'AWS::CloudWatch::Alarm': CloudWatchAlarmProps;
   'AWS::CloudWatch::Dashboard': CloudWatchDashboardProps;
   'AWS::EC2::EIP': EC2EIPProps;
@@ -30,6 +33,9 @@ export interface ResourcePropertiesByType {
   'AWS::ECS::Cluster': ECSClusterProps;
   'AWS::ECS::Service': ECSServiceProps;
   'AWS::ECS::TaskDefinition': ECSTaskDefinitionProps;
+  'AWS::ElasticLoadBalancingV2::Listener': ElasticLoadBalancingV2ListenerProps;
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': ElasticLoadBalancingV2LoadBalancerProps;
+  'AWS::ElasticLoadBalancingV2::TargetGroup': ElasticLoadBalancingV2TargetGroupProps;
   'AWS::IAM::ManagedPolicy': IAMManagedPolicyProps;
   'AWS::IAM::Policy': IAMPolicyProps;
   'AWS::IAM::Role': IAMRoleProps;
@@ -49,17 +55,21 @@ export interface ResourcePropertiesByType {
   'AWS::SNS::TopicPolicy': SNSTopicPolicyProps;
   'AWS::SQS::Queue': SQSQueueProps;
   'AWS::SQS::QueuePolicy': SQSQueuePolicyProps;
+  'AWS::WAFv2::WebACL': WAFv2WebACLProps;
 }
 
 /** The `Fn::GetAtt` attribute names of every resource type the platform uses. */
 export interface ResourceAttributesByType {
   'AWS::ApplicationAutoScaling::ScalableTarget': 'Id';
   'AWS::ApplicationAutoScaling::ScalingPolicy': 'Arn';
+  'AWS::CloudFront::CachePolicy': 'Id' | 'LastModifiedTime';
   'AWS::CloudFront::CloudFrontOriginAccessIdentity': 'Id' | 'S3CanonicalUserId';
   'AWS::CloudFront::Distribution': 'DomainName' | 'Id';
   'AWS::CloudFront::MonitoringSubscription': never;
   'AWS::CloudFront::OriginAccessControl': 'Id';
+  'AWS::CloudFront::OriginRequestPolicy': 'Id' | 'LastModifiedTime';
   'AWS::CloudFront::ResponseHeadersPolicy': 'Id' | 'LastModifiedTime';
+  'AWS::CloudFront::VpcOrigin': 'AccountId' | 'Arn' | 'CreatedTime' | 'Id' | 'LastModifiedTime' | 'Status';
   'AWS::CloudWatch::Alarm': 'Arn';
   'AWS::CloudWatch::Dashboard': never;
   'AWS::EC2::EIP': 'AllocationId' | 'PublicIp';
@@ -80,6 +90,9 @@ export interface ResourceAttributesByType {
   'AWS::ECS::Cluster': 'Arn';
   'AWS::ECS::Service': 'Name' | 'ServiceArn';
   'AWS::ECS::TaskDefinition': 'TaskDefinitionArn';
+  'AWS::ElasticLoadBalancingV2::Listener': 'ListenerArn';
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': 'CanonicalHostedZoneID' | 'DNSName' | 'LoadBalancerArn' | 'LoadBalancerFullName' | 'LoadBalancerName' | 'SecurityGroups';
+  'AWS::ElasticLoadBalancingV2::TargetGroup': 'LoadBalancerArns' | 'TargetGroupArn' | 'TargetGroupFullName' | 'TargetGroupName';
   'AWS::IAM::ManagedPolicy': 'AttachmentCount' | 'CreateDate' | 'DefaultVersionId' | 'IsAttachable' | 'PermissionsBoundaryUsageCount' | 'PolicyArn' | 'PolicyId' | 'UpdateDate';
   'AWS::IAM::Policy': 'Id';
   'AWS::IAM::Role': 'Arn' | 'RoleId';
@@ -99,6 +112,7 @@ export interface ResourceAttributesByType {
   'AWS::SNS::TopicPolicy': 'Id';
   'AWS::SQS::Queue': 'Arn' | 'QueueName' | 'QueueUrl';
   'AWS::SQS::QueuePolicy': 'Id';
+  'AWS::WAFv2::WebACL': 'Arn' | 'Capacity' | 'Id' | 'LabelNamespace';
 }
 
 /** The `AWS::ApplicationAutoScaling::ScalableTarget` resource specifies a resource that Application Auto Scaling can scale, such as an AWS::DynamoDB::Table or AWS::ECS::Service resource. */
@@ -405,6 +419,66 @@ export interface ApplicationAutoScalingScalingPolicy_PredictiveScalingMetricDime
   Name?: Value<string>;
   /** The value of the dimension. */
   Value?: Value<string>;
+}
+
+/** A cache policy. */
+export interface CloudFrontCachePolicyProps {
+  /** The cache policy configuration. */
+  CachePolicyConfig: CloudFrontCachePolicy_CachePolicyConfig;
+}
+
+/** A cache policy configuration. */
+export interface CloudFrontCachePolicy_CachePolicyConfig {
+  /** A comment to describe the cache policy. */
+  Comment?: Value<string>;
+  /** The default amount of time, in seconds, that you want objects to stay in the CloudFront cache before CloudFront sends another request to the origin to see if the object has been updated. */
+  DefaultTTL: Value<number>;
+  /** The maximum amount of time, in seconds, that objects stay in the CloudFront cache before CloudFront sends another request to the origin to see if the object has been updated. */
+  MaxTTL: Value<number>;
+  /** The minimum amount of time, in seconds, that you want objects to stay in the CloudFront cache before CloudFront sends another request to the origin to see if the object has been updated. */
+  MinTTL: Value<number>;
+  /** A unique name to identify the cache policy. */
+  Name: Value<string>;
+  /** The HTTP headers, cookies, and URL query strings to include in the cache key. */
+  ParametersInCacheKeyAndForwardedToOrigin: CloudFrontCachePolicy_ParametersInCacheKeyAndForwardedToOrigin;
+}
+
+/** This object determines the values that CloudFront includes in the cache key. */
+export interface CloudFrontCachePolicy_ParametersInCacheKeyAndForwardedToOrigin {
+  /** An object that determines whether any cookies in viewer requests (and if so, which cookies) are included in the cache key and in requests that CloudFront sends to the origin. */
+  CookiesConfig: CloudFrontCachePolicy_CookiesConfig;
+  /** A flag that can affect whether the `Accept-Encoding` HTTP header is included in the cache key and included in requests that CloudFront sends to the origin. */
+  EnableAcceptEncodingBrotli?: Value<boolean>;
+  /** A flag that can affect whether the `Accept-Encoding` HTTP header is included in the cache key and included in requests that CloudFront sends to the origin. */
+  EnableAcceptEncodingGzip: Value<boolean>;
+  /** An object that determines whether any HTTP headers (and if so, which headers) are included in the cache key and in requests that CloudFront sends to the origin. */
+  HeadersConfig: CloudFrontCachePolicy_HeadersConfig;
+  /** An object that determines whether any URL query strings in viewer requests (and if so, which query strings) are included in the cache key and in requests that CloudFront sends to the origin. */
+  QueryStringsConfig: CloudFrontCachePolicy_QueryStringsConfig;
+}
+
+/** An object that determines whether any cookies in viewer requests (and if so, which cookies) are included in the cache key and in requests that CloudFront sends to the origin. */
+export interface CloudFrontCachePolicy_CookiesConfig {
+  /** Determines whether any cookies in viewer requests are included in the cache key and in requests that CloudFront sends to the origin. */
+  CookieBehavior: Value<string>;
+  /** Contains a list of cookie names. */
+  Cookies?: Value<Array<Value<string>>>;
+}
+
+/** An object that determines whether any HTTP headers (and if so, which headers) are included in the cache key and in requests that CloudFront sends to the origin. */
+export interface CloudFrontCachePolicy_HeadersConfig {
+  /** Determines whether any HTTP headers are included in the cache key and in requests that CloudFront sends to the origin. */
+  HeaderBehavior: Value<string>;
+  /** Contains a list of HTTP header names. */
+  Headers?: Value<Array<Value<string>>>;
+}
+
+/** An object that determines whether any URL query strings in viewer requests (and if so, which query strings) are included in the cache key and in requests that CloudFront sends to the origin. */
+export interface CloudFrontCachePolicy_QueryStringsConfig {
+  /** Determines whether any URL query strings in viewer requests are included in the cache key and in requests that CloudFront sends to the origin. */
+  QueryStringBehavior: Value<string>;
+  /** Contains a list of query string names. */
+  QueryStrings?: Value<Array<Value<string>>>;
 }
 
 /** The request to create a new origin access identity (OAI). */
@@ -924,6 +998,50 @@ export interface CloudFrontOriginAccessControl_OriginAccessControlConfig {
   SigningProtocol: Value<string>;
 }
 
+/** An origin request policy. */
+export interface CloudFrontOriginRequestPolicyProps {
+  /** The origin request policy configuration. */
+  OriginRequestPolicyConfig: CloudFrontOriginRequestPolicy_OriginRequestPolicyConfig;
+}
+
+/** An origin request policy configuration. */
+export interface CloudFrontOriginRequestPolicy_OriginRequestPolicyConfig {
+  /** A comment to describe the origin request policy. */
+  Comment?: Value<string>;
+  /** The cookies from viewer requests to include in origin requests. */
+  CookiesConfig: CloudFrontOriginRequestPolicy_CookiesConfig;
+  /** The HTTP headers to include in origin requests. */
+  HeadersConfig: CloudFrontOriginRequestPolicy_HeadersConfig;
+  /** A unique name to identify the origin request policy. */
+  Name: Value<string>;
+  /** The URL query strings from viewer requests to include in origin requests. */
+  QueryStringsConfig: CloudFrontOriginRequestPolicy_QueryStringsConfig;
+}
+
+/** An object that determines whether any cookies in viewer requests (and if so, which cookies) are included in requests that CloudFront sends to the origin. */
+export interface CloudFrontOriginRequestPolicy_CookiesConfig {
+  /** Determines whether cookies in viewer requests are included in requests that CloudFront sends to the origin. */
+  CookieBehavior: Value<string>;
+  /** Contains a list of cookie names. */
+  Cookies?: Value<Array<Value<string>>>;
+}
+
+/** An object that determines whether any HTTP headers (and if so, which headers) are included in requests that CloudFront sends to the origin. */
+export interface CloudFrontOriginRequestPolicy_HeadersConfig {
+  /** Determines whether any HTTP headers are included in requests that CloudFront sends to the origin. */
+  HeaderBehavior: Value<string>;
+  /** Contains a list of HTTP header names. */
+  Headers?: Value<Array<Value<string>>>;
+}
+
+/** An object that determines whether any URL query strings in viewer requests (and if so, which query strings) are included in requests that CloudFront sends to the origin. */
+export interface CloudFrontOriginRequestPolicy_QueryStringsConfig {
+  /** Determines whether any URL query strings in viewer requests are included in requests that CloudFront sends to the origin. */
+  QueryStringBehavior: Value<string>;
+  /** Contains a list of query string names. */
+  QueryStrings?: Value<Array<Value<string>>>;
+}
+
 /** A response headers policy. */
 export interface CloudFrontResponseHeadersPolicyProps {
   /** A response headers policy configuration. */
@@ -1094,6 +1212,31 @@ export interface CloudFrontResponseHeadersPolicy_XSSProtection {
   Protection: Value<boolean>;
   /** A reporting URI, which CloudFront uses as the value of the `report` directive in the `X-XSS-Protection` header. */
   ReportUri?: Value<string>;
+}
+
+/** An Amazon CloudFront VPC origin. */
+export interface CloudFrontVpcOriginProps {
+  /** A complex type that contains zero or more `Tag` elements. */
+  Tags?: Value<Array<Tag>>;
+  /** The VPC origin endpoint configuration. */
+  VpcOriginEndpointConfig: CloudFrontVpcOrigin_VpcOriginEndpointConfig;
+}
+
+/** An Amazon CloudFront VPC origin endpoint configuration. */
+export interface CloudFrontVpcOrigin_VpcOriginEndpointConfig {
+  /** The ARN of the CloudFront VPC origin endpoint configuration. */
+  Arn: Value<string>;
+  /** The HTTP port for the CloudFront VPC origin endpoint configuration. */
+  HTTPPort?: Value<number>;
+  /** The HTTPS port of the CloudFront VPC origin endpoint configuration. */
+  HTTPSPort?: Value<number>;
+  IpAddressType?: Value<string>;
+  /** The name of the CloudFront VPC origin endpoint configuration. */
+  Name: Value<string>;
+  /** The origin protocol policy for the CloudFront VPC origin endpoint configuration. */
+  OriginProtocolPolicy?: Value<string>;
+  /** Specifies the minimum SSL/TLS protocol that CloudFront uses when connecting to your origin over HTTPS. */
+  OriginSSLProtocols?: Value<Array<Value<string>>>;
 }
 
 /** The `AWS::CloudWatch::Alarm` type specifies an alarm and associates it with the specified metric or metric math expression. */
@@ -2691,6 +2834,323 @@ export interface ECSTaskDefinition_FSxAuthorizationConfig {
   CredentialsParameter: Value<string>;
   /** A fully qualified domain name hosted by an [AWS Directory Service](https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_microsoft_ad.html) Managed Microsoft AD (Active Directory) or self-hosted AD on Amazon EC2. */
   Domain: Value<string>;
+}
+
+/** Specifies a listener for an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer. */
+export interface ElasticLoadBalancingV2ListenerProps {
+  /** [TLS listener] The name of the Application-Layer Protocol Negotiation (ALPN) policy. */
+  AlpnPolicy?: Value<Array<Value<string>>>;
+  /** The default SSL server certificate for a secure listener. */
+  Certificates?: Value<Array<ElasticLoadBalancingV2Listener_Certificate>>;
+  /** The actions for the default rule. */
+  DefaultActions: Value<Array<ElasticLoadBalancingV2Listener_Action>>;
+  /** The listener attributes. */
+  ListenerAttributes?: Value<Array<ElasticLoadBalancingV2Listener_ListenerAttribute>>;
+  /** The Amazon Resource Name (ARN) of the load balancer. */
+  LoadBalancerArn: Value<string>;
+  /** The mutual authentication configuration information. */
+  MutualAuthentication?: ElasticLoadBalancingV2Listener_MutualAuthentication;
+  /** The port on which the load balancer is listening. */
+  Port?: Value<number>;
+  /** The protocol for connections from clients to the load balancer. */
+  Protocol?: Value<string>;
+  /** [HTTPS and TLS listeners] The security policy that defines which protocols and ciphers are supported. */
+  SslPolicy?: Value<string>;
+  Tags?: Value<Array<Tag>>;
+}
+
+/** Specifies an SSL server certificate to use as the default certificate for a secure listener. */
+export interface ElasticLoadBalancingV2Listener_Certificate {
+  /** The Amazon Resource Name (ARN) of the certificate. */
+  CertificateArn?: Value<string>;
+}
+
+/** Specifies an action for a listener rule. */
+export interface ElasticLoadBalancingV2Listener_Action {
+  /** [HTTPS listeners] Information for using Amazon Cognito to authenticate users. */
+  AuthenticateCognitoConfig?: ElasticLoadBalancingV2Listener_AuthenticateCognitoConfig;
+  /** [HTTPS listeners] Information about an identity provider that is compliant with OpenID Connect (OIDC). */
+  AuthenticateOidcConfig?: ElasticLoadBalancingV2Listener_AuthenticateOidcConfig;
+  /** [Application Load Balancer] Information for creating an action that returns a custom HTTP response. */
+  FixedResponseConfig?: ElasticLoadBalancingV2Listener_FixedResponseConfig;
+  /** Information for creating an action that distributes requests among multiple target groups. */
+  ForwardConfig?: ElasticLoadBalancingV2Listener_ForwardConfig;
+  /** [HTTPS listeners] Information for validating JWT access tokens in client requests. */
+  JwtValidationConfig?: ElasticLoadBalancingV2Listener_JwtValidationConfig;
+  /** The order for the action. */
+  Order?: Value<number>;
+  /** [Application Load Balancer] Information for creating a redirect action. */
+  RedirectConfig?: ElasticLoadBalancingV2Listener_RedirectConfig;
+  /** The Amazon Resource Name (ARN) of the target group. */
+  TargetGroupArn?: Value<string>;
+  /** The type of action. */
+  Type: Value<string>;
+}
+
+/** Information about a listener attribute. */
+export interface ElasticLoadBalancingV2Listener_ListenerAttribute {
+  /** The name of the attribute. */
+  Key?: Value<string>;
+  /** The value of the attribute. */
+  Value?: Value<string>;
+}
+
+/** The mutual authentication configuration information. */
+export interface ElasticLoadBalancingV2Listener_MutualAuthentication {
+  /** Indicates whether trust store CA certificate names are advertised. */
+  AdvertiseTrustStoreCaNames?: Value<string>;
+  /** Indicates whether expired client certificates are ignored. */
+  IgnoreClientCertificateExpiry?: Value<boolean>;
+  /** The client certificate handling method. */
+  Mode?: Value<string>;
+  /** The Amazon Resource Name (ARN) of the trust store. */
+  TrustStoreArn?: Value<string>;
+}
+
+/** Specifies information required when integrating with Amazon Cognito to authenticate users. */
+export interface ElasticLoadBalancingV2Listener_AuthenticateCognitoConfig {
+  /** The query parameters (up to 10) to include in the redirect request to the authorization endpoint. */
+  AuthenticationRequestExtraParams?: Record<string, Value<string>>;
+  /** The behavior if the user is not authenticated. */
+  OnUnauthenticatedRequest?: Value<string>;
+  /** The set of user claims to be requested from the IdP. */
+  Scope?: Value<string>;
+  /** The name of the cookie used to maintain session information. */
+  SessionCookieName?: Value<string>;
+  /** The maximum duration of the authentication session, in seconds. */
+  SessionTimeout?: Value<string>;
+  /** The Amazon Resource Name (ARN) of the Amazon Cognito user pool. */
+  UserPoolArn: Value<string>;
+  /** The ID of the Amazon Cognito user pool client. */
+  UserPoolClientId: Value<string>;
+  /** The domain prefix or fully-qualified domain name of the Amazon Cognito user pool. */
+  UserPoolDomain: Value<string>;
+}
+
+/** Specifies information required using an identity provide (IdP) that is compliant with OpenID Connect (OIDC) to authenticate users. */
+export interface ElasticLoadBalancingV2Listener_AuthenticateOidcConfig {
+  /** The query parameters (up to 10) to include in the redirect request to the authorization endpoint. */
+  AuthenticationRequestExtraParams?: Record<string, Value<string>>;
+  /** The authorization endpoint of the IdP. */
+  AuthorizationEndpoint: Value<string>;
+  /** The OAuth 2.0 client identifier. */
+  ClientId: Value<string>;
+  /** The OAuth 2.0 client secret. */
+  ClientSecret?: Value<string>;
+  /** The OIDC issuer identifier of the IdP. */
+  Issuer: Value<string>;
+  /** The behavior if the user is not authenticated. */
+  OnUnauthenticatedRequest?: Value<string>;
+  /** The set of user claims to be requested from the IdP. */
+  Scope?: Value<string>;
+  /** The name of the cookie used to maintain session information. */
+  SessionCookieName?: Value<string>;
+  /** The maximum duration of the authentication session, in seconds. */
+  SessionTimeout?: Value<string>;
+  /** The token endpoint of the IdP. */
+  TokenEndpoint: Value<string>;
+  /** Indicates whether to use the existing client secret when modifying a rule. */
+  UseExistingClientSecret?: Value<boolean>;
+  /** The user info endpoint of the IdP. */
+  UserInfoEndpoint: Value<string>;
+}
+
+/** Specifies information required when returning a custom HTTP response. */
+export interface ElasticLoadBalancingV2Listener_FixedResponseConfig {
+  /** The content type. */
+  ContentType?: Value<string>;
+  /** The message. */
+  MessageBody?: Value<string>;
+  /** The HTTP response code (2XX, 4XX, or 5XX). */
+  StatusCode: Value<string>;
+}
+
+/** Information for creating an action that distributes requests among multiple target groups. */
+export interface ElasticLoadBalancingV2Listener_ForwardConfig {
+  /** Information about how traffic will be distributed between multiple target groups in a forward rule. */
+  TargetGroups?: Value<Array<ElasticLoadBalancingV2Listener_TargetGroupTuple>>;
+  /** Information about the target group stickiness for a rule. */
+  TargetGroupStickinessConfig?: ElasticLoadBalancingV2Listener_TargetGroupStickinessConfig;
+}
+
+export interface ElasticLoadBalancingV2Listener_JwtValidationConfig {
+  AdditionalClaims?: Value<Array<ElasticLoadBalancingV2Listener_JwtValidationActionAdditionalClaim>>;
+  Issuer: Value<string>;
+  JwksEndpoint: Value<string>;
+}
+
+/** Information about a redirect action. */
+export interface ElasticLoadBalancingV2Listener_RedirectConfig {
+  /** The hostname. */
+  Host?: Value<string>;
+  /** The absolute path, starting with the leading "/". */
+  Path?: Value<string>;
+  /** The port. */
+  Port?: Value<string>;
+  /** The protocol. */
+  Protocol?: Value<string>;
+  /** The query parameters, URL-encoded when necessary, but not percent-encoded. */
+  Query?: Value<string>;
+  /** The HTTP redirect code. */
+  StatusCode: Value<string>;
+}
+
+/** Information about how traffic will be distributed between multiple target groups in a forward rule. */
+export interface ElasticLoadBalancingV2Listener_TargetGroupTuple {
+  /** The Amazon Resource Name (ARN) of the target group. */
+  TargetGroupArn?: Value<string>;
+  /** The weight. */
+  Weight?: Value<number>;
+}
+
+/** Information about the target group stickiness for a rule. */
+export interface ElasticLoadBalancingV2Listener_TargetGroupStickinessConfig {
+  /** [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. */
+  DurationSeconds?: Value<number>;
+  /** Indicates whether target group stickiness is enabled. */
+  Enabled?: Value<boolean>;
+}
+
+/** Information about an additional claim to validate. */
+export interface ElasticLoadBalancingV2Listener_JwtValidationActionAdditionalClaim {
+  /** The format of the claim value. */
+  Format: Value<string>;
+  /** The name of the claim. */
+  Name: Value<string>;
+  /** The claim value. */
+  Values: Value<Array<Value<string>>>;
+}
+
+/** Specifies an Application Load Balancer, a Network Load Balancer, or a Gateway Load Balancer. */
+export interface ElasticLoadBalancingV2LoadBalancerProps {
+  /** Indicates whether to enable stabilization when creating or updating an LCU reservation. */
+  EnableCapacityReservationProvisionStabilize?: Value<boolean>;
+  /** [Network Load Balancers with UDP listeners] Indicates whether to use an IPv6 prefix from each subnet for source NAT. */
+  EnablePrefixForIpv6SourceNat?: Value<string>;
+  /** Indicates whether to evaluate inbound security group rules for traffic sent to a Network Load Balancer through AWS PrivateLink . */
+  EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic?: Value<string>;
+  /** The IP address type. */
+  IpAddressType?: Value<string>;
+  /** The ID of the IPv4 IPAM pool. */
+  Ipv4IpamPoolId?: Value<string>;
+  /** The load balancer attributes. */
+  LoadBalancerAttributes?: Value<Array<ElasticLoadBalancingV2LoadBalancer_LoadBalancerAttribute>>;
+  /** The minimum capacity for a load balancer. */
+  MinimumLoadBalancerCapacity?: ElasticLoadBalancingV2LoadBalancer_MinimumLoadBalancerCapacity;
+  /** The name of the load balancer. */
+  Name?: Value<string>;
+  /** The nodes of an Internet-facing load balancer have public IP addresses. */
+  Scheme?: Value<string>;
+  /** [Application Load Balancers and Network Load Balancers] The IDs of the security groups for the load balancer. */
+  SecurityGroups?: Value<Array<Value<string>>>;
+  /** The IDs of the subnets. */
+  SubnetMappings?: Value<Array<ElasticLoadBalancingV2LoadBalancer_SubnetMapping>>;
+  /** The IDs of the subnets. */
+  Subnets?: Value<Array<Value<string>>>;
+  /** The tags to assign to the load balancer. */
+  Tags?: Value<Array<Tag>>;
+  /** The type of load balancer. */
+  Type?: Value<string>;
+}
+
+/** Specifies an attribute for an Application Load Balancer, a Network Load Balancer, or a Gateway Load Balancer. */
+export interface ElasticLoadBalancingV2LoadBalancer_LoadBalancerAttribute {
+  /** The name of the attribute. */
+  Key?: Value<string>;
+  /** The value of the attribute. */
+  Value?: Value<string>;
+}
+
+/** The minimum capacity for a load balancer. */
+export interface ElasticLoadBalancingV2LoadBalancer_MinimumLoadBalancerCapacity {
+  /** The number of capacity units. */
+  CapacityUnits: Value<number>;
+}
+
+/** Specifies a subnet for a load balancer. */
+export interface ElasticLoadBalancingV2LoadBalancer_SubnetMapping {
+  /** [Network Load Balancers] The allocation ID of the Elastic IP address for an internet-facing load balancer. */
+  AllocationId?: Value<string>;
+  /** [Network Load Balancers] The IPv6 address. */
+  IPv6Address?: Value<string>;
+  /** [Network Load Balancers] The private IPv4 address for an internal load balancer. */
+  PrivateIPv4Address?: Value<string>;
+  /** [Network Load Balancers with UDP listeners] The IPv6 prefix to use for source NAT. */
+  SourceNatIpv6Prefix?: Value<string>;
+  /** The ID of the subnet. */
+  SubnetId: Value<string>;
+}
+
+/** Specifies a target group for an Application Load Balancer, a Network Load Balancer, or a Gateway Load Balancer. */
+export interface ElasticLoadBalancingV2TargetGroupProps {
+  /** Indicates whether health checks are enabled. */
+  HealthCheckEnabled?: Value<boolean>;
+  /** The approximate amount of time, in seconds, between health checks of an individual target. */
+  HealthCheckIntervalSeconds?: Value<number>;
+  /** [HTTP/HTTPS health checks] The destination for health checks on the targets. */
+  HealthCheckPath?: Value<string>;
+  /** The port the load balancer uses when performing health checks on targets. */
+  HealthCheckPort?: Value<string>;
+  /** The protocol the load balancer uses when performing health checks on targets. */
+  HealthCheckProtocol?: Value<string>;
+  /** The amount of time, in seconds, during which no response from a target means a failed health check. */
+  HealthCheckTimeoutSeconds?: Value<number>;
+  /** The number of consecutive health check successes required before considering a target healthy. */
+  HealthyThresholdCount?: Value<number>;
+  /** The IP address type. */
+  IpAddressType?: Value<string>;
+  /** [HTTP/HTTPS health checks] The HTTP or gRPC codes to use when checking for a successful response from a target. */
+  Matcher?: ElasticLoadBalancingV2TargetGroup_Matcher;
+  /** The name of the target group. */
+  Name?: Value<string>;
+  /** The port on which the targets receive traffic. */
+  Port?: Value<number>;
+  /** The protocol to use for routing traffic to the targets. */
+  Protocol?: Value<string>;
+  /** [HTTP/HTTPS protocol] The protocol version. */
+  ProtocolVersion?: Value<string>;
+  /** The tags. */
+  Tags?: Value<Array<Tag>>;
+  /** The port on which the target control agent and application load balancer exchange management traffic for the target optimizer feature. */
+  TargetControlPort?: Value<number>;
+  /** The target group attributes. */
+  TargetGroupAttributes?: Value<Array<ElasticLoadBalancingV2TargetGroup_TargetGroupAttribute>>;
+  /** The targets. */
+  Targets?: Value<Array<ElasticLoadBalancingV2TargetGroup_TargetDescription>>;
+  /** The type of target that you must specify when registering targets with this target group. */
+  TargetType?: Value<string>;
+  /** The number of consecutive health check failures required before considering a target unhealthy. */
+  UnhealthyThresholdCount?: Value<number>;
+  /** The identifier of the virtual private cloud (VPC). */
+  VpcId?: Value<string>;
+}
+
+/** Specifies the HTTP codes that healthy targets must use when responding to an HTTP health check. */
+export interface ElasticLoadBalancingV2TargetGroup_Matcher {
+  /** You can specify values between 0 and 99. */
+  GrpcCode?: Value<string>;
+  /** For Application Load Balancers, you can specify values between 200 and 499, with the default value being 200. */
+  HttpCode?: Value<string>;
+}
+
+/** Specifies a target group attribute. */
+export interface ElasticLoadBalancingV2TargetGroup_TargetGroupAttribute {
+  /** The name of the attribute. */
+  Key?: Value<string>;
+  /** The value of the attribute. */
+  Value?: Value<string>;
+}
+
+/** Specifies a target to add to a target group. */
+export interface ElasticLoadBalancingV2TargetGroup_TargetDescription {
+  /** An Availability Zone or `all` . */
+  AvailabilityZone?: Value<string>;
+  /** The ID of the target. */
+  Id: Value<string>;
+  /** The port on which the target is listening. */
+  Port?: Value<number>;
+  /** The server ID for the targets. */
+  QuicServerId?: Value<string>;
 }
 
 /** Creates a new managed policy for your AWS account . */
@@ -4309,5 +4769,911 @@ export interface SQSQueuePolicyProps {
   PolicyDocument: Json | Value<string>;
   /** The URLs of the queues to which you want to add the policy. */
   Queues: Value<Array<Value<string>>>;
+}
+
+/** > This is the latest version of *AWS WAF* , named AWS WAF V2, released in November, 2019. */
+export interface WAFv2WebACLProps {
+  /** Returns a list of `ApplicationAttribute` s. */
+  ApplicationConfig?: WAFv2WebACL_ApplicationConfig;
+  /** Specifies custom configurations for the associations between the web ACL and protected resources. */
+  AssociationConfig?: WAFv2WebACL_AssociationConfig;
+  /** Specifies how AWS WAF should handle `CAPTCHA` evaluations for rules that don't have their own `CaptchaConfig` settings. */
+  CaptchaConfig?: WAFv2WebACL_CaptchaConfig;
+  /** Specifies how AWS WAF should handle challenge evaluations for rules that don't have their own `ChallengeConfig` settings. */
+  ChallengeConfig?: WAFv2WebACL_ChallengeConfig;
+  /** A map of custom response keys and content bodies. */
+  CustomResponseBodies?: Record<string, WAFv2WebACL_CustomResponseBody>;
+  /** Specifies data protection to apply to the web request data for the web ACL. */
+  DataProtectionConfig?: WAFv2WebACL_DataProtectionConfig;
+  /** The action to perform if none of the `Rules` contained in the `WebACL` match. */
+  DefaultAction: WAFv2WebACL_DefaultAction;
+  /** A description of the web ACL that helps with identification. */
+  Description?: Value<string>;
+  /** Configures monetization for the web ACL or rule group. */
+  MonetizationConfig?: WAFv2WebACL_MonetizationConfig;
+  /** The name of the web ACL. */
+  Name?: Value<string>;
+  /** Configures the level of DDoS protection that applies to web ACLs associated with Application Load Balancers. */
+  OnSourceDDoSProtectionConfig?: WAFv2WebACL_OnSourceDDoSProtectionConfig;
+  /** The rule statements used to identify the web requests that you want to manage. */
+  Rules?: Value<Array<WAFv2WebACL_Rule>>;
+  /** Specifies whether this is for an Amazon CloudFront distribution or for a regional application. */
+  Scope: Value<string>;
+  /** Key:value pairs associated with an AWS resource. */
+  Tags?: Value<Array<Tag>>;
+  /** Specifies the domains that AWS WAF should accept in a web request token. */
+  TokenDomains?: Value<Array<Value<string>>>;
+  /** Defines and enables Amazon CloudWatch metrics and web request sample collection. */
+  VisibilityConfig: WAFv2WebACL_VisibilityConfig;
+}
+
+/** A list of `ApplicationAttribute` s that contains information about the application. */
+export interface WAFv2WebACL_ApplicationConfig {
+  /** Contains the attribute name and a list of values for that attribute. */
+  Attributes: Value<Array<WAFv2WebACL_ApplicationAttribute>>;
+}
+
+/** Specifies custom configurations for the associations between the web ACL and protected resources. */
+export interface WAFv2WebACL_AssociationConfig {
+  /** Customizes the maximum size of the request body that your protected CloudFront, API Gateway, Amazon Cognito, App Runner, and Verified Access resources forward to AWS WAF for inspection. */
+  RequestBody?: Record<string, WAFv2WebACL_RequestBodyAssociatedResourceTypeConfig>;
+}
+
+/** Specifies how AWS WAF should handle `CAPTCHA` evaluations for rules that don't have their own `CaptchaConfig` settings. */
+export interface WAFv2WebACL_CaptchaConfig {
+  /** Determines how long a `CAPTCHA` timestamp in the token remains valid after the client successfully solves a `CAPTCHA` puzzle. */
+  ImmunityTimeProperty?: WAFv2WebACL_ImmunityTimeProperty;
+}
+
+/** Specifies how AWS WAF should handle `Challenge` evaluations. */
+export interface WAFv2WebACL_ChallengeConfig {
+  /** Determines how long a challenge timestamp in the token remains valid after the client successfully responds to a challenge. */
+  ImmunityTimeProperty?: WAFv2WebACL_ImmunityTimeProperty;
+}
+
+/** The response body to use in a custom response to a web request. */
+export interface WAFv2WebACL_CustomResponseBody {
+  /** The payload of the custom response. */
+  Content: Value<string>;
+  /** The type of content in the payload that you are defining in the `Content` string. */
+  ContentType: Value<string>;
+}
+
+/** Specifies data protection to apply to the web request data for the web ACL. */
+export interface WAFv2WebACL_DataProtectionConfig {
+  /** An array of data protection configurations for specific web request field types. */
+  DataProtections: Value<Array<WAFv2WebACL_DataProtect>>;
+}
+
+/** In a `WebACL` , this is the action that you want AWS WAF to perform when a web request doesn't match any of the rules in the `WebACL` . */
+export interface WAFv2WebACL_DefaultAction {
+  /** Specifies that AWS WAF should allow requests by default. */
+  Allow?: WAFv2WebACL_AllowAction;
+  /** Specifies that AWS WAF should block requests by default. */
+  Block?: WAFv2WebACL_BlockAction;
+}
+
+/** Configures monetization for the web ACL or rule group. */
+export interface WAFv2WebACL_MonetizationConfig {
+  /** Configures cryptocurrency payment settings. */
+  CryptoConfig?: WAFv2WebACL_CryptoConfig;
+  /** The currency mode for monetization. */
+  CurrencyMode?: Value<string>;
+}
+
+/** Configures the level of DDoS protection that applies to web ACLs associated with Application Load Balancers. */
+export interface WAFv2WebACL_OnSourceDDoSProtectionConfig {
+  /** The level of DDoS protection that applies to web ACLs associated with Application Load Balancers. */
+  ALBLowReputationMode: Value<string>;
+}
+
+/** A single rule, which you can use in a `WebACL` or `RuleGroup` to identify web requests that you want to manage in some way. */
+export interface WAFv2WebACL_Rule {
+  /** The action that AWS WAF should take on a web request when it matches the rule's statement. */
+  Action?: WAFv2WebACL_RuleAction;
+  /** Specifies how AWS WAF should handle `CAPTCHA` evaluations. */
+  CaptchaConfig?: WAFv2WebACL_CaptchaConfig;
+  /** Specifies how AWS WAF should handle `Challenge` evaluations. */
+  ChallengeConfig?: WAFv2WebACL_ChallengeConfig;
+  /** The name of the rule. */
+  Name: Value<string>;
+  /** The override action to apply to the rules in a rule group, instead of the individual rule action settings. */
+  OverrideAction?: WAFv2WebACL_OverrideAction;
+  /** If you define more than one `Rule` in a `WebACL` , AWS WAF evaluates each request against the `Rules` in order based on the value of `Priority` . */
+  Priority: Value<number>;
+  /** Labels to apply to web requests that match the rule match statement. */
+  RuleLabels?: Value<Array<WAFv2WebACL_Label>>;
+  /** The AWS WAF processing statement for the rule, for example `ByteMatchStatement` or `SizeConstraintStatement` . */
+  Statement: WAFv2WebACL_Statement;
+  /** Defines and enables Amazon CloudWatch metrics and web request sample collection. */
+  VisibilityConfig: WAFv2WebACL_VisibilityConfig;
+}
+
+/** Defines and enables Amazon CloudWatch metrics and web request sample collection. */
+export interface WAFv2WebACL_VisibilityConfig {
+  /** Indicates whether the associated resource sends metrics to Amazon CloudWatch. */
+  CloudWatchMetricsEnabled: Value<boolean>;
+  /** A name of the Amazon CloudWatch metric dimension. */
+  MetricName: Value<string>;
+  /** Indicates whether AWS WAF should store a sampling of the web requests that match the rules. */
+  SampledRequestsEnabled: Value<boolean>;
+}
+
+/** Application details defined during the web ACL creation process. */
+export interface WAFv2WebACL_ApplicationAttribute {
+  /** Specifies the attribute name. */
+  Name: Value<string>;
+  /** Specifies the attribute value. */
+  Values: Value<Array<Value<string>>>;
+}
+
+/** Customizes the maximum size of the request body that your protected CloudFront, API Gateway, Amazon Cognito, App Runner, and Verified Access resources forward to AWS WAF for inspection. */
+export interface WAFv2WebACL_RequestBodyAssociatedResourceTypeConfig {
+  /** Specifies the maximum size of the web request body component that an associated CloudFront, API Gateway, Amazon Cognito, App Runner, or Verified Access resource should send to AWS WAF for inspection. */
+  DefaultSizeInspectionLimit: Value<string>;
+}
+
+/** Used for CAPTCHA and challenge token settings. */
+export interface WAFv2WebACL_ImmunityTimeProperty {
+  /** The amount of time, in seconds, that a `CAPTCHA` or challenge timestamp is considered valid by AWS WAF . */
+  ImmunityTime: Value<number>;
+}
+
+export interface WAFv2WebACL_DataProtect {
+  Action: Value<string>;
+  ExcludeRateBasedDetails?: Value<boolean>;
+  ExcludeRuleMatchDetails?: Value<boolean>;
+  /** Field in log to protect. */
+  Field: WAFv2WebACL_FieldToProtect;
+}
+
+/** Specifies that AWS WAF should allow the request and optionally defines additional custom handling for the request. */
+export interface WAFv2WebACL_AllowAction {
+  /** Defines custom handling for the web request. */
+  CustomRequestHandling?: WAFv2WebACL_CustomRequestHandling;
+}
+
+/** Specifies that AWS WAF should block the request and optionally defines additional custom handling for the response to the web request. */
+export interface WAFv2WebACL_BlockAction {
+  /** Defines a custom response for the web request. */
+  CustomResponse?: WAFv2WebACL_CustomResponse;
+}
+
+/** Configures cryptocurrency payment settings. */
+export interface WAFv2WebACL_CryptoConfig {
+  /** List of payment network configurations. */
+  PaymentNetworks: Value<Array<WAFv2WebACL_PaymentNetwork>>;
+}
+
+/** The action that AWS WAF should take on a web request when it matches a rule's statement. */
+export interface WAFv2WebACL_RuleAction {
+  /** Instructs AWS WAF to allow the web request. */
+  Allow?: WAFv2WebACL_AllowAction;
+  /** Instructs AWS WAF to block the web request. */
+  Block?: WAFv2WebACL_BlockAction;
+  /** Specifies that AWS WAF should run a `CAPTCHA` check against the request: */
+  Captcha?: WAFv2WebACL_CaptchaAction;
+  /** Instructs AWS WAF to run a `Challenge` check against the web request. */
+  Challenge?: WAFv2WebACL_ChallengeAction;
+  /** Instructs AWS WAF to count the web request and then continue evaluating the request using the remaining rules in the web ACL. */
+  Count?: WAFv2WebACL_CountAction;
+  /** Monetize action for rules. */
+  Monetize?: WAFv2WebACL_MonetizeAction;
+}
+
+/** The action to use in the place of the action that results from the rule group evaluation. */
+export interface WAFv2WebACL_OverrideAction {
+  /** Override the rule group evaluation result to count only. */
+  Count?: Json;
+  /** Don't override the rule group evaluation result. */
+  None?: Json;
+}
+
+/** A single label container. */
+export interface WAFv2WebACL_Label {
+  /** The label string. */
+  Name: Value<string>;
+}
+
+/** The processing guidance for a rule, used by AWS WAF to determine whether a web request matches the rule. */
+export interface WAFv2WebACL_Statement {
+  /** A logical rule statement used to combine other rule statements with AND logic. */
+  AndStatement?: WAFv2WebACL_AndStatement;
+  /** A rule statement that inspects web traffic based on the Autonomous System Number (ASN) associated with the request's IP address. */
+  AsnMatchStatement?: WAFv2WebACL_AsnMatchStatement;
+  /** A rule statement that defines a string match search for AWS WAF to apply to web requests. */
+  ByteMatchStatement?: WAFv2WebACL_ByteMatchStatement;
+  /** A rule statement that labels web requests by country and region and that matches against web requests based on country code. */
+  GeoMatchStatement?: WAFv2WebACL_GeoMatchStatement;
+  /** A rule statement used to detect web requests coming from particular IP addresses or address ranges. */
+  IPSetReferenceStatement?: WAFv2WebACL_IPSetReferenceStatement;
+  /** A rule statement to match against labels that have been added to the web request by rules that have already run in the web ACL. */
+  LabelMatchStatement?: WAFv2WebACL_LabelMatchStatement;
+  /** A rule statement used to run the rules that are defined in a managed rule group. */
+  ManagedRuleGroupStatement?: WAFv2WebACL_ManagedRuleGroupStatement;
+  /** A logical rule statement used to negate the results of another rule statement. */
+  NotStatement?: WAFv2WebACL_NotStatement;
+  /** A logical rule statement used to combine other rule statements with OR logic. */
+  OrStatement?: WAFv2WebACL_OrStatement;
+  /** A rate-based rule counts incoming requests and rate limits requests when they are coming at too fast a rate. */
+  RateBasedStatement?: WAFv2WebACL_RateBasedStatement;
+  /** A rule statement used to search web request components for a match against a single regular expression. */
+  RegexMatchStatement?: WAFv2WebACL_RegexMatchStatement;
+  /** A rule statement used to search web request components for matches with regular expressions. */
+  RegexPatternSetReferenceStatement?: WAFv2WebACL_RegexPatternSetReferenceStatement;
+  /** A rule statement used to run the rules that are defined in a `RuleGroup` . */
+  RuleGroupReferenceStatement?: WAFv2WebACL_RuleGroupReferenceStatement;
+  /** A rule statement that compares a number of bytes against the size of a request component, using a comparison operator, such as greater than (>) or less than (<). */
+  SizeConstraintStatement?: WAFv2WebACL_SizeConstraintStatement;
+  /** A rule statement that inspects for malicious SQL code. */
+  SqliMatchStatement?: WAFv2WebACL_SqliMatchStatement;
+  /** A rule statement that inspects for cross-site scripting (XSS) attacks. */
+  XssMatchStatement?: WAFv2WebACL_XssMatchStatement;
+}
+
+/** Specifies a field type and keys to protect in stored web request data. */
+export interface WAFv2WebACL_FieldToProtect {
+  /** Specifies the keys to protect for the specified field type. */
+  FieldKeys?: Value<Array<Value<string>>>;
+  /** Specifies the web request component type to protect. */
+  FieldType: Value<string>;
+}
+
+/** Custom request handling behavior that inserts custom headers into a web request. */
+export interface WAFv2WebACL_CustomRequestHandling {
+  /** The HTTP headers to insert into the request. */
+  InsertHeaders: Value<Array<WAFv2WebACL_CustomHTTPHeader>>;
+}
+
+/** A custom response to send to the client. */
+export interface WAFv2WebACL_CustomResponse {
+  /** References the response body that you want AWS WAF to return to the web request client. */
+  CustomResponseBodyKey?: Value<string>;
+  /** The HTTP status code to return to the client. */
+  ResponseCode: Value<number>;
+  /** The HTTP headers to use in the response. */
+  ResponseHeaders?: Value<Array<WAFv2WebACL_CustomHTTPHeader>>;
+}
+
+/** Configuration for a single payment network. */
+export interface WAFv2WebACL_PaymentNetwork {
+  /** The blockchain chain to use. */
+  Chain: Value<string>;
+  /** List of price configurations. */
+  Prices: Value<Array<WAFv2WebACL_Price>>;
+  /** The wallet address for receiving payments. */
+  WalletAddress: Value<string>;
+}
+
+/** Specifies that AWS WAF should run a `CAPTCHA` check against the request: */
+export interface WAFv2WebACL_CaptchaAction {
+  /** Defines custom handling for the web request, used when the `CAPTCHA` inspection determines that the request's token is valid and unexpired. */
+  CustomRequestHandling?: WAFv2WebACL_CustomRequestHandling;
+}
+
+/** Specifies that AWS WAF should run a `Challenge` check against the request to verify that the request is coming from a legitimate client session: */
+export interface WAFv2WebACL_ChallengeAction {
+  /** Defines custom handling for the web request, used when the challenge inspection determines that the request's token is valid and unexpired. */
+  CustomRequestHandling?: WAFv2WebACL_CustomRequestHandling;
+}
+
+/** Specifies that AWS WAF should count the request. */
+export interface WAFv2WebACL_CountAction {
+  /** Defines custom handling for the web request. */
+  CustomRequestHandling?: WAFv2WebACL_CustomRequestHandling;
+}
+
+/** Monetize action for rules. */
+export interface WAFv2WebACL_MonetizeAction {
+  /** The price multiplier for the monetize action. */
+  PriceMultiplier?: Value<string>;
+}
+
+/** A logical rule statement used to combine other rule statements with AND logic. */
+export interface WAFv2WebACL_AndStatement {
+  /** The statements to combine with AND logic. */
+  Statements: Value<Array<WAFv2WebACL_Statement>>;
+}
+
+/** A rule statement that inspects web traffic based on the Autonomous System Number (ASN) associated with the request's IP address. */
+export interface WAFv2WebACL_AsnMatchStatement {
+  /** Contains one or more Autonomous System Numbers (ASNs). */
+  AsnList?: Value<Array<Value<number>>>;
+  /** The configuration for inspecting IP addresses to match against an ASN in an HTTP header that you specify, instead of using the IP address that's reported by the web request origin. */
+  ForwardedIPConfig?: WAFv2WebACL_ForwardedIPConfiguration;
+}
+
+/** A rule statement that defines a string match search for AWS WAF to apply to web requests. */
+export interface WAFv2WebACL_ByteMatchStatement {
+  /** The part of the web request that you want AWS WAF to inspect. */
+  FieldToMatch: WAFv2WebACL_FieldToMatch;
+  /** The area within the portion of the web request that you want AWS WAF to search for `SearchString` . */
+  PositionalConstraint: Value<string>;
+  PreParseTextTransformations?: Value<Array<WAFv2WebACL_PreParseTextTransformation>>;
+  /** A string value that you want AWS WAF to search for. */
+  SearchString?: Value<string>;
+  /** String to search for in a web request component, base64-encoded. */
+  SearchStringBase64?: Value<string>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** A rule statement that labels web requests by country and region and that matches against web requests based on country code. */
+export interface WAFv2WebACL_GeoMatchStatement {
+  /** An array of two-character country codes that you want to match against, for example, `[ "US", "CN" ]` , from the alpha-2 country ISO codes of the ISO 3166 international standard. */
+  CountryCodes?: Value<Array<Value<string>>>;
+  /** The configuration for inspecting IP addresses in an HTTP header that you specify, instead of using the IP address that's reported by the web request origin. */
+  ForwardedIPConfig?: WAFv2WebACL_ForwardedIPConfiguration;
+}
+
+/** A rule statement used to detect web requests coming from particular IP addresses or address ranges. */
+export interface WAFv2WebACL_IPSetReferenceStatement {
+  /** The Amazon Resource Name (ARN) of the `IPSet` that this statement references. */
+  Arn: Value<string>;
+  /** The configuration for inspecting IP addresses in an HTTP header that you specify, instead of using the IP address that's reported by the web request origin. */
+  IPSetForwardedIPConfig?: WAFv2WebACL_IPSetForwardedIPConfiguration;
+}
+
+/** A rule statement to match against labels that have been added to the web request by rules that have already run in the web ACL. */
+export interface WAFv2WebACL_LabelMatchStatement {
+  /** The string to match against. */
+  Key: Value<string>;
+  /** Specify whether you want to match using the label name or just the namespace. */
+  Scope: Value<string>;
+}
+
+/** A rule statement used to run the rules that are defined in a managed rule group. */
+export interface WAFv2WebACL_ManagedRuleGroupStatement {
+  /** Rules in the referenced rule group whose actions are set to `Count` . */
+  ExcludedRules?: Value<Array<WAFv2WebACL_ExcludedRule>>;
+  /** Additional information that's used by a managed rule group. */
+  ManagedRuleGroupConfigs?: Value<Array<WAFv2WebACL_ManagedRuleGroupConfig>>;
+  /** The name of the managed rule group. */
+  Name: Value<string>;
+  /** Action settings to use in the place of the rule actions that are configured inside the rule group. */
+  RuleActionOverrides?: Value<Array<WAFv2WebACL_RuleActionOverride>>;
+  /** An optional nested statement that narrows the scope of the web requests that are evaluated by the managed rule group. */
+  ScopeDownStatement?: WAFv2WebACL_Statement;
+  /** The name of the managed rule group vendor. */
+  VendorName: Value<string>;
+  /** The version of the managed rule group to use. */
+  Version?: Value<string>;
+}
+
+/** A logical rule statement used to negate the results of another rule statement. */
+export interface WAFv2WebACL_NotStatement {
+  /** The statement to negate. */
+  Statement: WAFv2WebACL_Statement;
+}
+
+/** A logical rule statement used to combine other rule statements with OR logic. */
+export interface WAFv2WebACL_OrStatement {
+  /** The statements to combine with OR logic. */
+  Statements: Value<Array<WAFv2WebACL_Statement>>;
+}
+
+/** A rate-based rule counts incoming requests and rate limits requests when they are coming at too fast a rate. */
+export interface WAFv2WebACL_RateBasedStatement {
+  /** Setting that indicates how to aggregate the request counts. */
+  AggregateKeyType: Value<string>;
+  /** Specifies the aggregate keys to use in a rate-base rule. */
+  CustomKeys?: Value<Array<WAFv2WebACL_RateBasedStatementCustomKey>>;
+  /** The amount of time, in seconds, that AWS WAF should include in its request counts, looking back from the current time. */
+  EvaluationWindowSec?: Value<number>;
+  /** The configuration for inspecting IP addresses in an HTTP header that you specify, instead of using the IP address that's reported by the web request origin. */
+  ForwardedIPConfig?: WAFv2WebACL_ForwardedIPConfiguration;
+  /** The limit on requests during the specified evaluation window for a single aggregation instance for the rate-based rule. */
+  Limit: Value<number>;
+  /** An optional nested statement that narrows the scope of the web requests that are evaluated and managed by the rate-based statement. */
+  ScopeDownStatement?: WAFv2WebACL_Statement;
+}
+
+/** A rule statement used to search web request components for a match against a single regular expression. */
+export interface WAFv2WebACL_RegexMatchStatement {
+  /** The part of the web request that you want AWS WAF to inspect. */
+  FieldToMatch: WAFv2WebACL_FieldToMatch;
+  PreParseTextTransformations?: Value<Array<WAFv2WebACL_PreParseTextTransformation>>;
+  /** The string representing the regular expression. */
+  RegexString: Value<string>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** A rule statement used to search web request components for matches with regular expressions. */
+export interface WAFv2WebACL_RegexPatternSetReferenceStatement {
+  /** The Amazon Resource Name (ARN) of the `RegexPatternSet` that this statement references. */
+  Arn: Value<string>;
+  /** The part of the web request that you want AWS WAF to inspect. */
+  FieldToMatch: WAFv2WebACL_FieldToMatch;
+  PreParseTextTransformations?: Value<Array<WAFv2WebACL_PreParseTextTransformation>>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** A rule statement used to run the rules that are defined in a `RuleGroup` . */
+export interface WAFv2WebACL_RuleGroupReferenceStatement {
+  /** The Amazon Resource Name (ARN) of the entity. */
+  Arn: Value<string>;
+  /** Rules in the referenced rule group whose actions are set to `Count` . */
+  ExcludedRules?: Value<Array<WAFv2WebACL_ExcludedRule>>;
+  /** Action settings to use in the place of the rule actions that are configured inside the rule group. */
+  RuleActionOverrides?: Value<Array<WAFv2WebACL_RuleActionOverride>>;
+}
+
+/** A rule statement that compares a number of bytes against the size of a request component, using a comparison operator, such as greater than (>) or less than (<). */
+export interface WAFv2WebACL_SizeConstraintStatement {
+  /** The operator to use to compare the request part to the size setting. */
+  ComparisonOperator: Value<string>;
+  /** The part of the web request that you want AWS WAF to inspect. */
+  FieldToMatch: WAFv2WebACL_FieldToMatch;
+  PreParseTextTransformations?: Value<Array<WAFv2WebACL_PreParseTextTransformation>>;
+  /** The size, in byte, to compare to the request part, after any transformations. */
+  Size: Value<number>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** A rule statement that inspects for malicious SQL code. */
+export interface WAFv2WebACL_SqliMatchStatement {
+  /** The part of the web request that you want AWS WAF to inspect. */
+  FieldToMatch: WAFv2WebACL_FieldToMatch;
+  PreParseTextTransformations?: Value<Array<WAFv2WebACL_PreParseTextTransformation>>;
+  /** The sensitivity that you want AWS WAF to use to inspect for SQL injection attacks. */
+  SensitivityLevel?: Value<string>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** A rule statement that inspects for cross-site scripting (XSS) attacks. */
+export interface WAFv2WebACL_XssMatchStatement {
+  /** The part of the web request that you want AWS WAF to inspect. */
+  FieldToMatch: WAFv2WebACL_FieldToMatch;
+  PreParseTextTransformations?: Value<Array<WAFv2WebACL_PreParseTextTransformation>>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** A custom header for custom request and response handling. */
+export interface WAFv2WebACL_CustomHTTPHeader {
+  /** The name of the custom header. */
+  Name: Value<string>;
+  /** The value of the custom header. */
+  Value: Value<string>;
+}
+
+/** A price configuration. */
+export interface WAFv2WebACL_Price {
+  /** The price amount. */
+  Amount: Value<string>;
+  /** The cryptocurrency to use for payment. */
+  Currency: Value<string>;
+}
+
+/** The configuration for inspecting IP addresses in an HTTP header that you specify, instead of using the IP address that's reported by the web request origin. */
+export interface WAFv2WebACL_ForwardedIPConfiguration {
+  /** The match status to assign to the web request if the request doesn't have a valid IP address in the specified position. */
+  FallbackBehavior: Value<string>;
+  /** The name of the HTTP header to use for the IP address. */
+  HeaderName: Value<string>;
+}
+
+/** Specifies a web request component to be used in a rule match statement or in a logging configuration. */
+export interface WAFv2WebACL_FieldToMatch {
+  /** Inspect all query arguments. */
+  AllQueryArguments?: Json;
+  /** Inspect the request body as plain text. */
+  Body?: WAFv2WebACL_Body;
+  /** Inspect the request cookies. */
+  Cookies?: WAFv2WebACL_Cookies;
+  /** The string containing the list of a web request's header names, ordered as they appear in the web request, separated by colons. */
+  HeaderOrder?: WAFv2WebACL_HeaderOrder;
+  /** Inspect the request headers. */
+  Headers?: WAFv2WebACL_Headers;
+  /** Available for use with Amazon CloudFront distributions and Application Load Balancers. */
+  JA3Fingerprint?: WAFv2WebACL_JA3Fingerprint;
+  /** Available for use with Amazon CloudFront distributions and Application Load Balancers. */
+  JA4Fingerprint?: WAFv2WebACL_JA4Fingerprint;
+  /** Inspect the request body as JSON. */
+  JsonBody?: WAFv2WebACL_JsonBody;
+  /** Inspect the HTTP method. */
+  Method?: Json;
+  /** Inspect the query string. */
+  QueryString?: Json;
+  /** Inspect a single header. */
+  SingleHeader?: WAFv2WebACL_SingleHeader;
+  /** Inspect a single query argument. */
+  SingleQueryArgument?: WAFv2WebACL_SingleQueryArgument;
+  /** Inspect fragments of the request URI. */
+  UriFragment?: WAFv2WebACL_UriFragment;
+  /** Inspect the request URI path. */
+  UriPath?: Json;
+}
+
+/** Text Transformation applied before parsing the query string. */
+export interface WAFv2WebACL_PreParseTextTransformation {
+  /** Priority of PreParseTextTransformation being applied. */
+  Priority: Value<number>;
+  /** Type of pre-parse text transformation. */
+  Type: Value<string>;
+}
+
+/** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+export interface WAFv2WebACL_TextTransformation {
+  /** Sets the relative processing order for multiple transformations. */
+  Priority: Value<number>;
+  /** For detailed descriptions of each of the transformation types, see [Text transformations](https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-transformation.html) in the *AWS WAF Developer Guide* . */
+  Type: Value<string>;
+}
+
+/** The configuration for inspecting IP addresses in an HTTP header that you specify, instead of using the IP address that's reported by the web request origin. */
+export interface WAFv2WebACL_IPSetForwardedIPConfiguration {
+  /** The match status to assign to the web request if the request doesn't have a valid IP address in the specified position. */
+  FallbackBehavior: Value<string>;
+  /** The name of the HTTP header to use for the IP address. */
+  HeaderName: Value<string>;
+  /** The position in the header to search for the IP address. */
+  Position: Value<string>;
+}
+
+/** Specifies a single rule in a rule group whose action you want to override to `Count` . */
+export interface WAFv2WebACL_ExcludedRule {
+  /** The name of the rule whose action you want to override to `Count` . */
+  Name: Value<string>;
+}
+
+/** Additional information that's used by a managed rule group. */
+export interface WAFv2WebACL_ManagedRuleGroupConfig {
+  /** Additional configuration for using the account creation fraud prevention (ACFP) managed rule group, `AWSManagedRulesACFPRuleSet` . */
+  AWSManagedRulesACFPRuleSet?: WAFv2WebACL_AWSManagedRulesACFPRuleSet;
+  /** Additional configuration for using the anti-DDoS managed rule group, `AWSManagedRulesAntiDDoSRuleSet` . */
+  AWSManagedRulesAntiDDoSRuleSet?: WAFv2WebACL_AWSManagedRulesAntiDDoSRuleSet;
+  /** Additional configuration for using the account takeover prevention (ATP) managed rule group, `AWSManagedRulesATPRuleSet` . */
+  AWSManagedRulesATPRuleSet?: WAFv2WebACL_AWSManagedRulesATPRuleSet;
+  /** Additional configuration for using the Bot Control managed rule group. */
+  AWSManagedRulesBotControlRuleSet?: WAFv2WebACL_AWSManagedRulesBotControlRuleSet;
+  /** > Instead of this setting, provide your configuration under `AWSManagedRulesATPRuleSet` . */
+  LoginPath?: Value<string>;
+  /** > Instead of this setting, provide your configuration under the request inspection configuration for `AWSManagedRulesATPRuleSet` or `AWSManagedRulesACFPRuleSet` . */
+  PasswordField?: WAFv2WebACL_FieldIdentifier;
+  /** > Instead of this setting, provide your configuration under the request inspection configuration for `AWSManagedRulesATPRuleSet` or `AWSManagedRulesACFPRuleSet` . */
+  PayloadType?: Value<string>;
+  /** > Instead of this setting, provide your configuration under the request inspection configuration for `AWSManagedRulesATPRuleSet` or `AWSManagedRulesACFPRuleSet` . */
+  UsernameField?: WAFv2WebACL_FieldIdentifier;
+}
+
+/** Action setting to use in the place of a rule action that is configured inside the rule group. */
+export interface WAFv2WebACL_RuleActionOverride {
+  /** The override action to use, in place of the configured action of the rule in the rule group. */
+  ActionToUse: WAFv2WebACL_RuleAction;
+  /** The name of the rule to override. */
+  Name: Value<string>;
+}
+
+/** Specifies a single custom aggregate key for a rate-base rule. */
+export interface WAFv2WebACL_RateBasedStatementCustomKey {
+  /** Use an Autonomous System Number (ASN) derived from the request's originating or forwarded IP address as an aggregate key. */
+  ASN?: Json;
+  /** Use the value of a cookie in the request as an aggregate key. */
+  Cookie?: WAFv2WebACL_RateLimitCookie;
+  /** Use the first IP address in an HTTP header as an aggregate key. */
+  ForwardedIP?: Json;
+  /** Use the value of a header in the request as an aggregate key. */
+  Header?: WAFv2WebACL_RateLimitHeader;
+  /** Use the request's HTTP method as an aggregate key. */
+  HTTPMethod?: Json;
+  /** Use the request's originating IP address as an aggregate key. */
+  IP?: Json;
+  /** Use the request's JA3 fingerprint as an aggregate key. */
+  JA3Fingerprint?: WAFv2WebACL_RateLimitJA3Fingerprint;
+  /** Use the request's JA4 fingerprint as an aggregate key. */
+  JA4Fingerprint?: WAFv2WebACL_RateLimitJA4Fingerprint;
+  /** Use the specified label namespace as an aggregate key. */
+  LabelNamespace?: WAFv2WebACL_RateLimitLabelNamespace;
+  /** Use the specified query argument as an aggregate key. */
+  QueryArgument?: WAFv2WebACL_RateLimitQueryArgument;
+  /** Use the request's query string as an aggregate key. */
+  QueryString?: WAFv2WebACL_RateLimitQueryString;
+  /** Use the request's URI path as an aggregate key. */
+  UriPath?: WAFv2WebACL_RateLimitUriPath;
+}
+
+/** Inspect the body of the web request. */
+export interface WAFv2WebACL_Body {
+  /** What AWS WAF should do if the body is larger than AWS WAF can inspect. */
+  OversizeHandling?: Value<string>;
+}
+
+/** Inspect the cookies in the web request. */
+export interface WAFv2WebACL_Cookies {
+  /** The filter to use to identify the subset of cookies to inspect in a web request. */
+  MatchPattern: WAFv2WebACL_CookieMatchPattern;
+  /** The parts of the cookies to inspect with the rule inspection criteria. */
+  MatchScope: Value<string>;
+  /** What AWS WAF should do if the cookies of the request are more numerous or larger than AWS WAF can inspect. */
+  OversizeHandling: Value<string>;
+}
+
+/** The string containing the list of a web request's header names, ordered as they appear in the web request, separated by colons. */
+export interface WAFv2WebACL_HeaderOrder {
+  /** Handling of requests containing oversize fields */
+  OversizeHandling: Value<string>;
+}
+
+/** Inspect all headers in the web request. */
+export interface WAFv2WebACL_Headers {
+  /** The filter to use to identify the subset of headers to inspect in a web request. */
+  MatchPattern: WAFv2WebACL_HeaderMatchPattern;
+  /** The parts of the headers to match with the rule inspection criteria. */
+  MatchScope: Value<string>;
+  /** What AWS WAF should do if the headers determined by your match scope are more numerous or larger than AWS WAF can inspect. */
+  OversizeHandling: Value<string>;
+}
+
+/** Available for use with Amazon CloudFront distributions and Application Load Balancers. */
+export interface WAFv2WebACL_JA3Fingerprint {
+  /** The match status to assign to the web request if the request doesn't have a JA3 fingerprint. */
+  FallbackBehavior: Value<string>;
+}
+
+/** Available for use with Amazon CloudFront distributions and Application Load Balancers. */
+export interface WAFv2WebACL_JA4Fingerprint {
+  /** The match status to assign to the web request if the request doesn't have a JA4 fingerprint. */
+  FallbackBehavior: Value<string>;
+}
+
+/** Inspect the body of the web request as JSON. */
+export interface WAFv2WebACL_JsonBody {
+  /** What AWS WAF should do if it fails to completely parse the JSON body. */
+  InvalidFallbackBehavior?: Value<string>;
+  /** The patterns to look for in the JSON body. */
+  MatchPattern: WAFv2WebACL_JsonMatchPattern;
+  /** The parts of the JSON to match against using the `MatchPattern` . */
+  MatchScope: Value<string>;
+  /** What AWS WAF should do if the body is larger than AWS WAF can inspect. */
+  OversizeHandling?: Value<string>;
+}
+
+/** Inspect one of the headers in the web request, identified by name, for example, `User-Agent` or `Referer` . */
+export interface WAFv2WebACL_SingleHeader {
+  /** The name of the query header to inspect. */
+  Name: Value<string>;
+}
+
+/** Inspect one query argument in the web request, identified by name, for example *UserName* or *SalesRegion* . */
+export interface WAFv2WebACL_SingleQueryArgument {
+  /** The name of the query argument to inspect. */
+  Name: Value<string>;
+}
+
+/** Inspect fragments of the request URI. */
+export interface WAFv2WebACL_UriFragment {
+  /** What AWS WAF should do if it fails to completely parse the JSON body. */
+  FallbackBehavior?: Value<string>;
+}
+
+/** Details for your use of the account creation fraud prevention managed rule group, `AWSManagedRulesACFPRuleSet` . */
+export interface WAFv2WebACL_AWSManagedRulesACFPRuleSet {
+  /** The path of the account creation endpoint for your application. */
+  CreationPath: Value<string>;
+  /** Allow the use of regular expressions in the registration page path and the account creation path. */
+  EnableRegexInPath?: Value<boolean>;
+  /** The path of the account registration endpoint for your application. */
+  RegistrationPagePath: Value<string>;
+  /** The criteria for inspecting account creation requests, used by the ACFP rule group to validate and track account creation attempts. */
+  RequestInspection: WAFv2WebACL_RequestInspectionACFP;
+  /** The criteria for inspecting responses to account creation requests, used by the ACFP rule group to track account creation success rates. */
+  ResponseInspection?: WAFv2WebACL_ResponseInspection;
+}
+
+/** Configures the use of the anti-DDoS managed rule group, `AWSManagedRulesAntiDDoSRuleSet` . */
+export interface WAFv2WebACL_AWSManagedRulesAntiDDoSRuleSet {
+  /** Configures the request handling that's applied by the managed rule group rules `ChallengeAllDuringEvent` and `ChallengeDDoSRequests` during a distributed denial of service (DDoS) attack. */
+  ClientSideActionConfig: WAFv2WebACL_ClientSideActionConfig;
+  /** The sensitivity that the rule group rule `DDoSRequests` uses when matching against the DDoS suspicion labeling on a request. */
+  SensitivityToBlock?: Value<string>;
+}
+
+/** Details for your use of the account takeover prevention managed rule group, `AWSManagedRulesATPRuleSet` . */
+export interface WAFv2WebACL_AWSManagedRulesATPRuleSet {
+  /** Allow the use of regular expressions in the login page path. */
+  EnableRegexInPath?: Value<boolean>;
+  /** The path of the login endpoint for your application. */
+  LoginPath: Value<string>;
+  /** The criteria for inspecting login requests, used by the ATP rule group to validate credentials usage. */
+  RequestInspection?: WAFv2WebACL_RequestInspection;
+  /** The criteria for inspecting responses to login requests, used by the ATP rule group to track login failure rates. */
+  ResponseInspection?: WAFv2WebACL_ResponseInspection;
+}
+
+/** Details for your use of the Bot Control managed rule group, `AWSManagedRulesBotControlRuleSet` . */
+export interface WAFv2WebACL_AWSManagedRulesBotControlRuleSet {
+  /** Applies only to the targeted inspection level. */
+  EnableMachineLearning?: Value<boolean>;
+  /** The inspection level to use for the Bot Control rule group. */
+  InspectionLevel: Value<string>;
+}
+
+/** The identifier of a field in the web request payload that contains customer data. */
+export interface WAFv2WebACL_FieldIdentifier {
+  /** The name of the field. */
+  Identifier: Value<string>;
+}
+
+/** Specifies a cookie as an aggregate key for a rate-based rule. */
+export interface WAFv2WebACL_RateLimitCookie {
+  /** The name of the cookie to use. */
+  Name: Value<string>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** Specifies a header as an aggregate key for a rate-based rule. */
+export interface WAFv2WebACL_RateLimitHeader {
+  /** The name of the header to use. */
+  Name: Value<string>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** Use the request's JA3 fingerprint derived from the TLS Client Hello of an incoming request as an aggregate key. */
+export interface WAFv2WebACL_RateLimitJA3Fingerprint {
+  /** The match status to assign to the web request if there is insufficient TSL Client Hello information to compute the JA3 fingerprint. */
+  FallbackBehavior: Value<string>;
+}
+
+/** Use the request's JA4 fingerprint derived from the TLS Client Hello of an incoming request as an aggregate key. */
+export interface WAFv2WebACL_RateLimitJA4Fingerprint {
+  /** The match status to assign to the web request if there is insufficient TSL Client Hello information to compute the JA4 fingerprint. */
+  FallbackBehavior: Value<string>;
+}
+
+/** Specifies a label namespace to use as an aggregate key for a rate-based rule. */
+export interface WAFv2WebACL_RateLimitLabelNamespace {
+  /** The namespace to use for aggregation. */
+  Namespace: Value<string>;
+}
+
+/** Specifies a query argument in the request as an aggregate key for a rate-based rule. */
+export interface WAFv2WebACL_RateLimitQueryArgument {
+  /** The name of the query argument to use. */
+  Name: Value<string>;
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** Specifies the request's query string as an aggregate key for a rate-based rule. */
+export interface WAFv2WebACL_RateLimitQueryString {
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** Specifies the request's URI path as an aggregate key for a rate-based rule. */
+export interface WAFv2WebACL_RateLimitUriPath {
+  /** Text transformations eliminate some of the unusual formatting that attackers use in web requests in an effort to bypass detection. */
+  TextTransformations: Value<Array<WAFv2WebACL_TextTransformation>>;
+}
+
+/** The filter to use to identify the subset of cookies to inspect in a web request. */
+export interface WAFv2WebACL_CookieMatchPattern {
+  /** Inspect all cookies. */
+  All?: Json;
+  /** Inspect only the cookies whose keys don't match any of the strings specified here. */
+  ExcludedCookies?: Value<Array<Value<string>>>;
+  /** Inspect only the cookies that have a key that matches one of the strings specified here. */
+  IncludedCookies?: Value<Array<Value<string>>>;
+}
+
+/** The filter to use to identify the subset of headers to inspect in a web request. */
+export interface WAFv2WebACL_HeaderMatchPattern {
+  /** Inspect all headers. */
+  All?: Json;
+  /** Inspect only the headers whose keys don't match any of the strings specified here. */
+  ExcludedHeaders?: Value<Array<Value<string>>>;
+  /** Inspect only the headers that have a key that matches one of the strings specified here. */
+  IncludedHeaders?: Value<Array<Value<string>>>;
+}
+
+/** The patterns to look for in the JSON body. */
+export interface WAFv2WebACL_JsonMatchPattern {
+  /** Match all of the elements. */
+  All?: Json;
+  /** Match only the specified include paths. */
+  IncludedPaths?: Value<Array<Value<string>>>;
+}
+
+/** The criteria for inspecting account creation requests, used by the ACFP rule group to validate and track account creation attempts. */
+export interface WAFv2WebACL_RequestInspectionACFP {
+  /** The names of the fields in the request payload that contain your customer's primary physical address. */
+  AddressFields?: Value<Array<WAFv2WebACL_FieldIdentifier>>;
+  /** The name of the field in the request payload that contains your customer's email. */
+  EmailField?: WAFv2WebACL_FieldIdentifier;
+  /** The name of the field in the request payload that contains your customer's password. */
+  PasswordField?: WAFv2WebACL_FieldIdentifier;
+  /** The payload type for your account creation endpoint, either JSON or form encoded. */
+  PayloadType: Value<string>;
+  /** The names of the fields in the request payload that contain your customer's primary phone number. */
+  PhoneNumberFields?: Value<Array<WAFv2WebACL_FieldIdentifier>>;
+  /** The name of the field in the request payload that contains your customer's username. */
+  UsernameField?: WAFv2WebACL_FieldIdentifier;
+}
+
+/** The criteria for inspecting responses to login requests and account creation requests, used by the ATP and ACFP rule groups to track login and account creation success and failure rates. */
+export interface WAFv2WebACL_ResponseInspection {
+  /** Configures inspection of the response body for success and failure indicators. */
+  BodyContains?: WAFv2WebACL_ResponseInspectionBodyContains;
+  /** Configures inspection of the response header for success and failure indicators. */
+  Header?: WAFv2WebACL_ResponseInspectionHeader;
+  /** Configures inspection of the response JSON for success and failure indicators. */
+  Json?: WAFv2WebACL_ResponseInspectionJson;
+  /** Configures inspection of the response status code for success and failure indicators. */
+  StatusCode?: WAFv2WebACL_ResponseInspectionStatusCode;
+}
+
+/** This is part of the configuration for the managed rules `AWSManagedRulesAntiDDoSRuleSet` in `ManagedRuleGroupConfig` . */
+export interface WAFv2WebACL_ClientSideActionConfig {
+  /** Configuration for the use of the `AWSManagedRulesAntiDDoSRuleSet` rules `ChallengeAllDuringEvent` and `ChallengeDDoSRequests` . */
+  Challenge: WAFv2WebACL_ClientSideAction;
+}
+
+/** The criteria for inspecting login requests, used by the ATP rule group to validate credentials usage. */
+export interface WAFv2WebACL_RequestInspection {
+  /** The name of the field in the request payload that contains your customer's password. */
+  PasswordField: WAFv2WebACL_FieldIdentifier;
+  /** The payload type for your login endpoint, either JSON or form encoded. */
+  PayloadType: Value<string>;
+  /** The name of the field in the request payload that contains your customer's username. */
+  UsernameField: WAFv2WebACL_FieldIdentifier;
+}
+
+/** Configures inspection of the response body. */
+export interface WAFv2WebACL_ResponseInspectionBodyContains {
+  /** Strings in the body of the response that indicate a failed login or account creation attempt. */
+  FailureStrings: Value<Array<Value<string>>>;
+  /** Strings in the body of the response that indicate a successful login or account creation attempt. */
+  SuccessStrings: Value<Array<Value<string>>>;
+}
+
+/** Configures inspection of the response header. */
+export interface WAFv2WebACL_ResponseInspectionHeader {
+  /** Values in the response header with the specified name that indicate a failed login or account creation attempt. */
+  FailureValues: Value<Array<Value<string>>>;
+  /** The name of the header to match against. */
+  Name: Value<string>;
+  /** Values in the response header with the specified name that indicate a successful login or account creation attempt. */
+  SuccessValues: Value<Array<Value<string>>>;
+}
+
+/** Configures inspection of the response JSON. */
+export interface WAFv2WebACL_ResponseInspectionJson {
+  /** Values for the specified identifier in the response JSON that indicate a failed login or account creation attempt. */
+  FailureValues: Value<Array<Value<string>>>;
+  /** The identifier for the value to match against in the JSON. */
+  Identifier: Value<string>;
+  /** Values for the specified identifier in the response JSON that indicate a successful login or account creation attempt. */
+  SuccessValues: Value<Array<Value<string>>>;
+}
+
+/** Configures inspection of the response status code. */
+export interface WAFv2WebACL_ResponseInspectionStatusCode {
+  /** Status codes in the response that indicate a failed login or account creation attempt. */
+  FailureCodes: Value<Array<Value<number>>>;
+  /** Status codes in the response that indicate a successful login or account creation attempt. */
+  SuccessCodes: Value<Array<Value<number>>>;
+}
+
+/** This is part of the `AWSManagedRulesAntiDDoSRuleSet` `ClientSideActionConfig` configuration in `ManagedRuleGroupConfig` . */
+export interface WAFv2WebACL_ClientSideAction {
+  /** The regular expression to match against the web request URI, used to identify requests that can't handle a silent browser challenge. */
+  ExemptUriRegularExpressions?: Value<Array<WAFv2WebACL_Regex>>;
+  /** The sensitivity that the rule group rule `ChallengeDDoSRequests` uses when matching against the DDoS suspicion labeling on a request. */
+  Sensitivity?: Value<string>;
+  /** Determines whether to use the `AWSManagedRulesAntiDDoSRuleSet` rules `ChallengeAllDuringEvent` and `ChallengeDDoSRequests` in the rule group evaluation and the related label `awswaf:managed:aws:anti-ddos:challengeable-request` . */
+  UsageOfAction: Value<string>;
+}
+
+/** A single regular expression. */
+export interface WAFv2WebACL_Regex {
+  /** The string representing the regular expression. */
+  RegexString?: Value<string>;
 }
 

@@ -17,11 +17,14 @@ import type { PropertyType, Resource, SpecDatabase, TypeDefinition } from '@aws-
 export const resourceTypes = [
   'AWS::ApplicationAutoScaling::ScalableTarget',
   'AWS::ApplicationAutoScaling::ScalingPolicy',
+  'AWS::CloudFront::CachePolicy',
   'AWS::CloudFront::CloudFrontOriginAccessIdentity',
   'AWS::CloudFront::Distribution',
   'AWS::CloudFront::MonitoringSubscription',
   'AWS::CloudFront::OriginAccessControl',
+  'AWS::CloudFront::OriginRequestPolicy',
   'AWS::CloudFront::ResponseHeadersPolicy',
+  'AWS::CloudFront::VpcOrigin',
   'AWS::CloudWatch::Alarm',
   'AWS::CloudWatch::Dashboard',
   'AWS::EC2::EIP',
@@ -42,6 +45,9 @@ export const resourceTypes = [
   'AWS::ECS::Cluster',
   'AWS::ECS::Service',
   'AWS::ECS::TaskDefinition',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::IAM::ManagedPolicy',
   'AWS::IAM::Policy',
   'AWS::IAM::Role',
@@ -61,6 +67,7 @@ export const resourceTypes = [
   'AWS::SNS::TopicPolicy',
   'AWS::SQS::Queue',
   'AWS::SQS::QueuePolicy',
+  'AWS::WAFv2::WebACL',
 ] as const;
 
 export const OUTPUT_PATH = fileURLToPath(

@@ -5,6 +5,7 @@
  */
 
 import { DATASTORE_RULES } from './rules/datastore';
+import { EDGE_RULES } from './rules/edge';
 import { endpointCoverage, endpointDerivation } from './rules/endpoints';
 import { ENGINE_RULES } from './rules/engine';
 import { INTEGRATIONS_RULES } from './rules/integrations';
@@ -169,6 +170,7 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   'cloudwatch:PutMetricData',
   'ec2:CreateNetworkInterface',
   'ec2:DeleteNetworkInterface',
+  'ec2:DescribeManagedPrefixLists',
   'ec2:DescribeNetworkInterfaces',
   'ecr:GetAuthorizationToken',
   'logs:CreateLogDelivery',
@@ -219,4 +221,5 @@ export const PLATFORM_RULES: PlatformRule[] = [
   ...DATASTORE_RULES,
   ...INTEGRATIONS_RULES,
   ...ENGINE_RULES,
+  ...EDGE_RULES,
 ];

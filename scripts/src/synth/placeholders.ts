@@ -152,6 +152,29 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     make: (c) =>
       `${resourceName(c, /EndpointAddress$/)}.c${hex(seedOf(c), 11)}.${c.profile.region}.rds.amazonaws.com`,
   },
+  {
+    pattern: /LoadBalancerArn$/i,
+    description: 'Elastic Load Balancing v2 load balancer ARN',
+    resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
+    make: arn(
+      'elasticloadbalancing',
+      (c) => `loadbalancer/app/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+    ),
+  },
+  {
+    pattern: /DnsName$/,
+    description: 'internal load balancer DNS name',
+    resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
+    make: (c) =>
+      `internal-game-${c.profile.stage}-${c.producer}-${parseInt(hex(seedOf(c), 8), 16)}.${c.profile.region}.elb.amazonaws.com`,
+  },
+  {
+    pattern: /WebAclArn$/i,
+    description: 'WAFv2 web ACL ARN of CLOUDFRONT scope (us-east-1, global/)',
+    resourceTypes: ['AWS::WAFv2::WebACL'],
+    make: (c) =>
+      `arn:aws:wafv2:us-east-1:${PLACEHOLDER_ACCOUNT}:global/webacl/game-${c.profile.stage}-edge/${hex(seedOf(c), 8)}-${hex(`${seedOf(c)}1`, 4)}-4${hex(`${seedOf(c)}2`, 3)}-8${hex(`${seedOf(c)}3`, 3)}-${hex(`${seedOf(c)}4`, 12)}`,
+  },
   { pattern: /Port$/, description: 'TCP port', make: () => '5432' },
   {
     pattern: /ResourceId$/,

@@ -132,7 +132,7 @@ describe('npm start', () => {
     expect(summary).toContain(`  site       ${url(ports.site)}`);
     expect(summary).toContain(`  queue      ${url(ports.sqs, '/000000000000/game-alice-events')}\n`);
     expect(summary).toContain(`  DLQ        ${url(ports.sqs, '/000000000000/game-alice-events-dlq')}\n`);
-    expect(summary).toContain(`curl -s -X POST ${url(ports.engine)}/matches`);
+    expect(summary).toContain(`curl -s -X POST ${url(ports.engine)}/api/matches`);
     expect(summary).toContain(`postgres://postgres:postgres-local-only@127.0.0.1:${ports.postgres}/game`);
   });
 
@@ -145,13 +145,13 @@ describe('npm start', () => {
 
     // Act
     const posted = performance.now();
-    const response = await fetch(url(ports.engine, '/matches'), {
+    const response = await fetch(url(ports.engine, '/api/matches'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(sample),
     });
     const entries = await until('the leaderboard to list the players', 5_000, async () => {
-      const board = (await (await fetch(url(ports.engine, '/leaderboard?limit=100'))).json()) as {
+      const board = (await (await fetch(url(ports.engine, '/api/leaderboard?limit=100'))).json()) as {
         entries: Array<{ playerId: string; matchesPlayed: number }>;
       };
       return players.every((id) => board.entries.some((entry) => entry.playerId === id))

@@ -3,7 +3,7 @@
  * against the same local servers the tests use (embedded PostgreSQL 17, fauxqs):
  * - bundle size, and time from process start to "listening" for the bundle vs. the TypeScript
  *   sources through tsx (why the image ships a bundle);
- * - requests per second and p99 latency for /health, /leaderboard and POST /matches at 8 concurrent
+ * - requests per second and p99 latency for /health, /api/leaderboard and POST /api/matches at 8 concurrent
  *   clients for a fixed duration each.
  * It prints; it asserts nothing (no timed tests). Loopback only, bounded in time and count.
  */
@@ -80,11 +80,11 @@ try {
   const match = JSON.stringify(loadEvent('http', 'match-result'));
   const routes: Array<[string, () => Promise<Response>]> = [
     ['GET /health', () => fetch(`${engine.url}/health`)],
-    ['GET /leaderboard?limit=100', () => fetch(`${engine.url}/leaderboard?limit=100`)],
+    ['GET /api/leaderboard?limit=100', () => fetch(`${engine.url}/api/leaderboard?limit=100`)],
     [
-      'POST /matches',
+      'POST /api/matches',
       () =>
-        fetch(`${engine.url}/matches`, {
+        fetch(`${engine.url}/api/matches`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: match,

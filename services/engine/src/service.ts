@@ -7,12 +7,15 @@
  * circuit breaker). Fargate spreads tasks over the subnets' AZs and rebalances them after an AZ event.
  *
  * How many tasks run is Application Auto Scaling's job, between `engine.minCount` and
- * `engine.maxCount`: target tracking on average CPU and on average memory, whichever asks for more.
+ * `engine.maxCount`: target tracking on average CPU, on average memory and on requests per task
+ * (from the load balancer), whichever asks for more.
  * The template sets no `DesiredCount` (except 0 while bootstrapping): a `DesiredCount` in the
  * template would reset a scaled-out service to that number on every deploy.
  */
 import { type CfnResource, type Resources, ref, resource, splitList, sub } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
+import { healthCheckGracePeriodSeconds, LISTENER, requestCountResourceLabel } from './load-balancer';
+import { CONTAINER_NAME } from './task-definition';
 
 /**
  * Target tracking settings: scale out when the tasks' average CPU passes 60 % or memory 75 %
@@ -22,6 +25,12 @@ import type { StageProfile } from '@game-platform/shared/profiles';
 export const SCALING = {
   cpuTargetPercent: 60,
   memoryTargetPercent: 75,
+  /**
+   * Requests per task per minute (ALBRequestCountPerTarget). One task served ~2,400 leaderboard reads
+   * a second in the benchmark; 1,000 a minute keeps a wide margin for the database behind them and
+   * scales out on a burst before CPU shows it (CloudFront's cache absorbs most reads first).
+   */
+  requestsPerTaskPerMinute: 1000,
   scaleOutCooldownSeconds: 60,
   scaleInCooldownSeconds: 300,
 } as const;
@@ -47,38 +56,55 @@ export interface ServiceOptions {
   /** Comma-separated private subnet ids (compose param `privateSubnetIds`). */
   subnetIds: string;
   securityGroupId: string;
+  /** The load balancer's target group the tasks register in (load-balancer.ts). */
+  targetGroupId: string;
 }
 
 /** The Fargate service `game-<stage>-engine`. */
 export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::Service'> => {
   const { stage, engine } = options.profile;
-  return resource('AWS::ECS::Service', {
-    ServiceName: `game-${stage}-engine`,
-    Cluster: ref(options.clusterId),
-    TaskDefinition: ref(options.taskDefinitionId),
-    LaunchType: 'FARGATE',
-    PlatformVersion: 'LATEST',
-    // Bootstrap only: no image exists yet. Otherwise autoscaling owns the count (see the file comment).
-    ...(options.bootstrap ? { DesiredCount: 0 } : {}),
-    DeploymentController: { Type: 'ECS' },
-    DeploymentConfiguration: {
-      MinimumHealthyPercent: 100,
-      MaximumPercent: 200,
-      DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-    },
-    NetworkConfiguration: {
-      AwsvpcConfiguration: {
-        AssignPublicIp: 'DISABLED',
-        SecurityGroups: [options.securityGroupId],
-        // One private subnet per AZ; the platform plugin writes the list out in the template.
-        Subnets: splitList(options.subnetIds),
+  return resource(
+    'AWS::ECS::Service',
+    {
+      ServiceName: `game-${stage}-engine`,
+      Cluster: ref(options.clusterId),
+      TaskDefinition: ref(options.taskDefinitionId),
+      LaunchType: 'FARGATE',
+      PlatformVersion: 'LATEST',
+      // Bootstrap only: no image exists yet. Otherwise autoscaling owns the count (see the file comment).
+      ...(options.bootstrap ? { DesiredCount: 0 } : {}),
+      DeploymentController: { Type: 'ECS' },
+      DeploymentConfiguration: {
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
       },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          AssignPublicIp: 'DISABLED',
+          SecurityGroups: [options.securityGroupId],
+          // One private subnet per AZ; the platform plugin writes the list out in the template.
+          Subnets: splitList(options.subnetIds),
+        },
+      },
+      // Each task registers its IP in the target group; ECS waits for it to pass the load balancer's
+      // health check in a deployment, and deregisters (and drains) it before stopping it.
+      LoadBalancers: [
+        {
+          ContainerName: CONTAINER_NAME,
+          ContainerPort: engine.containerPort,
+          TargetGroupArn: ref(options.targetGroupId),
+        },
+      ],
+      HealthCheckGracePeriodSeconds: healthCheckGracePeriodSeconds(options.profile),
+      AvailabilityZoneRebalancing: 'ENABLED',
+      EnableExecuteCommand: engine.enableExecuteCommand,
+      PropagateTags: 'SERVICE',
+      EnableECSManagedTags: true,
     },
-    AvailabilityZoneRebalancing: 'ENABLED',
-    EnableExecuteCommand: engine.enableExecuteCommand,
-    PropagateTags: 'SERVICE',
-    EnableECSManagedTags: true,
-  });
+    // ECS refuses a target group that no listener uses yet.
+    { DependsOn: [LISTENER] },
+  );
 };
 
 /** `service/<cluster>/<service>`, how Application Auto Scaling names an ECS service. */
@@ -87,7 +113,10 @@ const scalableResourceId = (clusterId: string, serviceId: string) =>
 
 const targetTracking = (
   targetId: string,
-  metric: 'ECSServiceAverageCPUUtilization' | 'ECSServiceAverageMemoryUtilization',
+  metric:
+    | 'ECSServiceAverageCPUUtilization'
+    | 'ECSServiceAverageMemoryUtilization'
+    | { type: 'ALBRequestCountPerTarget'; resourceLabel: unknown },
   targetValue: number,
   policyName: string,
 ): CfnResource<'AWS::ApplicationAutoScaling::ScalingPolicy'> =>
@@ -96,7 +125,10 @@ const targetTracking = (
     PolicyType: 'TargetTrackingScaling',
     ScalingTargetId: ref(targetId),
     TargetTrackingScalingPolicyConfiguration: {
-      PredefinedMetricSpecification: { PredefinedMetricType: metric },
+      PredefinedMetricSpecification:
+        typeof metric === 'string'
+          ? { PredefinedMetricType: metric }
+          : { PredefinedMetricType: metric.type, ResourceLabel: metric.resourceLabel as string },
       TargetValue: targetValue,
       ScaleOutCooldown: SCALING.scaleOutCooldownSeconds,
       ScaleInCooldown: SCALING.scaleInCooldownSeconds,
@@ -104,8 +136,8 @@ const targetTracking = (
   });
 
 /**
- * The scalable target (bounds from the profile; 0 and 0 while bootstrapping) and the two target
- * tracking policies. No `RoleARN`: Application Auto Scaling uses its ECS service-linked role
+ * The scalable target (bounds from the profile; 0 and 0 while bootstrapping) and the three target
+ * tracking policies (CPU, memory, requests per task). No `RoleARN`: Application Auto Scaling uses its ECS service-linked role
  * (AWSServiceRoleForApplicationAutoScaling_ECSService), creating it on first use.
  */
 export const scalingResources = (options: {
@@ -134,6 +166,12 @@ export const scalingResources = (options: {
       'ECSServiceAverageMemoryUtilization',
       SCALING.memoryTargetPercent,
       `game-${stage}-engine-memory`,
+    ),
+    EngineRequestCountScalingPolicy: targetTracking(
+      'EngineScalableTarget',
+      { type: 'ALBRequestCountPerTarget', resourceLabel: requestCountResourceLabel() },
+      SCALING.requestsPerTaskPerMinute,
+      `game-${stage}-engine-requests`,
     ),
   };
 };

@@ -253,7 +253,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     for (const subnet of network.Subnets as string[]) expect(subnet).toMatch(/^subnet-/);
   });
 
-  it(`leaves the task count to autoscaling between ${bootstrap ? '0 and 0 (bootstrap)' : `${engine.minCount} and ${engine.maxCount}`}, on CPU and memory`, () => {
+  it(`leaves the task count to autoscaling between ${bootstrap ? '0 and 0 (bootstrap)' : `${engine.minCount} and ${engine.maxCount}`}, on CPU, memory and requests per task`, () => {
     expect(properties('EngineService').DesiredCount).toBe(bootstrap ? 0 : undefined);
     expect(properties('EngineScalableTarget')).toMatchObject({
       ServiceNamespace: 'ecs',
@@ -274,6 +274,12 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
         PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageMemoryUtilization' },
         TargetValue: 75,
       }),
+      // From the load balancer: tests/load-balancer.test.ts.
+      expect.objectContaining({
+        PredefinedMetricSpecification: expect.objectContaining({
+          PredefinedMetricType: 'ALBRequestCountPerTarget',
+        }),
+      }),
     ]);
   });
 
@@ -281,8 +287,13 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
     expect(Object.keys(alarms).sort()).toEqual([
       'EngineCpuHighAlarm',
+      // The load balancer's alarms: tests/load-balancer.test.ts.
+      'EngineLoadBalancer5xxAlarm',
       'EngineMemoryHighAlarm',
+      'EngineResponseTimeP99Alarm',
       'EngineRunningTasksBelowDesiredAlarm',
+      'EngineTarget5xxAlarm',
+      'EngineUnhealthyHostsAlarm',
     ]);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties).toMatchObject({

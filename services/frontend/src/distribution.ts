@@ -1,7 +1,12 @@
 /**
- * The CloudFront distribution in front of the site bucket: HTTPS only, HTTP/2 and HTTP/3, compressed,
- * AWS-managed cache and security-header policies, the site's 404 page (or the SPA fallback), standard
- * logs, and optionally a custom domain and a WAF web ACL from the stage profile.
+ * The CloudFront distribution in front of the site bucket and the engine: HTTPS only, HTTP/2 and
+ * HTTP/3, compressed, AWS-managed cache and security-header policies, the site's 404 page (or the SPA
+ * fallback), standard logs, `/api/*` to the engine through a VPC origin (api-origin.ts), the
+ * firewall service's web ACL where the profile turns it on, and optionally a custom domain.
+ *
+ * The error responses below are the distribution's, so they also apply to `/api/*`: a 403 or 404
+ * there (a refused write, a WAF block, an unknown route) reaches the player as the site's not-found
+ * response. CloudFront has no per-behaviour error pages; the API's own errors are 400 and 503.
  */
 import {
   getAtt,
@@ -15,6 +20,7 @@ import {
   VIEWER_TLS_POLICY,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
+import { type ApiOriginParams, apiCacheBehaviour, apiOrigin } from './api-origin';
 import { ACCESS_LOG_BUCKET, LOG_PREFIX, SITE_BUCKET } from './buckets';
 import { DISTRIBUTION, originReadSettings } from './origin-access';
 import { type SiteBehaviour, siteBehaviour } from './site-behaviour';
@@ -49,8 +55,18 @@ const viewerCertificate = (customDomain: StageProfile['frontend']['customDomain'
  * `SecurityHeadersPolicy`. Stage options: price class, origin access mode, custom domain, WAF, SPA
  * fallback (all in the `frontend` section of the stage profile).
  */
-export const distributionResources = (profile: StageProfile): Resources => {
+export interface DistributionParams extends ApiOriginParams {
+  /** The firewall service's web ACL (compose param `webAclArn`); used where `edge.webAcl` is true. */
+  webAclArn: string;
+}
+
+/** The web ACL in front of the distribution: the firewall service's, or one named in the profile, or none. */
+const webAclId = (profile: StageProfile, params: DistributionParams) =>
+  profile.edge.webAcl ? params.webAclArn : profile.frontend.webAclArn;
+
+export const distributionResources = (profile: StageProfile, params: DistributionParams): Resources => {
   const { frontend } = profile;
+  const webAcl = webAclId(profile, params);
   const behaviour = siteBehaviour(frontend);
   return {
     [DISTRIBUTION]: resource('AWS::CloudFront::Distribution', {
@@ -67,6 +83,7 @@ export const distributionResources = (profile: StageProfile): Resources => {
             DomainName: getAtt(SITE_BUCKET, 'RegionalDomainName'),
             ...originReadSettings(frontend.originAccess),
           },
+          apiOrigin(params),
         ],
         DefaultCacheBehavior: {
           TargetOriginId: ORIGIN_ID,
@@ -77,6 +94,7 @@ export const distributionResources = (profile: StageProfile): Resources => {
           CachePolicyId: MANAGED_CACHE_POLICY.cachingOptimized,
           ResponseHeadersPolicyId: MANAGED_RESPONSE_HEADERS_POLICY.securityHeaders,
         },
+        CacheBehaviors: [apiCacheBehaviour()],
         CustomErrorResponses: notFoundResponses(behaviour),
         Logging: {
           Bucket: getAtt(ACCESS_LOG_BUCKET, 'DomainName'),
@@ -85,7 +103,7 @@ export const distributionResources = (profile: StageProfile): Resources => {
         },
         ViewerCertificate: viewerCertificate(frontend.customDomain),
         ...(frontend.customDomain ? { Aliases: [frontend.customDomain.domainName] } : {}),
-        ...(frontend.webAclArn ? { WebACLId: frontend.webAclArn } : {}),
+        ...(webAcl ? { WebACLId: webAcl } : {}),
       },
     }),
   };

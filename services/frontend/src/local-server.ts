@@ -1,18 +1,21 @@
 /**
- * A local stand-in for the distribution: serves a built site (`dist/`) the way CloudFront serves the
- * bucket, from the same settings the template is made of (`site-behaviour.ts` and the managed
- * security headers): `/` is the root object, an object is found by its exact key (S3 has no
- * directory indexes), a missing one gets the not-found response (404 page with 404, or the SPA
+ * A local stand-in for the distribution (the local edge): serves a built site (`dist/`) the way
+ * CloudFront serves the bucket, from the same settings the template is made of (`site-behaviour.ts`
+ * and the managed security headers): `/` is the root object, an object is found by its exact key (S3
+ * has no directory indexes), a missing one gets the not-found response (404 page with 404, or the SPA
  * fallback), only GET and HEAD are allowed, every response carries the security headers, and each
- * file carries the Cache-Control and Content-Type the release would give it.
- * Used by the browser test and by `npm start`. Loopback only.
+ * file carries the Cache-Control and Content-Type the release would give it. `/api/*` goes to the
+ * engine as the `/api/*` behaviour sends it (`local-api-edge.ts`): writes refused, the engine's
+ * Cache-Control honoured, WebSocket upgrades passed through.
+ * Used by the browser tests and by `npm start`. Loopback only.
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join, normalize, sep } from 'node:path';
 import { MANAGED_SECURITY_HEADERS } from '@game-platform/resources';
+import { createLocalApiEdge, isApiPath } from './local-api-edge';
 import { cacheControlFor, contentTypeFor, RELEASES_PREFIX, type SiteBehaviour } from './site-behaviour';
 
 export interface LocalSiteServer {
@@ -27,6 +30,11 @@ export interface LocalSiteServerOptions {
   behaviour: SiteBehaviour;
   /** Default: a free port. */
   port?: number;
+  /**
+   * Where `/api/*` goes (the engine, e.g. `http://127.0.0.1:8080`). Without it `/api/*` answers 502,
+   * as CloudFront does when it cannot reach the origin.
+   */
+  apiOrigin?: string;
 }
 
 /** The object key a request path maps to, or undefined for a path that cannot be a key. */
@@ -76,8 +84,26 @@ const send = (
 /** Starts the server on 127.0.0.1. */
 export const startLocalSiteServer = async (options: LocalSiteServerOptions): Promise<LocalSiteServer> => {
   const { root, behaviour } = options;
+  /** The distribution's custom error responses: 403 and 404 get the site's not-found response. */
+  const sendNotFound = async (request: IncomingMessage, response: ServerResponse) => {
+    const { page, status } = behaviour.notFound;
+    const fallback = await readObject(root, page);
+    if (!fallback) {
+      response.writeHead(500, MANAGED_SECURITY_HEADERS).end(`the site has no ${page}; build it first`);
+      return;
+    }
+    send(request, response, status, page, fallback);
+  };
+  const api = createLocalApiEdge({
+    origin: options.apiOrigin,
+    sendErrorResponse: (request, response) => sendNotFound(request, response),
+  });
   const server = createServer((request, response) => {
     const handle = async () => {
+      if (isApiPath((request.url ?? '/').split('?')[0] ?? '')) {
+        await api.handle(request, response);
+        return;
+      }
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.writeHead(405, { ...MANAGED_SECURITY_HEADERS, allow: 'GET, HEAD' }).end();
         return;
@@ -88,18 +114,13 @@ export const startLocalSiteServer = async (options: LocalSiteServerOptions): Pro
         send(request, response, 200, key, body);
         return;
       }
-      const { page, status } = behaviour.notFound;
-      const fallback = await readObject(root, page);
-      if (!fallback) {
-        response.writeHead(500, MANAGED_SECURITY_HEADERS).end(`the site has no ${page}; build it first`);
-        return;
-      }
-      send(request, response, status, page, fallback);
+      await sendNotFound(request, response);
     };
     handle().catch((error: unknown) => {
       response.writeHead(500, MANAGED_SECURITY_HEADERS).end(String(error));
     });
   });
+  server.on('upgrade', (request, socket, head) => api.upgrade(request, socket as Socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
@@ -109,6 +130,7 @@ export const startLocalSiteServer = async (options: LocalSiteServerOptions): Pro
     url: `http://127.0.0.1:${port}`,
     stop: () =>
       new Promise((resolve, reject) => {
+        api.closeUpgraded();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

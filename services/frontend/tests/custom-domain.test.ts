@@ -20,8 +20,10 @@ const WEB_ACL =
 
 describe('frontend with a custom domain and a WAF web ACL', () => {
   const base = loadStageProfile('prod');
+  // The profile's own web ACL ARN instead of the firewall service's (edge.webAcl off).
   const profile = {
     ...base,
+    edge: { ...base.edge, webAcl: false },
     frontend: {
       ...base.frontend,
       customDomain: { domainName: 'play.example.com', certificateArn: CERTIFICATE },
@@ -32,7 +34,12 @@ describe('frontend with a custom domain and a WAF web ACL', () => {
     ...siteBucketResources(profile),
     ...accessLogBucketResources(profile),
     ...originAccessResources(profile.frontend.originAccess),
-    ...distributionResources(profile),
+    ...distributionResources(profile, {
+      loadBalancerArn:
+        'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/game-prod-engine/0123456789abcdef',
+      loadBalancerDnsName: 'internal-game-prod-engine-123456789.eu-west-1.elb.amazonaws.com',
+      webAclArn: 'none',
+    }),
   };
 
   it('serves the domain with the ACM certificate over SNI and TLS 1.2+, behind the web ACL', () => {

@@ -129,8 +129,9 @@ describe.each(STAGES)('frontend template (%s)', (stage) => {
         ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03',
       },
     });
+    // The /api/* behaviour refuses HTTP instead of redirecting (tests/api-edge.test.ts).
     for (const behaviour of config.CacheBehaviors ?? [])
-      expect(behaviour.ViewerProtocolPolicy).toBe('redirect-to-https');
+      expect(['redirect-to-https', 'https-only']).toContain(behaviour.ViewerProtocolPolicy);
   });
 
   it('answers missing objects (S3 says 403 or 404) with the 404 page and status 404, or the SPA fallback', () => {
@@ -161,7 +162,9 @@ describe.each(STAGES)('frontend template (%s)', (stage) => {
     expect(frontend.customDomain).toBeNull();
     expect(config.ViewerCertificate).toEqual({ CloudFrontDefaultCertificate: true });
     expect(config.Aliases).toBeUndefined();
-    expect(config.WebACLId).toBeUndefined();
+    // The firewall service's web ACL where the profile turns it on (tests/api-edge.test.ts).
+    if (stageProfiles[stage].edge.webAcl) expect(config.WebACLId).toMatch(/^arn:aws:wafv2:us-east-1:/);
+    else expect(config.WebACLId).toBeUndefined();
   });
 
   it('lets only CloudFront decrypt the site key (oac with kms)', () => {

@@ -5,9 +5,11 @@
  *   engine   --5432--> database      consumer --5432--> database
  *   engine   --443---> endpoints     consumer --443---> endpoints
  *   engine, consumer --443--> anywhere the private route tables lead (S3 gateway endpoint; NAT if enabled)
+ *   CloudFront VPC origin --80--> load balancer --container port--> engine (the engine admits nothing else)
  *
  * Groups start with no rules at all (see `securityGroup`); nothing is open to the world.
  */
+
 import {
   egressRule,
   getAtt,
@@ -16,13 +18,23 @@ import {
   ref,
   securityGroup,
 } from '@game-platform/resources';
+import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
 
 const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;
 
 const groupId = (logicalId: string) => getAtt(logicalId, 'GroupId');
 
-export const securityGroupResources = (stage: string): Resources => ({
+/** The custom resource whose `PrefixListId` is CloudFront's origin-facing managed prefix list in this region. */
+export const CLOUDFRONT_PREFIX_LIST = 'CloudFrontOriginFacingPrefixList';
+
+export interface SecurityGroupOptions {
+  stage: string;
+  /** The port the engine's container listens on (`engine.containerPort`): the only port its group admits. */
+  engineContainerPort: number;
+}
+
+export const securityGroupResources = ({ stage, engineContainerPort }: SecurityGroupOptions): Resources => ({
   EngineSecurityGroup: securityGroup({
     description: `game-${stage}: engine Fargate tasks`,
     vpcId: ref('Vpc'),
@@ -32,6 +44,10 @@ export const securityGroupResources = (stage: string): Resources => ({
     vpcId: ref('Vpc'),
   }),
   DatabaseSecurityGroup: securityGroup({ description: `game-${stage}: PostgreSQL`, vpcId: ref('Vpc') }),
+  LoadBalancerSecurityGroup: securityGroup({
+    description: `game-${stage}: the engine's internal load balancer, reached only by CloudFront's VPC origin`,
+    vpcId: ref('Vpc'),
+  }),
   EndpointsSecurityGroup: securityGroup({
     description: `game-${stage}: interface VPC endpoints`,
     vpcId: ref('Vpc'),
@@ -56,6 +72,31 @@ export const securityGroupResources = (stage: string): Resources => ({
     description: 'HTTPS to AWS APIs from Lambda functions in the VPC',
     port: HTTPS_PORT,
     peerSecurityGroupId: groupId('ConsumerSecurityGroup'),
+  }),
+
+  // The mechanism AWS documents for VPC origins: "Update the security group for your VPC private
+  // origin (Application Load Balancer, Network Load Balancer, or EC2 instance) to explicitly allow the
+  // CloudFront managed prefix list. This restricts traffic coming to the VPC origin."
+  // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html;
+  // the list, com.amazonaws.global.cloudfront.origin-facing:
+  // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list).
+  // Those are CloudFront's own public addresses: nothing inside the VPC has one, and the load balancer
+  // is internal, so only CloudFront's VPC origin can use this rule. The list weighs 55 rules against the
+  // group's quota of 60. README of the network service: "Who reaches the engine".
+  LoadBalancerFromCloudFrontIngress: ingressRule(groupId('LoadBalancerSecurityGroup'), {
+    description: 'HTTP from CloudFront VPC origins (CloudFront origin-facing managed prefix list)',
+    port: LOAD_BALANCER_LISTENER_PORT,
+    peerPrefixListId: getAtt(CLOUDFRONT_PREFIX_LIST, 'PrefixListId'),
+  }),
+  LoadBalancerToEngineEgress: egressRule(groupId('LoadBalancerSecurityGroup'), {
+    description: 'Requests and health checks to engine tasks',
+    port: engineContainerPort,
+    peerSecurityGroupId: groupId('EngineSecurityGroup'),
+  }),
+  EngineFromLoadBalancerIngress: ingressRule(groupId('EngineSecurityGroup'), {
+    description: 'Requests and health checks from the internal load balancer (the only way in)',
+    port: engineContainerPort,
+    peerSecurityGroupId: groupId('LoadBalancerSecurityGroup'),
   }),
 
   EngineToDatabaseEgress: egressRule(groupId('EngineSecurityGroup'), {

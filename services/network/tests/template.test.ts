@@ -59,13 +59,16 @@ describe.each(STAGES)('network template (%s)', (stage) => {
 
   it('lets only engine and Lambda groups reach the database (5432) and the endpoints (443)', () => {
     const groupOf = (value: unknown) => (value as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
-    const ingress = Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress')).map(
-      ({ Properties = {} }) => ({
+    // The player edge's groups (load balancer, engine ingress): tests/edge-security-groups.test.ts.
+    const ingress = Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress'))
+      .filter(({ Properties = {} }) =>
+        ['DatabaseSecurityGroup', 'EndpointsSecurityGroup'].includes(groupOf(Properties.GroupId) ?? ''),
+      )
+      .map(({ Properties = {} }) => ({
         to: groupOf(Properties.GroupId),
         from: groupOf(Properties.SourceSecurityGroupId),
         port: Properties.FromPort,
-      }),
-    );
+      }));
     expect(ingress).toEqual(
       expect.arrayContaining([
         { to: 'DatabaseSecurityGroup', from: 'EngineSecurityGroup', port: 5432 },

@@ -154,6 +154,11 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
     }
     problems.push(...integrationsProblems(name, integrations));
     problems.push(...engineProblems(name, profile));
+    if (profile.edge.webAcl && frontend.webAclArn !== null) {
+      problems.push(
+        `stage profile "${name}": frontend.webAclArn is "${frontend.webAclArn}"; expected null because edge.webAcl is true (the firewall service's web ACL protects the distribution; a distribution has one web ACL)`,
+      );
+    }
   }
   // VPCs of different stages must not overlap, so they can be peered or joined by a transit gateway.
   for (const [i, a] of names.entries()) {

@@ -390,6 +390,35 @@ export const expectedLoadSchema = section({
   pageViewsPerMonth: integer(0, 1_000_000_000_000),
 });
 
+/**
+ * The player edge: how players reach the engine (CloudFront `/api/*` -> VPC origin -> internal
+ * Application Load Balancer -> Fargate tasks) and what protects it. Settings equal in every stage
+ * (health check, deregistration delay, alarm thresholds, the `/api/*` cache and origin policies) live
+ * with the engine and frontend services; only what differs between stages is here.
+ */
+export const edgeSchema = section({
+  /** Deletion protection on the internal load balancer (CT.ELASTICLOADBALANCING.PR.5). Production: true. */
+  loadBalancerDeletionProtection: v.boolean('true or false'),
+  /**
+   * Load balancer access logs to an S3 bucket of the engine stack (CT.ELASTICLOADBALANCING.PR.6).
+   * Default outside production: false (CloudFront's standard logs already record every player request).
+   */
+  loadBalancerAccessLogs: v.boolean('true or false'),
+  /** Days load balancer access logs are kept (when `loadBalancerAccessLogs` is on). */
+  accessLogRetentionDays: integer(1, 3650),
+  /**
+   * An AWS WAF web ACL on the distribution, created by the `firewall` service in us-east-1 (CloudFront
+   * web ACLs must live there): a per-IP rate limit on `/api/*` and AWS managed rule groups for a public
+   * API. Costs a fixed monthly fee per web ACL and rule plus a fee per million requests. Production: true.
+   */
+  webAcl: v.boolean('true or false'),
+  /**
+   * Requests one client IP may send to `/api/*` in 5 minutes before the web ACL blocks it (WAF
+   * rate-based rule, from 10 to 2,000,000,000). Only read when `webAcl` is true.
+   */
+  apiRequestsPer5MinutesPerIp: integer(10, 2_000_000_000),
+});
+
 export const stageProfileSchema = section({
   /** AWS region every service of the stage deploys to. */
   region: v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-west-1"')),
@@ -403,6 +432,7 @@ export const stageProfileSchema = section({
   frontend: frontendSchema,
   endpoints: endpointsSchema,
   expectedLoad: expectedLoadSchema,
+  edge: edgeSchema,
 });
 
 export type StageProfileInput = v.InferInput<typeof stageProfileSchema>;

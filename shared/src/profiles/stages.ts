@@ -77,6 +77,14 @@ export const stageProfiles = {
       accessLogRetentionDays: 14,
       noncurrentVersionDays: 7,
     },
+    edge: {
+      loadBalancerDeletionProtection: false,
+      loadBalancerAccessLogs: false,
+      accessLogRetentionDays: 14,
+      // No web ACL: dev is not announced to players; CloudFront's own DDoS protection (Shield Standard) applies.
+      webAcl: false,
+      apiRequestsPer5MinutesPerIp: 1000,
+    },
     endpoints: {
       // No `s3` interface endpoint: in-VPC S3 traffic takes the free gateway endpoint, and dev has no
       // on-premises or peered clients that would need the interface one.
@@ -153,6 +161,14 @@ export const stageProfiles = {
       spaFallback: false,
       accessLogRetentionDays: 30,
       noncurrentVersionDays: 14,
+    },
+    edge: {
+      loadBalancerDeletionProtection: false,
+      loadBalancerAccessLogs: false,
+      accessLogRetentionDays: 30,
+      // No web ACL: staging is not announced to players; CloudFront's own DDoS protection (Shield Standard) applies.
+      webAcl: false,
+      apiRequestsPer5MinutesPerIp: 1000,
     },
     endpoints: {
       // Every interface endpoint in both AZs, like prod: with private DNS, calls to these services
@@ -231,6 +247,15 @@ export const stageProfiles = {
       spaFallback: false,
       accessLogRetentionDays: 365,
       noncurrentVersionDays: 30,
+    },
+    edge: {
+      loadBalancerDeletionProtection: true,
+      loadBalancerAccessLogs: true,
+      accessLogRetentionDays: 365,
+      webAcl: true,
+      // ~3.3 requests/s sustained per IP: a player's page polls the leaderboard far less; a venue
+      // behind one NAT address with many players stays under it.
+      apiRequestsPer5MinutesPerIp: 1000,
     },
     endpoints: {
       // The same endpoints as staging, so staging exercises prod's endpoint policies. No `kms` or

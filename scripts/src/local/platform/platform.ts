@@ -5,7 +5,7 @@
  *   queues     fauxqs with the events queue and DLQ made from the integrations template's resources
  *   consumer   the Lambda handler in its own process, fed by the local event source poller
  *   engine     the engine image's bundle as a child process, environment as in ECS but the endpoints
- *   frontend   the site build, served with the distribution's behaviour
+ *   frontend   the local edge: the site build and `/api/*` to the engine, with the distribution's behaviour
  *
  * Independent work overlaps (the site and the engine bundle build while PostgreSQL starts); each part
  * is reported when ready. A failure stops whatever started, in reverse order, and names the part.
@@ -158,7 +158,13 @@ export const startLocalPlatform = async (
     const engineBundle = track(buildEngineApp(join(dataDir, 'engine')));
     const site = track(
       lifecycle.start('frontend', () =>
-        startLocalSite({ profile, outDir: join(dataDir, 'site'), port: ports.site }),
+        startLocalSite({
+          profile,
+          outDir: join(dataDir, 'site'),
+          port: ports.site,
+          // Known before the engine runs: until it does, /api/* answers 502 like CloudFront would.
+          apiOrigin: `http://127.0.0.1:${ports.engine}`,
+        }),
       ),
     );
     const [datastore, queues] = await settleAll([

@@ -29,7 +29,7 @@ const startTestEngine = async (env: Record<string, string>): Promise<RunningEngi
   );
 
 const post = (base: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}/matches`, {
+  fetch(`${base}/api/matches`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -152,7 +152,7 @@ describe('engine over HTTP', () => {
   it('names the routes and methods that exist for anything else', async () => {
     // Act
     const unknown = await fetch(`${engine.url}/players`);
-    const wrongMethod = await fetch(`${engine.url}/matches`);
+    const wrongMethod = await fetch(`${engine.url}/api/matches`);
 
     // Assess
     expect(unknown.status).toBe(404);
@@ -171,8 +171,8 @@ describe('engine over HTTP', () => {
         ('p-cid', 1, 0, 5000, 5000), ('p-dan', 1, 0, 100, 100)`);
 
     // Act
-    const top3 = await fetch(`${engine.url}/leaderboard?limit=3`);
-    const all = await fetch(`${engine.url}/leaderboard`);
+    const top3 = await fetch(`${engine.url}/api/leaderboard?limit=3`);
+    const all = await fetch(`${engine.url}/api/leaderboard`);
 
     // Assess
     expect(top3.status).toBe(200);
@@ -208,6 +208,8 @@ describe('engine over HTTP', () => {
       ],
     });
     expect(((await all.json()) as { entries: unknown[] }).entries).toHaveLength(4);
+    // The edge may keep a leaderboard 5 s; browsers keep nothing.
+    expect(top3.headers.get('cache-control')).toBe('public, max-age=0, s-maxage=5');
     // Read with least privilege: the engine's connections are the game_engine role's.
     const { rows } = await platform.db.query(
       "SELECT DISTINCT usename FROM pg_stat_activity WHERE application_name = 'engine'",
@@ -221,13 +223,15 @@ describe('engine over HTTP', () => {
     ['limit=ten', 'limit: "ten" is not allowed; expected an integer from 1 to 100'],
     ['limit=5&limit=6', 'limit: given 2 times; expected it at most once'],
     ['offset=5', 'offset: unknown query parameter; expected only limit'],
-  ])('answers /leaderboard?%s with 400: %s', async (query, error) => {
+  ])('answers /api/leaderboard?%s with 400: %s', async (query, error) => {
     // Act
-    const response = await fetch(`${engine.url}/leaderboard?${query}`);
+    const response = await fetch(`${engine.url}/api/leaderboard?${query}`);
 
     // Assess
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'invalid query', errors: [error] });
+    // An error is never cached by the edge.
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   it('answers 503 when the queue is unreachable, reports nothing accepted, and keeps the details in the log', async () => {
@@ -271,7 +275,7 @@ describe('engine over HTTP', () => {
 
     try {
       // Act
-      const during = await fetch(`${engine.url}/leaderboard`);
+      const during = await fetch(`${engine.url}/api/leaderboard`);
       const ready = await fetch(`${engine.url}/health/ready`);
 
       // Assess
@@ -284,7 +288,7 @@ describe('engine over HTTP', () => {
     } finally {
       await platform.postgres.restart();
     }
-    const after = await fetch(`${engine.url}/leaderboard?limit=1`);
+    const after = await fetch(`${engine.url}/api/leaderboard?limit=1`);
     expect(after.status).toBe(200);
     expect(((await after.json()) as { entries: Array<{ playerId: string }> }).entries[0]?.playerId).toBe(
       'p-ann',

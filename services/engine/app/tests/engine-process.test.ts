@@ -33,14 +33,14 @@ const start = async (extra: Record<string, string> = {}) => {
   return engine;
 };
 
-/** A POST /matches whose body is sent in two halves: in flight until `finish()` is called. */
+/** A POST /api/matches whose body is sent in two halves: in flight until `finish()` is called. */
 const slowPost = (url: string, body: string) => {
   const half = Math.floor(body.length / 2);
   let finish: () => void = () => {};
   const response = new Promise<{ status: number; connection: string | undefined; body: string }>(
     (resolve, reject) => {
       const req = request(
-        `${url}/matches`,
+        `${url}/api/matches`,
         { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } },
         (res) => {
           let text = '';
@@ -93,7 +93,7 @@ describe('the engine bundle as a process', () => {
     const engine = await start();
 
     // Act
-    const response = await fetch(`${engine.url}/matches`, {
+    const response = await fetch(`${engine.url}/api/matches`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(loadEvent('http', 'match-result')),

@@ -1,8 +1,9 @@
 /**
- * The landing page's "quick forge" mini-game and patch notes. Plain DOM, no framework: the page
- * must stay small and work from a CDN with no server behind it.
+ * The landing page's "quick forge" mini-game, leaderboard and patch notes. Plain DOM, no framework:
+ * the page must stay small, and everything but the leaderboard works with no server behind the CDN.
  */
 import { createRound, type Round } from './forge';
+import { showLeaderboard } from './leaderboard';
 import { PATCH_NOTES } from './patch-notes';
 
 const ROUND_SECONDS = 10;
@@ -52,6 +53,7 @@ const start = (): void => {
 
   best.textContent = String(readBest());
   renderPatchNotes(element('news'));
+  void showLeaderboard(element('leaderboard'), element('leaderboard-status'));
 
   const finish = (): void => {
     if (!round) return;

@@ -3,6 +3,7 @@
  * their dependencies (publisher, leaderboard reader, probes) from here.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { API_PATH_PREFIX } from '@game-platform/shared/edge';
 import { parseLeaderboardQuery, readLeaderboard } from '../domain/leaderboard';
 import { type AcceptMatchResultDependencies, acceptMatchResult } from '../domain/match-results';
 import type { DependencyProbe, LeaderboardReader } from '../domain/ports';
@@ -29,6 +30,16 @@ export type Route = (context: RouteContext, dependencies: RouteDependencies) => 
 /** Clients back off this long after a 503 (`Retry-After`, seconds). */
 const RETRY_AFTER_SECONDS = '5';
 const READINESS_TIMEOUT_MS = 2_000;
+
+/**
+ * How long shared caches (CloudFront's `/api/*` behaviour) may serve a leaderboard answer: 5 s. A
+ * burst of readers (a tournament final, a streamer's audience) then costs the engine at most one
+ * request per 5 s per edge location and query, while a finished match still shows within seconds
+ * (the consumer writes it ~1-2 s after it is posted). Browsers keep nothing (`max-age=0`): each
+ * refresh asks the edge, which answers from its cache. Only successful answers carry it.
+ */
+export const LEADERBOARD_SHARED_CACHE_SECONDS = 5;
+export const LEADERBOARD_CACHE_CONTROL = `public, max-age=0, s-maxage=${LEADERBOARD_SHARED_CACHE_SECONDS}`;
 
 /** Liveness: the process answers. Dependencies are not checked, so a database outage does not get every task replaced. */
 const liveness: Route = async ({ response }) => sendJson(response, 200, { status: 'ok' });
@@ -74,7 +85,7 @@ const getLeaderboard: Route = async ({ response, url, log }, { leaderboard }) =>
   if (!query.ok) return sendJson(response, 400, { error: 'invalid query', errors: query.errors });
   try {
     const entries = await readLeaderboard(query.value, leaderboard);
-    sendJson(response, 200, { entries });
+    sendJson(response, 200, { entries }, { 'cache-control': LEADERBOARD_CACHE_CONTROL });
   } catch (error) {
     log.error('leaderboard unavailable: the database query failed', { error });
     sendJson(
@@ -86,10 +97,14 @@ const getLeaderboard: Route = async ({ response, url, log }, { leaderboard }) =>
   }
 };
 
-/** Path -> method -> route. */
+/**
+ * Path -> method -> route. Players' routes are under `/api`, exactly as the distribution's `/api/*`
+ * behaviour forwards them (no rewrite anywhere); the probes stay at the root, where only the load
+ * balancer and ECS call them. `POST /api/matches` is for game servers: the public edge refuses it.
+ */
 export const ROUTES: Record<string, Record<string, Route>> = {
   '/health': { GET: liveness },
   '/health/ready': { GET: readiness },
-  '/matches': { POST: postMatch },
-  '/leaderboard': { GET: getLeaderboard },
+  [`${API_PATH_PREFIX}/matches`]: { POST: postMatch },
+  [`${API_PATH_PREFIX}/leaderboard`]: { GET: getLeaderboard },
 };

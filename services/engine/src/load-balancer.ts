@@ -1,0 +1,268 @@
+/**
+ * The engine's internal Application Load Balancer: how players' `/api/*` requests reach the tasks.
+ *
+ *   CloudFront (VPC origin) --HTTP :80--> EngineLoadBalancer (internal, private subnets)
+ *     --> EngineHttpListener --> EngineTargetGroup (ip targets: the tasks' ENIs, container port)
+ *
+ * The logical ids are exported constants: the frontend's VPC origin, the live-play WebSocket routes
+ * and blue/green releases build on them, and the platform rules find them by type.
+ *
+ * The load balancer's security group is the network stack's (`loadBalancerSecurityGroupId`): it admits
+ * only CloudFront's VPC origin, and the engine's group admits only it.
+ */
+import {
+  alarm,
+  bucketBaseline,
+  type CfnResource,
+  getAtt,
+  join,
+  type PolicyStatement,
+  policyDocument,
+  type Resources,
+  ref,
+  resource,
+  splitList,
+  sub,
+  tlsOnlyStatement,
+  type Value,
+} from '@game-platform/resources';
+import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
+import type { StageProfile } from '@game-platform/shared/profiles';
+import { shutdownTimeoutSeconds } from './task-definition';
+
+export const LOAD_BALANCER = 'EngineLoadBalancer';
+export const TARGET_GROUP = 'EngineTargetGroup';
+export const LISTENER = 'EngineHttpListener';
+export const LOAD_BALANCER_LOG_BUCKET = 'EngineLoadBalancerLogBucket';
+
+/** The liveness route: it answers while the process runs, whatever the database does. */
+export const HEALTH_CHECK_PATH = '/health';
+
+/**
+ * The target group's health check. On the liveness route, not readiness: a database outage must not
+ * make the load balancer mark every task unhealthy (and ECS replace them all, which cures nothing).
+ * 10 s x 3 failures takes a hung task out within ~30 s; 2 successes bring a new one in within ~20 s.
+ */
+export const TARGET_HEALTH_CHECK = {
+  intervalSeconds: 10,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+} as const;
+
+/** Alarm thresholds, per minute over 5 minutes (README of the engine service, "Alarms"). */
+export const EDGE_ALARMS = {
+  minutes: 5,
+  target5xxPerMinute: 5,
+  loadBalancer5xxPerMinute: 5,
+  p99ResponseSeconds: 1,
+} as const;
+
+/**
+ * Seconds the load balancer keeps sending a deregistered task the requests already in flight, before
+ * ECS stops it: the app's drain budget (`SHUTDOWN_TIMEOUT_SECONDS`, the stop timeout minus the margin).
+ * A request in flight when a deploy or scale-in begins gets the same time it would get after SIGTERM,
+ * the task is stopped well before SIGKILL matters, and a deploy waits seconds rather than the default 300.
+ */
+export const deregistrationDelaySeconds = (profile: StageProfile): number => shutdownTimeoutSeconds(profile);
+
+/**
+ * Seconds after a task starts during which ECS ignores the load balancer's health checks: the
+ * container health check's own start period, so both give the app the same time to connect.
+ */
+export const healthCheckGracePeriodSeconds = (profile: StageProfile): number =>
+  profile.engine.healthCheck.startPeriodSeconds;
+
+/**
+ * Elastic Load Balancing's log-delivery account for regions opened before August 2022, which must be
+ * the bucket policy's principal there; newer regions use the service principal instead.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+ */
+const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+  'us-east-1': '127311923021',
+  'us-east-2': '033677994240',
+  'us-west-1': '027434742980',
+  'us-west-2': '797873946194',
+  'eu-west-1': '156460612806',
+  'eu-west-2': '652711504416',
+  'eu-west-3': '009996457667',
+  'eu-central-1': '054676820928',
+  'eu-north-1': '897822967062',
+};
+
+const logDeliveryPrincipal = (region: string) => {
+  const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
+  return account
+    ? { AWS: `arn:aws:iam::${account}:root` }
+    : { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' };
+};
+
+const LOG_PREFIX = 'engine-alb';
+
+/**
+ * Where the load balancer writes access logs (profile `edge.loadBalancerAccessLogs`). SSE-S3: ALB
+ * access logs support no other encryption. Kept after the stack in production, like the site's logs.
+ */
+const accessLogBucketResources = (profile: StageProfile): Resources => {
+  const writeLogs: PolicyStatement = {
+    Sid: 'LoadBalancerWritesAccessLogs',
+    Effect: 'Allow',
+    Principal: logDeliveryPrincipal(profile.region),
+    Action: ['s3:PutObject'],
+    Resource: sub(`\${${LOAD_BALANCER_LOG_BUCKET}.Arn}/${LOG_PREFIX}/AWSLogs/\${AWS::AccountId}/*`),
+  };
+  return {
+    [LOAD_BALANCER_LOG_BUCKET]: resource(
+      'AWS::S3::Bucket',
+      bucketBaseline({
+        encryption: 'AES256',
+        expirationDays: profile.edge.accessLogRetentionDays,
+        noncurrentVersionExpirationDays: 1,
+      }),
+      profile.production ? { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } : {},
+    ),
+    EngineLoadBalancerLogBucketPolicy: resource('AWS::S3::BucketPolicy', {
+      Bucket: ref(LOAD_BALANCER_LOG_BUCKET),
+      PolicyDocument: policyDocument(tlsOnlyStatement(LOAD_BALANCER_LOG_BUCKET), writeLogs),
+    }),
+  };
+};
+
+export interface LoadBalancerOptions {
+  profile: StageProfile;
+  vpcId: string;
+  /** Comma-separated private subnet ids (compose param `privateSubnetIds`). */
+  subnetIds: string;
+  /** The network stack's load balancer group (compose param `loadBalancerSecurityGroupId`). */
+  securityGroupId: string;
+  topicArn: string;
+}
+
+const loadBalancer = (
+  options: LoadBalancerOptions,
+): CfnResource<'AWS::ElasticLoadBalancingV2::LoadBalancer'> => {
+  const { edge, stage } = options.profile;
+  const attributes: Record<string, Value<string>> = {
+    'deletion_protection.enabled': String(edge.loadBalancerDeletionProtection),
+    // Requests that are ambiguous under RFC 7230 are refused, not forwarded (HTTP desync / request smuggling).
+    'routing.http.desync_mitigation_mode': 'strictest',
+    'routing.http.drop_invalid_header_fields.enabled': 'true',
+    'access_logs.s3.enabled': String(edge.loadBalancerAccessLogs),
+    ...(edge.loadBalancerAccessLogs
+      ? { 'access_logs.s3.bucket': ref(LOAD_BALANCER_LOG_BUCKET), 'access_logs.s3.prefix': LOG_PREFIX }
+      : {}),
+  };
+  return resource(
+    'AWS::ElasticLoadBalancingV2::LoadBalancer',
+    {
+      Name: `game-${stage}-engine`,
+      Type: 'application',
+      // Internal: no public address; only CloudFront's VPC origin (and nothing on the internet) reaches it.
+      Scheme: 'internal',
+      IpAddressType: 'ipv4',
+      Subnets: splitList(options.subnetIds),
+      SecurityGroups: [options.securityGroupId],
+      LoadBalancerAttributes: Object.entries(attributes).map(([Key, Value]) => ({ Key, Value })),
+    },
+    // The bucket policy must exist before the load balancer tests its write access.
+    edge.loadBalancerAccessLogs ? { DependsOn: ['EngineLoadBalancerLogBucketPolicy'] } : {},
+  );
+};
+
+const targetGroup = (
+  options: LoadBalancerOptions,
+): CfnResource<'AWS::ElasticLoadBalancingV2::TargetGroup'> => {
+  const { profile } = options;
+  return resource('AWS::ElasticLoadBalancingV2::TargetGroup', {
+    Name: `game-${profile.stage}-engine`,
+    // awsvpc tasks register by IP address.
+    TargetType: 'ip',
+    Protocol: 'HTTP',
+    ProtocolVersion: 'HTTP1',
+    Port: profile.engine.containerPort,
+    VpcId: options.vpcId,
+    HealthCheckEnabled: true,
+    HealthCheckProtocol: 'HTTP',
+    HealthCheckPath: HEALTH_CHECK_PATH,
+    HealthCheckIntervalSeconds: TARGET_HEALTH_CHECK.intervalSeconds,
+    HealthCheckTimeoutSeconds: TARGET_HEALTH_CHECK.timeoutSeconds,
+    HealthyThresholdCount: TARGET_HEALTH_CHECK.healthyThreshold,
+    UnhealthyThresholdCount: TARGET_HEALTH_CHECK.unhealthyThreshold,
+    Matcher: { HttpCode: '200' },
+    TargetGroupAttributes: [
+      { Key: 'deregistration_delay.timeout_seconds', Value: String(deregistrationDelaySeconds(profile)) },
+    ],
+  });
+};
+
+/** `app/<name>/<id>/targetgroup/<name>/<id>`: how the request-count scaling metric names the pair. */
+export const requestCountResourceLabel = () =>
+  join('/', [getAtt(LOAD_BALANCER, 'LoadBalancerFullName'), getAtt(TARGET_GROUP, 'TargetGroupFullName')]);
+
+const edgeAlarms = (options: LoadBalancerOptions): Resources => {
+  const { stage } = options.profile;
+  const { minutes } = EDGE_ALARMS;
+  const loadBalancerName = getAtt(LOAD_BALANCER, 'LoadBalancerFullName');
+  const targetGroupName = getAtt(TARGET_GROUP, 'TargetGroupFullName');
+  const sustained = { periodSeconds: 60, evaluationPeriods: minutes, topicArn: options.topicArn };
+  return {
+    EngineTarget5xxAlarm: alarm({
+      description: `game-${stage}: engine tasks answered more than ${EDGE_ALARMS.target5xxPerMinute} 5xx responses a minute for ${minutes} minutes; see the engine's logs (the database or the queue is usually why)`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      dimensions: { LoadBalancer: loadBalancerName, TargetGroup: targetGroupName },
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: EDGE_ALARMS.target5xxPerMinute,
+      ...sustained,
+    }),
+    EngineLoadBalancer5xxAlarm: alarm({
+      description: `game-${stage}: the engine's load balancer itself answered more than ${EDGE_ALARMS.loadBalancer5xxPerMinute} 5xx a minute for ${minutes} minutes (no healthy task, tasks refusing connections or timing out)`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_ELB_5XX_Count',
+      dimensions: { LoadBalancer: loadBalancerName },
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: EDGE_ALARMS.loadBalancer5xxPerMinute,
+      ...sustained,
+    }),
+    EngineResponseTimeP99Alarm: alarm({
+      description: `game-${stage}: the slowest 1 % of engine responses took over ${EDGE_ALARMS.p99ResponseSeconds} s for ${minutes} minutes (database load, pool exhaustion or CPU)`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'TargetResponseTime',
+      dimensions: { LoadBalancer: loadBalancerName, TargetGroup: targetGroupName },
+      statistic: 'p99',
+      comparison: 'GreaterThanThreshold',
+      threshold: EDGE_ALARMS.p99ResponseSeconds,
+      ...sustained,
+    }),
+    EngineUnhealthyHostsAlarm: alarm({
+      description: `game-${stage}: an engine task failed the load balancer's health check (${HEALTH_CHECK_PATH}) for ${minutes} minutes`,
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
+      dimensions: { LoadBalancer: loadBalancerName, TargetGroup: targetGroupName },
+      statistic: 'Maximum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      ...sustained,
+    }),
+  };
+};
+
+/**
+ * The load balancer, its listener and target group, the access-log bucket where the profile asks for
+ * one, and the load balancer's alarms (to the stage's alarm topic).
+ */
+export const loadBalancerResources = (options: LoadBalancerOptions): Resources => ({
+  ...(options.profile.edge.loadBalancerAccessLogs ? accessLogBucketResources(options.profile) : {}),
+  [LOAD_BALANCER]: loadBalancer(options),
+  [TARGET_GROUP]: targetGroup(options),
+  [LISTENER]: resource('AWS::ElasticLoadBalancingV2::Listener', {
+    LoadBalancerArn: ref(LOAD_BALANCER),
+    // HTTP: CloudFront terminates TLS; the VPC origin's traffic stays on AWS's network (policy exception CT.ELASTICLOADBALANCING.PR.1/2).
+    Protocol: 'HTTP',
+    Port: LOAD_BALANCER_LISTENER_PORT,
+    DefaultActions: [{ Type: 'forward', TargetGroupArn: ref(TARGET_GROUP) }],
+  }),
+  ...edgeAlarms(options),
+});
