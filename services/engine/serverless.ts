@@ -1,9 +1,10 @@
 /**
  * engine: the game engine on ECS Fargate. The reference engine app (`app/`) runs as a Fargate
  * service in the private subnets, publishes match results to the integrations queue and reads the
- * leaderboard from PostgreSQL as `game_engine` with IAM authentication. This stack owns the ECR
- * repository its image is pushed to. See the README for defaults per stage, scaling, the first
- * deploy and rollbacks.
+ * leaderboard from PostgreSQL as `game_engine` with IAM authentication. Before CloudFormation is
+ * called, the deploy's image step makes sure the image the task definition names is in the stage's
+ * ECR repository (creating the repository, building or promoting the image when needed). See the
+ * README for defaults per stage, scaling, releases and rollbacks.
  */
 import {
   AWS,
@@ -17,7 +18,7 @@ import {
 } from '@game-platform/resources';
 import { engineAlarms } from './src/alarms';
 import { engineSettingsEnvironment } from './src/environment';
-import { engineImage, imageRepository } from './src/image';
+import { engineImage } from './src/image';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
@@ -25,7 +26,7 @@ import { containerLogGroup, taskDefinition } from './src/task-definition';
 const context = serviceContext('engine');
 const { profile, stage } = context;
 const { engine } = profile;
-const image = engineImage(profile, 'EngineImageRepository');
+const image = engineImage(profile);
 
 /** The app's configuration (app/README.md, "Configuration"): nothing secret, so plain `Environment`. */
 const environment = {
@@ -46,9 +47,9 @@ const outputs: Outputs = {
     Description: 'ECS service name (aws ecs ... --service)',
     Value: getAtt('EngineService', 'Name'),
   },
-  engineImageRepositoryUri: {
-    Description: 'Where npm run engine:image pushes the engine image',
-    Value: getAtt('EngineImageRepository', 'RepositoryUri'),
+  engineImageUri: {
+    Description: "The image the tasks run (pushed by the deploy's image step)",
+    Value: image.uri,
   },
   engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
@@ -58,9 +59,20 @@ const config: PlatformServiceConfig = {
   frameworkVersion: '4',
   provider: provider(context),
   plugins: PLATFORM_PLUGINS,
+  custom: {
+    platform: {
+      // Before CloudFormation runs: the image the task definition names must be in the repository.
+      runBeforeDeploy: [
+        {
+          description: `make sure the engine image ${image.tag} is in ${image.repositoryName}`,
+          command: 'npm',
+          args: ['run', 'engine:image', '--', '--stage', stage],
+        },
+      ],
+    },
+  },
   resources: {
     Resources: {
-      EngineImageRepository: imageRepository(image.repositoryName),
       EngineCluster: cluster(stage),
       EngineLogGroup: containerLogGroup(profile, '${param:observabilityKeyArn}'),
       EngineTaskRole: taskRole({
@@ -70,7 +82,7 @@ const config: PlatformServiceConfig = {
         enableExecuteCommand: engine.enableExecuteCommand,
       }),
       EngineExecutionRole: executionRole({
-        repositoryId: 'EngineImageRepository',
+        repositoryArn: image.repositoryArn,
         logGroupId: 'EngineLogGroup',
         secretArns: Object.values(engine.secrets),
       }),
@@ -84,7 +96,6 @@ const config: PlatformServiceConfig = {
       }),
       EngineService: engineService({
         profile,
-        bootstrap: image.bootstrap,
         clusterId: 'EngineCluster',
         taskDefinitionId: 'EngineTaskDefinition',
         subnetIds: '${param:privateSubnetIds}',
@@ -92,7 +103,6 @@ const config: PlatformServiceConfig = {
       }),
       ...scalingResources({
         profile,
-        bootstrap: image.bootstrap,
         clusterId: 'EngineCluster',
         serviceId: 'EngineService',
       }),

@@ -15,6 +15,7 @@ import {
   assumeRolePolicy,
   type CfnResource,
   getAtt,
+  type Intrinsic,
   type PolicyStatement,
   policyDocument,
   resource,
@@ -119,7 +120,8 @@ export const taskRole = (options: TaskRoleOptions): CfnResource<'AWS::IAM::Role'
   );
 
 export interface ExecutionRoleOptions {
-  repositoryId: string;
+  /** The engine image repository's ARN (the repository lives outside the stack: src/image.ts). */
+  repositoryArn: Intrinsic;
   logGroupId: string;
   /** Secrets Manager ARNs the task definition injects (`Secrets`); the role may read exactly these. */
   secretArns: string[];
@@ -153,7 +155,7 @@ export const executionRole = (options: ExecutionRoleOptions): CfnResource<'AWS::
         Sid: 'PullEngineImage',
         Effect: 'Allow',
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-        Resource: getAtt(options.repositoryId, 'Arn'),
+        Resource: options.repositoryArn,
       },
       {
         Sid: 'WriteContainerLogs',

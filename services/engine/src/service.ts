@@ -8,7 +8,7 @@
  *
  * How many tasks run is Application Auto Scaling's job, between `engine.minCount` and
  * `engine.maxCount`: target tracking on average CPU and on average memory, whichever asks for more.
- * The template sets no `DesiredCount` (except 0 while bootstrapping): a `DesiredCount` in the
+ * The template sets no `DesiredCount`: a `DesiredCount` in the
  * template would reset a scaled-out service to that number on every deploy.
  */
 import { type CfnResource, type Resources, ref, resource, splitList, sub } from '@game-platform/resources';
@@ -40,8 +40,6 @@ export const cluster = (stage: string): CfnResource<'AWS::ECS::Cluster'> =>
 
 export interface ServiceOptions {
   profile: StageProfile;
-  /** `engine.imageTag` is null: run no task and let autoscaling start none. */
-  bootstrap: boolean;
   clusterId: string;
   taskDefinitionId: string;
   /** Comma-separated private subnet ids (compose param `privateSubnetIds`). */
@@ -58,8 +56,6 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
     TaskDefinition: ref(options.taskDefinitionId),
     LaunchType: 'FARGATE',
     PlatformVersion: 'LATEST',
-    // Bootstrap only: no image exists yet. Otherwise autoscaling owns the count (see the file comment).
-    ...(options.bootstrap ? { DesiredCount: 0 } : {}),
     DeploymentController: { Type: 'ECS' },
     DeploymentConfiguration: {
       MinimumHealthyPercent: 100,
@@ -104,13 +100,12 @@ const targetTracking = (
   });
 
 /**
- * The scalable target (bounds from the profile; 0 and 0 while bootstrapping) and the two target
+ * The scalable target (bounds from the profile) and the two target
  * tracking policies. No `RoleARN`: Application Auto Scaling uses its ECS service-linked role
  * (AWSServiceRoleForApplicationAutoScaling_ECSService), creating it on first use.
  */
 export const scalingResources = (options: {
   profile: StageProfile;
-  bootstrap: boolean;
   clusterId: string;
   serviceId: string;
 }): Resources => {
@@ -120,8 +115,8 @@ export const scalingResources = (options: {
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
       ResourceId: scalableResourceId(options.clusterId, options.serviceId),
-      MinCapacity: options.bootstrap ? 0 : engine.minCount,
-      MaxCapacity: options.bootstrap ? 0 : engine.maxCount,
+      MinCapacity: engine.minCount,
+      MaxCapacity: engine.maxCount,
     }),
     EngineCpuScalingPolicy: targetTracking(
       'EngineScalableTarget',

@@ -4,11 +4,11 @@
  * credentials in ENV or ARG, the same build the tests run, and a build context (what
  * Dockerfile.dockerignore lets through) holding exactly what the COPY steps need and no secrets.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../image/cli';
+import { buildContextFiles, dockerignore } from '../image/inputs';
 
 const APP = join(REPO_ROOT, 'services/engine/app');
 
@@ -39,52 +39,12 @@ const stagesOf = (instructions: Instruction[]): Instruction[][] => {
   return stages;
 };
 
-/**
- * .dockerignore semantics: patterns match a path or any of its parent folders, `*` stays within a
- * path segment, `**` spans segments, `!` re-includes, the last matching pattern wins.
- */
-const dockerignore = (text: string) => {
-  const rules = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const include = line.startsWith('!');
-      const pattern = include ? line.slice(1) : line;
-      const source = pattern
-        .split(/(\*\*\/?|\*|\?)/)
-        .map((part) => {
-          if (part === '**/') return '(?:.*/)?';
-          if (part === '**') return '.*';
-          if (part === '*') return '[^/]*';
-          if (part === '?') return '[^/]';
-          return part.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-        })
-        .join('');
-      return { include, regex: new RegExp(`^${source}$`) };
-    });
-  return (path: string): boolean => {
-    const segments = path.split('/');
-    const candidates = segments.map((_, index) => segments.slice(0, index + 1).join('/'));
-    let excluded = false;
-    for (const rule of rules)
-      if (candidates.some((candidate) => rule.regex.test(candidate))) excluded = !rule.include;
-    return !excluded;
-  };
-};
-
 const instructions = parseDockerfile(readFileSync(join(APP, 'Dockerfile'), 'utf8'));
 const stages = stagesOf(instructions);
 const runtime = stages.at(-1) ?? [];
 const inContext = dockerignore(readFileSync(join(APP, 'Dockerfile.dockerignore'), 'utf8'));
-/** Every file the repository holds (tracked, or untracked and not ignored): a build context's candidates. */
-const repositoryFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-  cwd: REPO_ROOT,
-  encoding: 'utf8',
-})
-  .split('\n')
-  .filter((file) => file !== '' && existsSync(join(REPO_ROOT, file)));
-const context = repositoryFiles.filter(inContext);
+/** What the build is sent: the same walk the image's content tag hashes. */
+const context = buildContextFiles(REPO_ROOT);
 
 describe('engine Dockerfile', () => {
   it('builds in one stage on the builder platform and runs in a distroless Node.js stage', () => {
