@@ -80,6 +80,7 @@ const config: PlatformServiceConfig = {
         databaseResourceId: '${param:databaseResourceId}',
         logGroupId: 'EngineLogGroup',
         enableExecuteCommand: engine.enableExecuteCommand,
+        clusterName: `game-${stage}-engine`,
       }),
       EngineExecutionRole: executionRole({
         repositoryArn: image.repositoryArn,

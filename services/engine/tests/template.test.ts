@@ -153,7 +153,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     expect(container().Secrets).toEqual(Object.keys(engine.secrets).length ? expect.any(Array) : undefined);
   });
 
-  it(`lets the task role send to the events queue and connect as game_engine${engine.enableExecuteCommand ? ', open ECS Exec sessions' : ''}, and nothing else`, () => {
+  it(`lets the task role send to the events queue, connect as game_engine, protect its own tasks from scale-in${engine.enableExecuteCommand ? ', open ECS Exec sessions' : ''}, and nothing else`, () => {
     const role = properties('EngineTaskRole');
     expect(role.ManagedPolicyArns).toBeUndefined();
     const exec = [
@@ -181,6 +181,14 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
           'Fn::Sub': expect.stringMatching(
             /^arn:\$\{AWS::Partition\}:rds-db:\$\{AWS::Region\}:\$\{AWS::AccountId\}:dbuser:db-[A-Z0-9]+\/game_engine$/,
           ),
+        },
+      },
+      {
+        Sid: 'ProtectOwnTasksFromScaleIn',
+        Effect: 'Allow',
+        Action: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'],
+        Resource: {
+          'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task/game-${stage}-engine/*`,
         },
       },
       ...(engine.enableExecuteCommand ? exec : []),

@@ -81,7 +81,7 @@ export const stageProfiles = {
     endpoints: {
       // No `s3` interface endpoint: in-VPC S3 traffic takes the free gateway endpoint, and dev has no
       // on-premises or peered clients that would need the interface one.
-      interfaceServices: ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      interfaceServices: ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring', 'ecs'],
       // One AZ halves the endpoint bill; dev accepts losing AWS APIs while that AZ is down.
       interfaceAzCount: 1,
     },

@@ -32,6 +32,8 @@ describe('readEngineConfig', () => {
       databasePoolMax: 5,
       shutdownTimeoutSeconds: 25,
       logLevel: 'info',
+      ecsAgentUri: undefined,
+      taskProtectionMinutes: 60,
     });
   });
 

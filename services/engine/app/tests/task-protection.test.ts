@@ -1,0 +1,269 @@
+/**
+ * No player cut by a release or a scale-in: while the engine holds live sessions (requests in
+ * flight today, the live channel's connections later) it keeps ECS task scale-in protection on
+ * through the ECS agent's endpoint, renews it while they last, and releases it once idle. Tested
+ * against a local stand-in of `$ECS_AGENT_URI/task-protection/v1/state` that records every call,
+ * through the real HTTP server, with draining telling a keep-alive client to reconnect elsewhere.
+ */
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ecsTaskProtection } from '../src/adapters/ecs-task-protection';
+import { readEngineConfig } from '../src/config';
+import type { LeaderboardRow } from '../src/domain/ports';
+import { createSessionTracker } from '../src/domain/sessions';
+import { createEngineServer } from '../src/http/server';
+import { createLogger } from '../src/log';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface AgentCall {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+const listen = async (server: Server) => {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+/** The ECS agent's task protection endpoint, as documented: PUT with JSON, 200 {"protection":...}. */
+const agentStandIn = async (status = 200) => {
+  const calls: AgentCall[] = [];
+  const url = await listen(
+    createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk) => (text += chunk));
+      request.on('end', () => {
+        const body = JSON.parse(text || 'null') as { ProtectionEnabled?: boolean; ExpiresInMinutes?: number };
+        calls.push({ method: request.method ?? '', path: request.url ?? '', body });
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify(
+            status === 200
+              ? {
+                  protection: {
+                    ProtectionEnabled: body.ProtectionEnabled,
+                    TaskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/game-dev-engine/0',
+                  },
+                }
+              : { error: { Code: 'ServerException', Message: 'stand-in failure' } },
+          ),
+        );
+      });
+    }),
+  );
+  return {
+    url,
+    calls,
+    enabled: () => calls.map((call) => (call.body as { ProtectionEnabled: boolean }).ProtectionEnabled),
+  };
+};
+
+const logLines: string[] = [];
+const log = createLogger('info', { service: 'engine' }, (line) => logLines.push(line));
+
+describe('session tracker with the ECS agent endpoint', () => {
+  it('protects on the first session, once for overlapping sessions, and releases after the idle delay', async () => {
+    // Prepare
+    const agent = await agentStandIn();
+    const sessions = createSessionTracker({
+      protection: ecsTaskProtection(agent.url),
+      expiresInMinutes: 60,
+      releaseAfterIdleMs: 50,
+      log,
+    });
+
+    // Act
+    const endFirst = sessions.begin('request');
+    const endSecond = sessions.begin('live');
+    await sessions.settled();
+    const whileHeld = { calls: agent.calls.length, protected: sessions.protected };
+    endFirst();
+    endFirst(); // a second end of the same session counts once
+    await sleep(80);
+    const oneLeft = { calls: agent.calls.length, active: sessions.active };
+    endSecond();
+    await sleep(80);
+    await sessions.settled();
+
+    // Assess
+    expect(whileHeld).toEqual({ calls: 1, protected: true });
+    expect(oneLeft).toEqual({ calls: 1, active: 1 });
+    expect(agent.calls).toEqual([
+      {
+        method: 'PUT',
+        path: '/task-protection/v1/state',
+        body: { ProtectionEnabled: true, ExpiresInMinutes: 60 },
+      },
+      { method: 'PUT', path: '/task-protection/v1/state', body: { ProtectionEnabled: false } },
+    ]);
+    expect(sessions.protected).toBe(false);
+  });
+
+  it('renews the protection while sessions last, and a new session during the idle delay keeps it', async () => {
+    // Prepare
+    const agent = await agentStandIn();
+    const sessions = createSessionTracker({
+      protection: ecsTaskProtection(agent.url),
+      expiresInMinutes: 2,
+      renewEveryMs: 40,
+      releaseAfterIdleMs: 60,
+      log,
+    });
+
+    // Act
+    const end = sessions.begin('live');
+    await sleep(110);
+    end();
+    await sleep(20);
+    const endAgain = sessions.begin('live'); // back within the idle delay: no release, no new call
+    await sleep(70);
+    const calls = agent.calls.length;
+    endAgain();
+    await sessions.close();
+
+    // Assess
+    expect(agent.enabled().slice(0, calls)).toEqual(Array(calls).fill(true));
+    expect(calls).toBeGreaterThanOrEqual(3); // the first call and at least two renewals
+    expect(agent.enabled().at(-1)).toBe(false);
+    expect(
+      agent.calls.filter((call) => (call.body as { ExpiresInMinutes?: number }).ExpiresInMinutes === 2),
+    ).toHaveLength(calls);
+  });
+
+  it('logs a failing endpoint and keeps serving the session', async () => {
+    // Prepare
+    const agent = await agentStandIn(500);
+    logLines.length = 0;
+    const sessions = createSessionTracker({
+      protection: ecsTaskProtection(agent.url),
+      expiresInMinutes: 60,
+      log,
+    });
+
+    // Act
+    const end = sessions.begin('request');
+    await sessions.settled();
+    end();
+    await sessions.close();
+
+    // Assess
+    expect(sessions.protected).toBe(false);
+    expect(
+      logLines.some(
+        (line) => line.includes('scale-in protection call failed') && line.includes('answered 500'),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('the engine server holding a player', () => {
+  it('is protected while a request is in flight (health checks excluded), tells the client to reconnect elsewhere when draining, and releases after', async () => {
+    // Prepare: a leaderboard read that waits until released, so a request stays in flight.
+    const agent = await agentStandIn();
+    const sessions = createSessionTracker({
+      protection: ecsTaskProtection(agent.url),
+      expiresInMinutes: 30,
+      releaseAfterIdleMs: 20,
+      log,
+    });
+    let finish: () => void = () => {};
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const engine = createEngineServer(
+      {
+        publisher: { publish: async () => {} },
+        leaderboard: {
+          top: async (): Promise<LeaderboardRow[]> => {
+            await held;
+            return [];
+          },
+        },
+        probes: [],
+        source: 'engine',
+        now: () => new Date(),
+        newEventId: () => '00000000-0000-4000-8000-000000000000',
+      },
+      log,
+      sessions,
+    );
+    const url = await listen(engine.server);
+
+    // Act
+    await fetch(`${url}/health`);
+    await sleep(40);
+    const afterHealth = agent.calls.length;
+    const agentKeepAlive = new Agent({ keepAlive: true });
+    const inFlight = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      httpRequest(`${url}/leaderboard`, { agent: agentKeepAlive }, (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, connection: response.headers.connection });
+      })
+        .on('error', reject)
+        .end();
+    });
+    await sleep(50);
+    await sessions.settled();
+    const whileInFlight = agent.enabled();
+    const drained = engine.drain(2_000);
+    finish();
+    const answer = await inFlight;
+    await drained;
+    await sleep(40);
+    await sessions.close();
+    agentKeepAlive.destroy();
+
+    // Assess
+    expect(afterHealth).toBe(0);
+    expect(whileInFlight).toEqual([true]);
+    expect(answer).toEqual({ status: 200, connection: 'close' });
+    expect(agent.enabled()).toEqual([true, false]);
+    expect(agent.calls[0]?.body).toEqual({ ProtectionEnabled: true, ExpiresInMinutes: 30 });
+  });
+});
+
+describe('configuration', () => {
+  const base = {
+    EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/game-dev-events',
+    DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/game',
+  };
+
+  it('reads ECS_AGENT_URI and TASK_PROTECTION_MINUTES (default 60, no agent outside ECS)', () => {
+    // Act
+    const local = readEngineConfig(base);
+    const inEcs = readEngineConfig({
+      ...base,
+      ECS_AGENT_URI: 'http://169.254.170.2/api/abc-123',
+      TASK_PROTECTION_MINUTES: '120',
+    });
+
+    // Assess
+    expect([local.ecsAgentUri, local.taskProtectionMinutes]).toEqual([undefined, 60]);
+    expect([inEcs.ecsAgentUri, inEcs.taskProtectionMinutes]).toEqual([
+      'http://169.254.170.2/api/abc-123',
+      120,
+    ]);
+  });
+
+  it('refuses a protection period ECS does not accept and an agent URI that is not a URL, naming both', () => {
+    // Act and assess
+    expect(() => readEngineConfig({ ...base, ECS_AGENT_URI: 'agent', TASK_PROTECTION_MINUTES: '0' })).toThrow(
+      expect.objectContaining({
+        problems: [
+          'ECS_AGENT_URI is "agent"; expected the http URL of the ECS agent endpoint that ECS sets, or unset outside ECS',
+          'TASK_PROTECTION_MINUTES is "0"; expected an integer from 1 to 2880 (what ECS task scale-in protection accepts)',
+        ],
+      }),
+    );
+  });
+});
