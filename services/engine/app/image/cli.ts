@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadStageProfile, StageProfileError } from '@game-platform/shared/profiles';
+import { loadStageProfile, type StageProfile, StageProfileError } from '@game-platform/shared/profiles';
 import { REPO_ROOT } from './inputs';
 import {
   buildArgs,
@@ -156,6 +156,34 @@ const runSteps = async (
   }
 };
 
+const describeTarget = (profile: StageProfile, target: ImageTarget) =>
+  `engine image for stage ${profile.stage} (profile ${profile.profileName}): region ${profile.region}, ${profile.engine.cpuArchitecture}, tag ${target.tag}, ${target.source.kind === 'promote' ? `promoted from stage ${target.source.fromStage}` : target.source.kind === 'pinned' ? 'pinned by engine.imageTag' : 'built from this checkout'}`;
+
+/**
+ * With credentials at hand: finds what the registry holds, plans, checks Docker when the plan
+ * builds or copies, and runs the steps. Returns the exit code; throws `ImageCommandError`.
+ */
+export const ensureImage = async (
+  profile: StageProfile,
+  tagOverride: string | undefined,
+  registry: Registry,
+  io: ImageCommandIo,
+): Promise<number> => {
+  const target = imageTarget(profile, await registry.account(), REPO_ROOT, tagOverride);
+  io.out(describeTarget(profile, target));
+  const state = await registryState(registry, target);
+  const steps = imagePlan(target, state);
+  if (steps.some((step) => step.kind === 'docker-login')) {
+    const problem = dockerProblem(io.env);
+    if (problem) {
+      io.err(`engine image: cannot build or copy ${target.imageUri}: ${problem}`);
+      return 1;
+    }
+  } else if (state.imageDigest) io.out(`${target.imageUri} is already in ${target.repositoryName}: nothing to build`);
+  await runSteps(steps, target, state, registry, io);
+  return 0;
+};
+
 /** Runs the command; returns the process exit code (0 done, 1 failed, 2 bad arguments). */
 export const runImageCommand = async (argv: readonly string[], io: ImageCommandIo): Promise<number> => {
   let args: ReturnType<typeof parseImageArgs>;
@@ -167,12 +195,10 @@ export const runImageCommand = async (argv: readonly string[], io: ImageCommandI
   }
   try {
     const profile = loadStageProfile(args.stage);
-    const describe = (target: ImageTarget) =>
-      `engine image for stage ${profile.stage} (profile ${profile.profileName}): region ${profile.region}, ${profile.engine.cpuArchitecture}, tag ${target.tag}, ${target.source.kind === 'promote' ? `promoted from stage ${target.source.fromStage}` : target.source.kind === 'pinned' ? 'pinned by engine.imageTag' : 'built from this checkout'}`;
 
     if (args.dryRun) {
       const target = imageTarget(profile, '<account-id>', REPO_ROOT, args.tag);
-      io.out(`# dry run: ${describe(target)}`);
+      io.out(`# dry run: ${describeTarget(profile, target)}`);
       for (const line of describePlan(imagePlan(target, 'unknown'))) io.out(line);
       return 0;
     }
@@ -187,20 +213,7 @@ export const runImageCommand = async (argv: readonly string[], io: ImageCommandI
       );
       return 1;
     }
-    const target = imageTarget(profile, await registry.account(), REPO_ROOT, args.tag);
-    io.out(describe(target));
-    const state = await registryState(registry, target);
-    const steps = imagePlan(target, state);
-    if (steps.some((step) => step.kind === 'docker-login')) {
-      const problem = dockerProblem(io.env);
-      if (problem) {
-        io.err(`engine image: cannot build or copy ${target.imageUri}: ${problem}`);
-        return 1;
-      }
-    } else if (state.imageDigest)
-      io.out(`${target.imageUri} is already in ${target.repositoryName}: nothing to build`);
-    await runSteps(steps, target, state, registry, io);
-    return 0;
+    return await ensureImage(profile, args.tag, registry, io);
   } catch (error) {
     if (error instanceof ImageCommandError || error instanceof StageProfileError) {
       io.err(`engine image: ${error.message}`);

@@ -7,15 +7,16 @@
  * the stand-in registry what it pushed. No Docker engine or AWS account is reachable here.
  */
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { REPO_ROOT, runImageCommand } from '../image/cli';
+import { ensureImage, REPO_ROOT, runImageCommand } from '../image/cli';
 import { contentTag } from '../image/inputs';
 import { FRESH_ACCOUNT, imagePlan, imageTarget, parseImageArgs, type RegistryState } from '../image/plan';
+import { awsRegistry } from '../image/registry';
+import { addTaskDefinition, awsStandIn as standIn } from './helpers/aws-stand-in';
 
 const ACCOUNT = '123456789012';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -261,100 +262,6 @@ describe('runImageCommand', () => {
   });
 });
 
-/**
- * One local server answering like STS (GetCallerIdentity), ECR (the repository and image calls)
- * and ECS (DescribeServices / DescribeTaskDefinition), keeping the repositories and images it was
- * told about, and recording every call in order.
- */
-const standIn = async () => {
-  const calls: string[] = [];
-  const created: Record<string, unknown>[] = [];
-  const repositories = new Map<string, { mutability: string; images: Map<string, string> }>();
-  const server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk) => (text += chunk));
-    request.on('end', () => {
-      const json = (status: number, body: unknown) =>
-        response
-          .writeHead(status, { 'content-type': 'application/x-amz-json-1.1' })
-          .end(JSON.stringify(body));
-      const url = new URL(request.url ?? '/', 'http://stand-in');
-      if (url.pathname === '/pushed') {
-        // The docker stand-in reports a push: repository name, tag.
-        const [name = '', tag = ''] = [
-          url.searchParams.get('repository'),
-          url.searchParams.get('tag'),
-        ] as string[];
-        calls.push(`registry: pushed ${name}:${tag}`);
-        repositories.get(name)?.images.set(tag, `sha256:${tag.padEnd(64, '0').slice(0, 64)}`);
-        return response.writeHead(204).end();
-      }
-      const target = String(request.headers['x-amz-target'] ?? '');
-      const operation =
-        target.split('.').pop() ?? (text.includes('GetCallerIdentity') ? 'GetCallerIdentity' : '');
-      const body = (text.startsWith('{') ? JSON.parse(text) : {}) as {
-        repositoryNames?: string[];
-        repositoryName?: string;
-        imageTagMutability?: string;
-        lifecyclePolicyText?: string;
-        imageIds?: Array<{ imageTag: string }>;
-      };
-      calls.push(operation || 'GetCallerIdentity');
-      if (!target) {
-        return response
-          .writeHead(200, { 'content-type': 'text/xml' })
-          .end(
-            `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${ACCOUNT}:user/release</Arn><UserId>AIDLOCAL</UserId><Account>${ACCOUNT}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
-          );
-      }
-      const notFound = (type: string) => json(400, { __type: type, message: `${type} (stand-in)` });
-      switch (operation) {
-        case 'GetCallerIdentity':
-          return json(200, {
-            Account: ACCOUNT,
-            Arn: `arn:aws:iam::${ACCOUNT}:user/release`,
-            UserId: 'AIDLOCAL',
-          });
-        case 'DescribeRepositories': {
-          const name = body.repositoryNames?.[0] ?? '';
-          const repository = repositories.get(name);
-          if (!repository) return notFound('RepositoryNotFoundException');
-          return json(200, {
-            repositories: [{ repositoryName: name, imageTagMutability: repository.mutability }],
-          });
-        }
-        case 'CreateRepository':
-          created.push(body);
-          repositories.set(body.repositoryName ?? '', {
-            mutability: body.imageTagMutability ?? 'MUTABLE',
-            images: new Map(),
-          });
-          return json(200, { repository: { repositoryName: body.repositoryName } });
-        case 'PutLifecyclePolicy':
-          return json(200, {
-            repositoryName: body.repositoryName,
-            lifecyclePolicyText: body.lifecyclePolicyText,
-          });
-        case 'DescribeImages': {
-          const tag = body.imageIds?.[0]?.imageTag ?? '';
-          const digest = repositories.get(body.repositoryName ?? '')?.images.get(tag);
-          if (!digest) return notFound('ImageNotFoundException');
-          return json(200, { imageDetails: [{ imageDigest: digest, imageTags: [tag] }] });
-        }
-        case 'GetAuthorizationToken':
-          return json(200, {
-            authorizationData: [{ authorizationToken: Buffer.from('AWS:local-password').toString('base64') }],
-          });
-        default:
-          return json(400, { __type: 'InvalidAction', message: `stand-in does not answer ${operation}` });
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, url, calls, created, repositories };
-};
-
 /** A `docker` on PATH that logs its arguments (and stdin for login) and reports pushes to the stand-in. */
 const dockerStandIn = (standInUrl: string) => {
   const dir = mkdtempSync(join(tmpdir(), 'docker-stand-in-'));
@@ -475,5 +382,61 @@ describe('the image step against stand-ins of STS, ECR, ECS and docker', () => {
         /^engine image: ECR repository game-dev-engine has mutable tags; expected IMMUTABLE/,
       ),
     ]);
+  });
+
+  it('promotion: copies the digest staging runs into prod by digest, with no build, and checks the digest after', async () => {
+    // Prepare: staging runs the content tag of this checkout; prod's profile says promoteFrom staging.
+    const { aws, docker } = await setUp();
+    const tag = contentTag(REPO_ROOT, 'linux/arm64');
+    const registry = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
+    const stagingDigest = `sha256:${tag.padEnd(64, '0').slice(0, 64)}`; // what the stand-in gives a pushed tag
+    aws.repositories.set('game-staging-engine', {
+      mutability: 'IMMUTABLE',
+      images: new Map([[tag, stagingDigest]]),
+    });
+    aws.services.set(
+      'game-staging-engine',
+      addTaskDefinition(aws, 'game-staging-engine', `${registry}/game-staging-engine:${tag}`),
+    );
+    aws.calls.length = 0;
+    const out: string[] = [];
+    const err: string[] = [];
+
+    // Act
+    const code = await ensureImage(
+      withEngine('prod', { promoteFrom: 'staging' }),
+      undefined,
+      awsRegistry('eu-west-1'),
+      {
+        out: (line) => out.push(line),
+        err: (line) => err.push(line),
+        env: docker.env,
+      },
+    );
+
+    // Assess
+    expect([code, err]).toEqual([0, []]);
+    expect(aws.calls).toEqual([
+      'GetCallerIdentity',
+      'DescribeRepositories',
+      'DescribeServices',
+      'DescribeTaskDefinition',
+      'DescribeImages',
+      'CreateRepository',
+      'PutLifecyclePolicy',
+      'GetAuthorizationToken',
+      `registry: pushed game-prod-engine:${tag}`,
+      'DescribeImages',
+    ]);
+    expect(
+      docker
+        .calls()
+        .map((call) => call.args.join(' '))
+        .slice(2),
+    ).toEqual([
+      `login --username AWS --password-stdin ${registry}`,
+      `buildx imagetools create --prefer-index=false --tag ${registry}/game-prod-engine:${tag} ${registry}/game-staging-engine@${stagingDigest}`,
+    ]);
+    expect(out.at(-1)).toBe(`${registry}/game-prod-engine:${tag} is ${stagingDigest}`);
   });
 });
