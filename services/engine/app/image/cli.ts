@@ -179,7 +179,8 @@ export const ensureImage = async (
       io.err(`engine image: cannot build or copy ${target.imageUri}: ${problem}`);
       return 1;
     }
-  } else if (state.imageDigest) io.out(`${target.imageUri} is already in ${target.repositoryName}: nothing to build`);
+  } else if (state.imageDigest)
+    io.out(`${target.imageUri} is already in ${target.repositoryName}: nothing to build`);
   await runSteps(steps, target, state, registry, io);
   return 0;
 };

@@ -52,9 +52,11 @@ export const parseRollbackArgs = (argv: readonly string[]): { stage: string; dry
       if (!stage || stage.startsWith('-'))
         throw new RollbackError(`--stage needs a value; expected --stage <stage>\n${ROLLBACK_USAGE}`);
     } else if (arg.startsWith('--stage=')) stage = arg.slice('--stage='.length);
-    else throw new RollbackError(`unknown argument "${arg}"; expected --stage or --dry-run\n${ROLLBACK_USAGE}`);
+    else
+      throw new RollbackError(`unknown argument "${arg}"; expected --stage or --dry-run\n${ROLLBACK_USAGE}`);
   }
-  if (!stage) throw new RollbackError(`--stage is missing; expected the stage to roll back\n${ROLLBACK_USAGE}`);
+  if (!stage)
+    throw new RollbackError(`--stage is missing; expected the stage to roll back\n${ROLLBACK_USAGE}`);
   return { stage, dryRun };
 };
 
@@ -120,8 +122,12 @@ export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo
       service?.deployments?.find((deployment) => deployment.status === 'PRIMARY')?.taskDefinition ??
       service?.taskDefinition;
     if (!currentArn)
-      throw new RollbackError(`no active engine service ${name} in cluster ${name} (${profile.region}); expected stage ${profile.stage} deployed`);
-    const current = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: currentArn, include: ['TAGS'] }));
+      throw new RollbackError(
+        `no active engine service ${name} in cluster ${name} (${profile.region}); expected stage ${profile.stage} deployed`,
+      );
+    const current = await ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: currentArn, include: ['TAGS'] }),
+    );
     const currentImage = engineImageOf(current.taskDefinition);
     const revision = current.taskDefinition?.revision ?? 0;
     io.out(`stage ${profile.stage} runs ${name}:${revision} with ${currentImage}`);
@@ -129,9 +135,15 @@ export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo
     // 2. The newest earlier revision with another image.
     let previousImage: string | undefined;
     let previousRevision = 0;
-    for (let candidate = revision - 1; candidate >= Math.max(1, revision - REVISIONS_SEARCHED); candidate -= 1) {
+    for (
+      let candidate = revision - 1;
+      candidate >= Math.max(1, revision - REVISIONS_SEARCHED);
+      candidate -= 1
+    ) {
       try {
-        const described = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: `${name}:${candidate}` }));
+        const described = await ecs.send(
+          new DescribeTaskDefinitionCommand({ taskDefinition: `${name}:${candidate}` }),
+        );
         const image = engineImageOf(described.taskDefinition);
         if (image && image !== currentImage) {
           previousImage = image;
@@ -148,13 +160,19 @@ export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo
       );
 
     // 3. It must still be in the repository (the lifecycle policy keeps the newest 100).
-    const [repository = '', reference = ''] = previousImage.split('/').slice(1).join('/').split(/[:@](.*)/s);
+    const [repository = '', reference = ''] = previousImage
+      .split('/')
+      .slice(1)
+      .join('/')
+      .split(/[:@](.*)/s);
     const imageId = previousImage.includes('@') ? { imageDigest: reference } : { imageTag: reference };
     try {
       await ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [imageId] }));
     } catch (error) {
       if (!(error instanceof ImageNotFoundException)) throw error;
-      throw new RollbackError(`${previousImage} (revision ${previousRevision}) is no longer in ${repository}; expected an image the lifecycle policy kept`);
+      throw new RollbackError(
+        `${previousImage} (revision ${previousRevision}) is no longer in ${repository}; expected an image the lifecycle policy kept`,
+      );
     }
     io.out(`previous image: ${previousImage} (revision ${previousRevision})`);
 
@@ -169,9 +187,15 @@ export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo
       : `the next deploy rolls forward to ${currentImage}`;
 
     if (args.dryRun) {
-      io.out(`# dry run: would register ${name} as revision ${revision} with the engine image ${previousImage}, then:`);
-      io.out(`aws ecs register-task-definition --region ${profile.region} --family ${name} ...   # revision ${revision} with the image swapped`);
-      io.out(`aws ecs update-service --region ${profile.region} --cluster ${name} --service ${name} --task-definition ${name}:<new revision>`);
+      io.out(
+        `# dry run: would register ${name} as revision ${revision} with the engine image ${previousImage}, then:`,
+      );
+      io.out(
+        `aws ecs register-task-definition --region ${profile.region} --family ${name} ...   # revision ${revision} with the image swapped`,
+      );
+      io.out(
+        `aws ecs update-service --region ${profile.region} --cluster ${name} --service ${name} --task-definition ${name}:<new revision>`,
+      );
       io.out(keep);
       return 0;
     }

@@ -42,6 +42,7 @@ export const startEngine = async (
   const sessions = createSessionTracker({
     protection: config.ecsAgentUri ? ecsTaskProtection(config.ecsAgentUri) : noTaskProtection,
     expiresInMinutes: config.taskProtectionMinutes,
+    maxProtectedMs: config.taskProtectionMaxMinutes * 60_000,
     log,
   });
   const engine = createEngineServer(

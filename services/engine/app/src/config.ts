@@ -40,8 +40,13 @@ export interface EngineConfig {
    * protects itself from scale-in while it holds live sessions. Unset outside ECS: no protection.
    */
   ecsAgentUri: string | undefined;
-  /** `TASK_PROTECTION_MINUTES`, default 60: how long one protection call lasts (renewed at half). */
+  /** `TASK_PROTECTION_MINUTES`, default 10: how long one protection call lasts (renewed at half). */
   taskProtectionMinutes: number;
+  /**
+   * `TASK_PROTECTION_MAX_MINUTES`, default 60: the longest a task stays protected in one busy
+   * period, so a release waits at most about this long for a task whose traffic never pauses.
+   */
+  taskProtectionMaxMinutes: number;
 }
 
 export class EngineConfigError extends Error {
@@ -161,11 +166,12 @@ export const readEngineConfig = (env: Environment = process.env): EngineConfig =
     ecsAgentUri,
     taskProtectionMinutes: integer(
       'TASK_PROTECTION_MINUTES',
-      60,
+      10,
       1,
       2880,
       ' (what ECS task scale-in protection accepts)',
     ),
+    taskProtectionMaxMinutes: integer('TASK_PROTECTION_MAX_MINUTES', 60, 1, 2880),
   };
   if (problems.length > 0 || !database) throw new EngineConfigError(problems);
   return { ...config, database };

@@ -33,7 +33,8 @@ describe('readEngineConfig', () => {
       shutdownTimeoutSeconds: 25,
       logLevel: 'info',
       ecsAgentUri: undefined,
-      taskProtectionMinutes: 60,
+      taskProtectionMinutes: 10,
+      taskProtectionMaxMinutes: 60,
     });
   });
 

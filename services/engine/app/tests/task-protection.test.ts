@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ecsTaskProtection } from '../src/adapters/ecs-task-protection';
 import { readEngineConfig } from '../src/config';
 import type { LeaderboardRow } from '../src/domain/ports';
-import { createSessionTracker } from '../src/domain/sessions';
+import { createSessionTracker, type SessionTrackerOptions } from '../src/domain/sessions';
 import { createEngineServer } from '../src/http/server';
 import { createLogger } from '../src/log';
 
@@ -73,15 +73,25 @@ const agentStandIn = async (status = 200) => {
 const logLines: string[] = [];
 const log = createLogger('info', { service: 'engine' }, (line) => logLines.push(line));
 
+/** A tracker on the agent endpoint at `agentUrl`; timings in milliseconds so the tests run fast. */
+const trackerFor = (
+  agentUrl: string,
+  options: Partial<Omit<SessionTrackerOptions, 'protection' | 'log'>> = {},
+) =>
+  createSessionTracker({
+    protection: ecsTaskProtection(agentUrl),
+    expiresInMinutes: 60,
+    maxProtectedMs: 60_000,
+    log,
+    ...options,
+  });
+
 describe('session tracker with the ECS agent endpoint', () => {
   it('protects on the first session, once for overlapping sessions, and releases after the idle delay', async () => {
     // Prepare
     const agent = await agentStandIn();
-    const sessions = createSessionTracker({
-      protection: ecsTaskProtection(agent.url),
-      expiresInMinutes: 60,
+    const sessions = trackerFor(agent.url, {
       releaseAfterIdleMs: 50,
-      log,
     });
 
     // Act
@@ -114,12 +124,10 @@ describe('session tracker with the ECS agent endpoint', () => {
   it('renews the protection while sessions last, and a new session during the idle delay keeps it', async () => {
     // Prepare
     const agent = await agentStandIn();
-    const sessions = createSessionTracker({
-      protection: ecsTaskProtection(agent.url),
+    const sessions = trackerFor(agent.url, {
       expiresInMinutes: 2,
       renewEveryMs: 40,
       releaseAfterIdleMs: 60,
-      log,
     });
 
     // Act
@@ -142,15 +150,36 @@ describe('session tracker with the ECS agent endpoint', () => {
     ).toHaveLength(calls);
   });
 
+  it('stops renewing at the cap under traffic that never pauses, and protects again after an idle period', async () => {
+    // Prepare
+    const agent = await agentStandIn();
+    logLines.length = 0;
+    const sessions = trackerFor(agent.url, { renewEveryMs: 30, maxProtectedMs: 75, releaseAfterIdleMs: 20 });
+
+    // Act
+    const end = sessions.begin('request');
+    await sleep(200); // busy far past the cap
+    const whileBusy = agent.enabled();
+    end();
+    await sleep(60);
+    const again = sessions.begin('request');
+    await sessions.settled();
+    again();
+    await sessions.close();
+
+    // Assess: the first call and one renewal (30 ms; 60 ms would pass 75), nothing more while busy.
+    expect(whileBusy).toEqual([true, true]);
+    expect(
+      logLines.some((line) => line.includes('scale-in protection not renewed: held for its maximum')),
+    ).toBe(true);
+    expect(agent.enabled()).toEqual([true, true, false, true, false]);
+  });
+
   it('logs a failing endpoint and keeps serving the session', async () => {
     // Prepare
     const agent = await agentStandIn(500);
     logLines.length = 0;
-    const sessions = createSessionTracker({
-      protection: ecsTaskProtection(agent.url),
-      expiresInMinutes: 60,
-      log,
-    });
+    const sessions = trackerFor(agent.url, {});
 
     // Act
     const end = sessions.begin('request');
@@ -172,11 +201,9 @@ describe('the engine server holding a player', () => {
   it('is protected while a request is in flight (health checks excluded), tells the client to reconnect elsewhere when draining, and releases after', async () => {
     // Prepare: a leaderboard read that waits until released, so a request stays in flight.
     const agent = await agentStandIn();
-    const sessions = createSessionTracker({
-      protection: ecsTaskProtection(agent.url),
+    const sessions = trackerFor(agent.url, {
       expiresInMinutes: 30,
       releaseAfterIdleMs: 20,
-      log,
     });
     let finish: () => void = () => {};
     const held = new Promise<void>((resolve) => (finish = resolve));
@@ -238,7 +265,7 @@ describe('configuration', () => {
     DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/game',
   };
 
-  it('reads ECS_AGENT_URI and TASK_PROTECTION_MINUTES (default 60, no agent outside ECS)', () => {
+  it('reads ECS_AGENT_URI and TASK_PROTECTION_MINUTES (default 10, at most 60 in a row; no agent outside ECS)', () => {
     // Act
     const local = readEngineConfig(base);
     const inEcs = readEngineConfig({
@@ -248,7 +275,11 @@ describe('configuration', () => {
     });
 
     // Assess
-    expect([local.ecsAgentUri, local.taskProtectionMinutes]).toEqual([undefined, 60]);
+    expect([local.ecsAgentUri, local.taskProtectionMinutes, local.taskProtectionMaxMinutes]).toEqual([
+      undefined,
+      10,
+      60,
+    ]);
     expect([inEcs.ecsAgentUri, inEcs.taskProtectionMinutes]).toEqual([
       'http://169.254.170.2/api/abc-123',
       120,

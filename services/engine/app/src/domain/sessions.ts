@@ -4,6 +4,11 @@
  * moment, so a release or a scale-in stops only tasks that hold no player. Protection expires on
  * its own (`expiresInMinutes`): a task that dies without releasing it blocks nothing for long.
  *
+ * A cap bounds how long a task stays protected in one busy period (`maxProtectedMs`): under traffic
+ * that never pauses, a task would otherwise renew forever and a release would wait for it forever.
+ * Past the cap the protection is not renewed and lapses; the task can then be replaced, and its
+ * SIGTERM drain tells its clients to reconnect elsewhere. A release waits at most about that long.
+ *
  * Calls to the protection are serialized (one at a time, in order) and never fail a session: an
  * error is logged and the next transition tries again.
  */
@@ -18,6 +23,10 @@ export interface SessionTrackerOptions {
   renewEveryMs?: number;
   /** Idle time before protection is released, so back-to-back requests do not flap it. Default 10 s. */
   releaseAfterIdleMs?: number;
+  /** Longest protection in one busy period; no renewal past it. */
+  maxProtectedMs: number;
+  /** Clock (tests). */
+  now?: () => number;
   log: Logger;
 }
 
@@ -33,7 +42,9 @@ export interface ProtectedSessionTracker extends SessionTracker {
 export const createSessionTracker = (options: SessionTrackerOptions): ProtectedSessionTracker => {
   const renewEveryMs = options.renewEveryMs ?? (options.expiresInMinutes * 60_000) / 2;
   const releaseAfterIdleMs = options.releaseAfterIdleMs ?? 10_000;
+  const now = options.now ?? Date.now;
   let active = 0;
+  let protectedSince = 0;
   let isProtected = false;
   let closed = false;
   let queue: Promise<void> = Promise.resolve();
@@ -60,15 +71,28 @@ export const createSessionTracker = (options: SessionTrackerOptions): ProtectedS
   const protect = () => {
     if (releaseTimer) clearTimeout(releaseTimer);
     releaseTimer = undefined;
-    if (renewTimer) return; // already protected (or asked to be)
+    if (renewTimer || protectedSince > 0) return; // protected, asked to be, or capped in this busy period
+    protectedSince = now();
     call(true, 'first live session');
-    renewTimer = setInterval(() => call(true, 'renewal while sessions last'), renewEveryMs);
+    renewTimer = setInterval(() => {
+      if (now() - protectedSince + renewEveryMs > options.maxProtectedMs) {
+        clearInterval(renewTimer);
+        renewTimer = undefined;
+        options.log.warn('scale-in protection not renewed: held for its maximum in this busy period', {
+          sessions: active,
+          maxProtectedMinutes: options.maxProtectedMs / 60_000,
+        });
+        return;
+      }
+      call(true, 'renewal while sessions last');
+    }, renewEveryMs);
     renewTimer.unref();
   };
 
   const release = (why: string) => {
     if (renewTimer) clearInterval(renewTimer);
     renewTimer = undefined;
+    protectedSince = 0;
     call(false, why);
   };
 
@@ -81,7 +105,7 @@ export const createSessionTracker = (options: SessionTrackerOptions): ProtectedS
         if (ended) return;
         ended = true;
         active -= 1;
-        if (active > 0 || closed || !renewTimer) return;
+        if (active > 0 || closed || protectedSince === 0) return;
         releaseTimer = setTimeout(() => {
           releaseTimer = undefined;
           if (active === 0) release('idle');
@@ -100,7 +124,7 @@ export const createSessionTracker = (options: SessionTrackerOptions): ProtectedS
       closed = true;
       if (releaseTimer) clearTimeout(releaseTimer);
       releaseTimer = undefined;
-      if (renewTimer || isProtected) release('shutdown');
+      if (protectedSince > 0 || isProtected) release('shutdown');
       await queue;
     },
   };
