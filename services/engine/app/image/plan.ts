@@ -8,6 +8,8 @@
  * there it builds nothing (same build inputs, same tag). README of services/engine: "Releases".
  */
 import {
+  ENGINE_IMAGE_TAG,
+  ENGINE_IMAGE_TAG_RULE,
   engineImageRepositoryName,
   loadStageProfile,
   type StageProfile,
@@ -66,10 +68,8 @@ const checkTag = (tag: string): string => {
     throw new ImageCommandError(
       '--tag "latest" is refused; expected a tag naming one build (tags are immutable, and rollbacks need old tags)',
     );
-  if (!/^(?!latest$)[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/.test(tag))
-    throw new ImageCommandError(
-      `--tag "${tag}" is not a valid image tag; expected 1-128 letters, digits, "_", "." or "-", not starting with "." or "-"`,
-    );
+  if (!ENGINE_IMAGE_TAG.test(tag))
+    throw new ImageCommandError(`--tag "${tag}" is not a valid image tag; expected ${ENGINE_IMAGE_TAG_RULE}`);
   return tag;
 };
 
