@@ -17,6 +17,15 @@ import { createLogger } from '../src/log';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `condition` holds (timers run late on a loaded machine), failing after 5 s. */
+const until = async (condition: () => boolean, what: string) => {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+};
+
 interface AgentCall {
   method: string;
   path: string;
@@ -104,7 +113,7 @@ describe('session tracker with the ECS agent endpoint', () => {
     await sleep(80);
     const oneLeft = { calls: agent.calls.length, active: sessions.active };
     endSecond();
-    await sleep(80);
+    await until(() => agent.calls.length === 2, 'the release after the idle delay');
     await sessions.settled();
 
     // Assess
@@ -132,7 +141,7 @@ describe('session tracker with the ECS agent endpoint', () => {
 
     // Act
     const end = sessions.begin('live');
-    await sleep(110);
+    await until(() => agent.calls.length >= 3, 'two renewals');
     end();
     await sleep(20);
     const endAgain = sessions.begin('live'); // back within the idle delay: no release, no new call
@@ -153,14 +162,23 @@ describe('session tracker with the ECS agent endpoint', () => {
     // Prepare
     const agent = await agentStandIn();
     logLines.length = 0;
-    const sessions = trackerFor(agent.url, { renewEveryMs: 30, maxProtectedMs: 75, releaseAfterIdleMs: 20 });
+    // A clock that advances one renewal period per reading, however late the timers run.
+    let readings = 0;
+    const sessions = trackerFor(agent.url, {
+      renewEveryMs: 30,
+      maxProtectedMs: 75,
+      releaseAfterIdleMs: 20,
+      now: () => 30 * readings++,
+    });
 
     // Act
     const end = sessions.begin('request');
-    await sleep(200); // busy far past the cap
+    await until(() => logLines.some((line) => line.includes('not renewed')), 'the cap');
+    await sleep(100); // busy past the cap: no renewal any more
+    await sessions.settled();
     const whileBusy = agent.enabled();
     end();
-    await sleep(60);
+    await until(() => agent.calls.length === 3, 'the release after the idle delay');
     const again = sessions.begin('request');
     await sessions.settled();
     again();
@@ -228,6 +246,7 @@ describe('the engine server holding a player', () => {
     // Act
     await fetch(`${url}/health`);
     await sleep(40);
+    await sessions.settled();
     const afterHealth = agent.calls.length;
     const agentKeepAlive = new Agent({ keepAlive: true });
     const inFlight = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
@@ -238,14 +257,14 @@ describe('the engine server holding a player', () => {
         .on('error', reject)
         .end();
     });
-    await sleep(50);
+    await until(() => sessions.active === 1, 'the request to arrive');
     await sessions.settled();
     const whileInFlight = agent.enabled();
     const drained = engine.drain(2_000);
     finish();
     const answer = await inFlight;
     await drained;
-    await sleep(40);
+    await until(() => agent.calls.length === 2, 'the release once idle');
     await sessions.close();
     agentKeepAlive.destroy();
 

@@ -44,6 +44,8 @@ export const createSessionTracker = (options: SessionTrackerOptions): ProtectedS
   const releaseAfterIdleMs = options.releaseAfterIdleMs ?? 10_000;
   const now = options.now ?? Date.now;
   let active = 0;
+  /** `idle`: no protection wanted; `protected`: wanted and renewed; `capped`: wanted, no longer renewed. */
+  let state: 'idle' | 'protected' | 'capped' = 'idle';
   let protectedSince = 0;
   let isProtected = false;
   let closed = false;
@@ -71,13 +73,15 @@ export const createSessionTracker = (options: SessionTrackerOptions): ProtectedS
   const protect = () => {
     if (releaseTimer) clearTimeout(releaseTimer);
     releaseTimer = undefined;
-    if (renewTimer || protectedSince > 0) return; // protected, asked to be, or capped in this busy period
+    if (state !== 'idle') return; // protected, asked to be, or capped in this busy period
+    state = 'protected';
     protectedSince = now();
     call(true, 'first live session');
     renewTimer = setInterval(() => {
       if (now() - protectedSince + renewEveryMs > options.maxProtectedMs) {
         clearInterval(renewTimer);
         renewTimer = undefined;
+        state = 'capped';
         options.log.warn('scale-in protection not renewed: held for its maximum in this busy period', {
           sessions: active,
           maxProtectedMinutes: options.maxProtectedMs / 60_000,
@@ -92,7 +96,7 @@ export const createSessionTracker = (options: SessionTrackerOptions): ProtectedS
   const release = (why: string) => {
     if (renewTimer) clearInterval(renewTimer);
     renewTimer = undefined;
-    protectedSince = 0;
+    state = 'idle';
     call(false, why);
   };
 
@@ -105,7 +109,7 @@ export const createSessionTracker = (options: SessionTrackerOptions): ProtectedS
         if (ended) return;
         ended = true;
         active -= 1;
-        if (active > 0 || closed || protectedSince === 0) return;
+        if (active > 0 || closed || state === 'idle') return;
         releaseTimer = setTimeout(() => {
           releaseTimer = undefined;
           if (active === 0) release('idle');
@@ -124,7 +128,7 @@ export const createSessionTracker = (options: SessionTrackerOptions): ProtectedS
       closed = true;
       if (releaseTimer) clearTimeout(releaseTimer);
       releaseTimer = undefined;
-      if (protectedSince > 0 || isProtected) release('shutdown');
+      if (state !== 'idle') release('shutdown');
       await queue;
     },
   };
