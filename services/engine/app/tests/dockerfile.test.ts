@@ -4,9 +4,11 @@
  * credentials in ENV or ARG, the same build the tests run, and a build context (what
  * Dockerfile.dockerignore lets through) holding exactly what the COPY steps need and no secrets.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildEngineApp } from '../build';
 import { REPO_ROOT } from '../image/cli';
 import { buildContextFiles, dockerignore } from '../image/inputs';
 
@@ -98,6 +100,22 @@ describe('engine Dockerfile', () => {
         `${source} reaches the build context`,
       ).toBe(true);
     }
+  });
+
+  it('sends every source file the bundle is made of, and no shared module the app does not import', async () => {
+    // Act: the same build the image runs, into a scratch folder.
+    const bundle = await buildEngineApp(mkdtempSync(join(tmpdir(), 'engine-bundle-')));
+    const sources = bundle.inputs
+      .map((file) => relative(REPO_ROOT, resolve(file)))
+      .filter((file) => !file.includes('node_modules/'));
+
+    // Assess
+    expect(sources).toEqual(
+      expect.arrayContaining(['services/engine/app/src/main.ts', 'shared/src/events/index.ts']),
+    );
+    expect(sources.filter((file) => !context.includes(file))).toEqual([]);
+    expect(context.filter((file) => file.startsWith('shared/src/') && !file.endsWith('.ts'))).toEqual([]);
+    expect(context).not.toContain('shared/src/profiles/stages.ts');
   });
 
   it('sends a small context: the manifests, shared sources and the app sources, nothing else', () => {

@@ -1,7 +1,7 @@
 /**
  * The content tag: the same build inputs give the same tag (twice in a row, and in another copy
  * of the repository), and a change to any file the image is built from gives a new one, while a
- * change to a file the build never sees (another service, a test) does not.
+ * change to a file the build never sees (another service, a stage profile, a test) does not.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,11 @@ const ARM = 'linux/arm64';
 /** A copy of the repository holding the build inputs and two files outside them. */
 const copyRepository = () => {
   const dir = mkdtempSync(join(tmpdir(), 'engine-inputs-'));
-  const outside = ['services/network/serverless.ts', 'services/engine/app/tests/domain.test.ts'];
+  const outside = [
+    'services/network/serverless.ts',
+    'services/engine/app/tests/domain.test.ts',
+    'shared/src/profiles/stages.ts',
+  ];
   for (const path of [...buildInputs(REPO_ROOT), ...outside]) {
     cpSync(join(REPO_ROOT, path), join(dir, path), { recursive: false });
   }
@@ -78,6 +82,7 @@ describe('contentTag', () => {
 
   it.each([
     ['another service', 'services/network/serverless.ts'],
+    ['a stage profile (the app does not import the profiles)', 'shared/src/profiles/stages.ts'],
     ["the engine app's tests", 'services/engine/app/tests/domain.test.ts'],
   ])('stays the same when %s changes (not sent to the build)', (_what, path) => {
     // Prepare
