@@ -8,8 +8,8 @@
  *
  * How many tasks run is Application Auto Scaling's job, between `engine.minCount` and
  * `engine.maxCount`: target tracking on average CPU and on average memory, whichever asks for more.
- * The template sets no `DesiredCount`: a `DesiredCount` in the
- * template would reset a scaled-out service to that number on every deploy.
+ * The template sets no `DesiredCount`: one in the template would reset a scaled-out service to
+ * that number on every deploy.
  */
 import { type CfnResource, type Resources, ref, resource, splitList, sub } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
