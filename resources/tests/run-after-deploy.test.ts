@@ -1,6 +1,7 @@
 /**
- * `custom.platform.runAfterDeploy`: the platform plugin runs a service's local commands after a
- * successful deploy, in order, in the service directory, and stops at the first that fails.
+ * `custom.platform.runAfterDeploy` / `runBeforeDeploy`: the platform plugin runs a service's local
+ * commands after a successful deploy (or before CloudFormation is called), in order, in the service
+ * directory, and stops at the first that fails.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { PlatformPlugin } from '../src/serverless-plugin/plugin';
 const pluginFor = (
   serviceDir: string,
   steps: Array<{ description: string; command: string; args: string[] }>,
+  setting: 'runAfterDeploy' | 'runBeforeDeploy' = 'runAfterDeploy',
 ) => {
   const logged: string[] = [];
   const plugin = new PlatformPlugin(
@@ -19,7 +21,7 @@ const pluginFor = (
       classes: { Error },
       service: {
         provider: { compiledCloudFormationTemplate: { Resources: {} } },
-        custom: { platform: { runAfterDeploy: steps } },
+        custom: { platform: { [setting]: steps } },
         getAllFunctions: () => [],
         getFunction: () => ({}),
       },
@@ -30,7 +32,8 @@ const pluginFor = (
     {},
     { log: (line: string) => logged.push(line) },
   );
-  return { hook: plugin.hooks['after:deploy:deploy'] as () => Promise<void>, logged };
+  const hook = setting === 'runAfterDeploy' ? 'after:deploy:deploy' : 'before:deploy:deploy';
+  return { hook: plugin.hooks[hook] as () => Promise<void>, logged };
 };
 
 const node = (script: string) => ({ command: process.execPath, args: ['-e', script] });
@@ -63,5 +66,29 @@ describe('runAfterDeploy', () => {
       /\(publish the site\) failed with exit code 3; the stack itself is deployed/,
     );
     expect(() => readFileSync(join(dir, 'never.txt'))).toThrow();
+  });
+});
+
+describe('runBeforeDeploy', () => {
+  it('runs its steps on the hook before the deploy, and a failure says the stack was not changed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'before-deploy-'));
+    const ok = pluginFor(
+      dir,
+      [{ description: 'push the image', ...node("require('fs').writeFileSync('pushed.txt', 'x')") }],
+      'runBeforeDeploy',
+    );
+    const failing = pluginFor(
+      dir,
+      [{ description: 'push the image', ...node('process.exit(1)') }],
+      'runBeforeDeploy',
+    );
+
+    await ok.hook();
+
+    expect(readFileSync(join(dir, 'pushed.txt'), 'utf8')).toBe('x');
+    expect(ok.logged[0]).toMatch(/^before deploy: push the image \(/);
+    await expect(failing.hook()).rejects.toThrow(
+      /^before deploy: .* \(push the image\) failed with exit code 1; the stack was not changed; fix the cause and deploy again$/,
+    );
   });
 });

@@ -1,9 +1,10 @@
 /**
  * engine: the game engine on ECS Fargate. The reference engine app (`app/`) runs as a Fargate
  * service in the private subnets, publishes match results to the integrations queue and reads the
- * leaderboard from PostgreSQL as `game_engine` with IAM authentication. This stack owns the ECR
- * repository its image is pushed to. See the README for defaults per stage, scaling, the first
- * deploy and rollbacks.
+ * leaderboard from PostgreSQL as `game_engine` with IAM authentication. Before CloudFormation is
+ * called, the deploy's image step makes sure the image the task definition names is in the stage's
+ * ECR repository (creating the repository, building or promoting the image when needed). See the
+ * README for defaults per stage, scaling, releases and rollbacks.
  */
 import {
   AWS,
@@ -18,7 +19,7 @@ import {
 } from '@game-platform/resources';
 import { stageDashboardResources } from './src/dashboard';
 import { engineSettingsEnvironment } from './src/environment';
-import { engineImage, imageRepository } from './src/image';
+import { engineImage } from './src/image';
 import { engineSection } from './src/monitoring';
 import { LISTENER, LOAD_BALANCER, loadBalancerResources, TARGET_GROUP } from './src/load-balancer';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
@@ -28,7 +29,7 @@ import { containerLogGroup, taskDefinition } from './src/task-definition';
 const context = serviceContext('engine');
 const { profile, stage } = context;
 const { engine } = profile;
-const image = engineImage(profile, 'EngineImageRepository');
+const image = engineImage(profile);
 
 /** The app's configuration (app/README.md, "Configuration"): nothing secret, so plain `Environment`. */
 const environment = {
@@ -49,9 +50,9 @@ const outputs: Outputs = {
     Description: 'ECS service name (aws ecs ... --service)',
     Value: getAtt('EngineService', 'Name'),
   },
-  engineImageRepositoryUri: {
-    Description: 'Where npm run engine:image pushes the engine image',
-    Value: getAtt('EngineImageRepository', 'RepositoryUri'),
+  engineImageUri: {
+    Description: "The image the tasks run (pushed by the deploy's image step)",
+    Value: image.uri,
   },
   loadBalancerArn: {
     Description: "The engine's internal load balancer (the frontend's CloudFront VPC origin points at it)",
@@ -79,9 +80,20 @@ const config: PlatformServiceConfig = {
   frameworkVersion: '4',
   provider: provider(context),
   plugins: PLATFORM_PLUGINS,
+  custom: {
+    platform: {
+      // Before CloudFormation runs: the image the task definition names must be in the repository.
+      runBeforeDeploy: [
+        {
+          description: `make sure the engine image ${image.tag} is in ${image.repositoryName}`,
+          command: 'npm',
+          args: ['run', 'engine:image', '--', '--stage', stage],
+        },
+      ],
+    },
+  },
   resources: {
     Resources: {
-      EngineImageRepository: imageRepository(image.repositoryName),
       EngineCluster: cluster(stage),
       EngineLogGroup: containerLogGroup(profile, '${param:observabilityKeyArn}'),
       EngineTaskRole: taskRole({
@@ -89,9 +101,10 @@ const config: PlatformServiceConfig = {
         databaseResourceId: '${param:databaseResourceId}',
         logGroupId: 'EngineLogGroup',
         enableExecuteCommand: engine.enableExecuteCommand,
+        clusterName: `game-${stage}-engine`,
       }),
       EngineExecutionRole: executionRole({
-        repositoryId: 'EngineImageRepository',
+        repositoryArn: image.repositoryArn,
         logGroupId: 'EngineLogGroup',
         secretArns: Object.values(engine.secrets),
       }),
@@ -105,7 +118,6 @@ const config: PlatformServiceConfig = {
       }),
       EngineService: engineService({
         profile,
-        bootstrap: image.bootstrap,
         clusterId: 'EngineCluster',
         taskDefinitionId: 'EngineTaskDefinition',
         subnetIds: '${param:privateSubnetIds}',
@@ -121,7 +133,6 @@ const config: PlatformServiceConfig = {
       }),
       ...scalingResources({
         profile,
-        bootstrap: image.bootstrap,
         clusterId: 'EngineCluster',
         serviceId: 'EngineService',
       }),

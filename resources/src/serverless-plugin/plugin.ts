@@ -15,6 +15,10 @@
  * It runs after all resources are merged and before the template is written, so template checks
  * see exactly what would be deployed.
  *
+ * Before a `serverless deploy` calls CloudFormation (after packaging), it runs the service's
+ * `custom.platform.runBeforeDeploy` commands, in order; a failing one stops the deploy before the
+ * stack changes (the engine makes sure its image is in its repository).
+ *
  * After a successful `serverless deploy` it runs the service's post-deploy steps, in this order,
  * stopping the deploy with a clear error at the first that fails:
  * - `custom.platform.invokeAfterDeploy`: deployed functions to invoke (the datastore's `migrate`);
@@ -63,6 +67,11 @@ export interface PlatformPluginOptions {
   invokeAfterDeploy?: string[];
   /** Local commands run after each successful deploy of the service, in its directory, in order. Default: none. */
   runAfterDeploy?: AfterDeployCommand[];
+  /**
+   * Local commands run before each deploy calls CloudFormation (after packaging), in the service's
+   * directory, in order; a failure stops the deploy with the stack unchanged. Default: none.
+   */
+  runBeforeDeploy?: AfterDeployCommand[];
 }
 
 export interface AfterDeployCommand {
@@ -94,9 +103,12 @@ export class PlatformPlugin {
   ) {
     this.hooks = {
       'before:aws:package:finalize:saveServiceState': () => this.harden(),
+      // Registered after the framework's own `before:deploy:deploy` (which packages), so it runs
+      // once the template is final and before any CloudFormation call.
+      'before:deploy:deploy': () => this.runCommands('before deploy', 'runBeforeDeploy'),
       'after:deploy:deploy': async () => {
         await this.invokeAfterDeploy();
-        await this.runAfterDeploy();
+        await this.runCommands('after deploy', 'runAfterDeploy');
       },
     };
   }
@@ -120,12 +132,12 @@ export class PlatformPlugin {
     }
   }
 
-  private async runAfterDeploy(): Promise<void> {
+  private async runCommands(when: StepTime, setting: 'runBeforeDeploy' | 'runAfterDeploy'): Promise<void> {
     const log = this.utils.log ?? console.log;
-    for (const step of this.serverless.service.custom?.platform?.runAfterDeploy ?? []) {
-      log(`after deploy: ${step.description} (${[step.command, ...step.args].join(' ')})`);
+    for (const step of this.serverless.service.custom?.platform?.[setting] ?? []) {
+      log(`${when}: ${step.description} (${[step.command, ...step.args].join(' ')})`);
       try {
-        await runCommand(step, this.serverless.serviceDir);
+        await runCommand(step, this.serverless.serviceDir, when);
       } catch (error) {
         throw new this.serverless.classes.Error((error as Error).message);
       }
@@ -198,13 +210,20 @@ export const inlineLiteralSplits = (template: Template): void => {
   }
 };
 
-/** Runs one after-deploy command with inherited output; rejects naming the step and its exit status. */
-export const runCommand = (step: AfterDeployCommand, cwd: string): Promise<void> =>
+/** When a local step runs, as its messages say it. */
+export type StepTime = 'before deploy' | 'after deploy';
+
+/** Runs one local step with inherited output; rejects naming the step and its exit status. */
+export const runCommand = (
+  step: AfterDeployCommand,
+  cwd: string,
+  when: StepTime = 'after deploy',
+): Promise<void> =>
   new Promise((resolve, reject) => {
     const child = spawn(step.command, step.args, { cwd, stdio: 'inherit' });
     child.on('error', (error) =>
       reject(
-        new Error(`after deploy: could not start "${step.command}" to ${step.description}: ${error.message}`),
+        new Error(`${when}: could not start "${step.command}" to ${step.description}: ${error.message}`),
       ),
     );
     child.on('close', (code, signal) =>
@@ -212,7 +231,7 @@ export const runCommand = (step: AfterDeployCommand, cwd: string): Promise<void>
         ? resolve()
         : reject(
             new Error(
-              `after deploy: "${[step.command, ...step.args].join(' ')}" (${step.description}) failed with ${signal ? `signal ${signal}` : `exit code ${code}`}; the stack itself is deployed, run the command again once fixed`,
+              `${when}: "${[step.command, ...step.args].join(' ')}" (${step.description}) failed with ${signal ? `signal ${signal}` : `exit code ${code}`}; ${when === 'before deploy' ? 'the stack was not changed; fix the cause and deploy again' : 'the stack itself is deployed, run the command again once fixed'}`,
             ),
           ),
     );

@@ -18,6 +18,8 @@ export interface EngineBundle {
   outdir: string;
   /** Output file name -> size in bytes. */
   sizes: Record<string, number>;
+  /** Source files bundled, relative to the working directory (esbuild's metafile inputs). */
+  inputs: string[];
 }
 
 /**
@@ -51,7 +53,7 @@ export const buildEngineApp = async (outdir: string): Promise<EngineBundle> => {
   const sizes = Object.fromEntries(
     Object.keys(result.metafile.outputs).map((file) => [file.split('/').at(-1) ?? file, statSync(file).size]),
   );
-  return { outdir, sizes };
+  return { outdir, sizes, inputs: Object.keys(result.metafile.inputs) };
 };
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

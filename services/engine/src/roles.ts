@@ -15,6 +15,7 @@ import {
   assumeRolePolicy,
   type CfnResource,
   getAtt,
+  type Intrinsic,
   type PolicyStatement,
   policyDocument,
   resource,
@@ -41,6 +42,8 @@ export interface TaskRoleOptions {
   /** Logical id of the container log group (ECS Exec writes session output there). */
   logGroupId: string;
   enableExecuteCommand: boolean;
+  /** The engine's ECS cluster name: the tasks whose scale-in protection the app may set. */
+  clusterName: string;
 }
 
 /** Only ECS tasks of this account may assume the roles (confused-deputy protection). */
@@ -90,7 +93,8 @@ const execStatements = (logGroupId: string): PolicyStatement[] => [
 
 /**
  * The task role: `sqs:SendMessage` and `sqs:GetQueueAttributes` (the readiness probe) on the events
- * queue, `rds-db:connect` as `game_engine`. With `enableExecuteCommand`, also ECS Exec's statements.
+ * queue, `rds-db:connect` as `game_engine`, and scale-in protection of the service's own tasks.
+ * With `enableExecuteCommand`, also ECS Exec's statements.
  * To let the app call another AWS API, add a statement here with its exact actions and resources
  * (and, without NAT, the endpoint: PLATFORM.ENDPOINTS.1 says which).
  */
@@ -113,13 +117,25 @@ export const taskRole = (options: TaskRoleOptions): CfnResource<'AWS::IAM::Role'
           `arn:\${AWS::Partition}:rds-db:\${AWS::Region}:\${AWS::AccountId}:dbuser:${options.databaseResourceId}/${ENGINE_DATABASE_USER}`,
         ),
       },
+      {
+        Sid: 'ProtectOwnTasksFromScaleIn',
+        Effect: 'Allow',
+        // The app PUTs to $ECS_AGENT_URI/task-protection/v1/state; the ECS agent then calls
+        // UpdateTaskProtection (and GetTaskProtection for a GET) with this role's credentials
+        // (amazon-ecs-agent, agent/handlers/agentapi/taskprotection), so the role must allow them.
+        Action: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'],
+        Resource: sub(
+          `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task/${options.clusterName}/*`,
+        ),
+      },
       ...(options.enableExecuteCommand ? execStatements(options.logGroupId) : []),
     ],
     true,
   );
 
 export interface ExecutionRoleOptions {
-  repositoryId: string;
+  /** The engine image repository's ARN (the repository lives outside the stack: src/image.ts). */
+  repositoryArn: Intrinsic;
   logGroupId: string;
   /** Secrets Manager ARNs the task definition injects (`Secrets`); the role may read exactly these. */
   secretArns: string[];
@@ -153,7 +169,7 @@ export const executionRole = (options: ExecutionRoleOptions): CfnResource<'AWS::
         Sid: 'PullEngineImage',
         Effect: 'Allow',
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-        Resource: getAtt(options.repositoryId, 'Arn'),
+        Resource: options.repositoryArn,
       },
       {
         Sid: 'WriteContainerLogs',

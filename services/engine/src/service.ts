@@ -9,8 +9,8 @@
  * How many tasks run is Application Auto Scaling's job, between `engine.minCount` and
  * `engine.maxCount`: target tracking on average CPU, on average memory and on requests per task
  * (from the load balancer), whichever asks for more.
- * The template sets no `DesiredCount` (except 0 while bootstrapping): a `DesiredCount` in the
- * template would reset a scaled-out service to that number on every deploy.
+ * The template sets no `DesiredCount`: one in the template would reset a scaled-out service to
+ * that number on every deploy.
  */
 import { type CfnResource, type Resources, ref, resource, splitList, sub } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
@@ -49,8 +49,6 @@ export const cluster = (stage: string): CfnResource<'AWS::ECS::Cluster'> =>
 
 export interface ServiceOptions {
   profile: StageProfile;
-  /** `engine.imageTag` is null: run no task and let autoscaling start none. */
-  bootstrap: boolean;
   clusterId: string;
   taskDefinitionId: string;
   /** Comma-separated private subnet ids (compose param `privateSubnetIds`). */
@@ -71,8 +69,6 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
       TaskDefinition: ref(options.taskDefinitionId),
       LaunchType: 'FARGATE',
       PlatformVersion: 'LATEST',
-      // Bootstrap only: no image exists yet. Otherwise autoscaling owns the count (see the file comment).
-      ...(options.bootstrap ? { DesiredCount: 0 } : {}),
       DeploymentController: { Type: 'ECS' },
       DeploymentConfiguration: {
         MinimumHealthyPercent: 100,
@@ -136,13 +132,12 @@ const targetTracking = (
   });
 
 /**
- * The scalable target (bounds from the profile; 0 and 0 while bootstrapping) and the three target
+ * The scalable target (bounds from the profile) and the three target
  * tracking policies (CPU, memory, requests per task). No `RoleARN`: Application Auto Scaling uses its ECS service-linked role
  * (AWSServiceRoleForApplicationAutoScaling_ECSService), creating it on first use.
  */
 export const scalingResources = (options: {
   profile: StageProfile;
-  bootstrap: boolean;
   clusterId: string;
   serviceId: string;
 }): Resources => {
@@ -152,8 +147,8 @@ export const scalingResources = (options: {
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
       ResourceId: scalableResourceId(options.clusterId, options.serviceId),
-      MinCapacity: options.bootstrap ? 0 : engine.minCount,
-      MaxCapacity: options.bootstrap ? 0 : engine.maxCount,
+      MinCapacity: engine.minCount,
+      MaxCapacity: engine.maxCount,
     }),
     EngineCpuScalingPolicy: targetTracking(
       'EngineScalableTarget',

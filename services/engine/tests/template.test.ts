@@ -1,6 +1,7 @@
 /**
  * The engine stack as synthesized for each checked stage profile (the CloudFormation that would be
- * deployed, not the TypeScript that produced it): the image repository, the hardened task
+ * deployed, not the TypeScript that produced it): the image it runs (the repository is the image
+ * step's, not the stack's), the hardened task
  * definition, the two roles and what they grant, the private Fargate service with its rollout and
  * autoscaling, the alarms, and that PLATFORM.ENGINE.1-2 fail on this very template when the task
  * role grants something on "*" or the CPU/memory pair is not one Fargate accepts.
@@ -14,7 +15,8 @@ import {
 } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, isFargateTaskSize, loadStageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
-import { IMAGES_KEPT } from '../src/image';
+import { REPO_ROOT } from '../app/image/inputs';
+import { engineImageTag } from '../src/image';
 import { EXEC_CHANNEL_ACTIONS } from '../src/roles';
 
 /** The stages synth checked; their templates are in `.synth/`. */
@@ -37,7 +39,6 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
   const template = synthesizedTemplate(stage, 'engine');
   const profile = loadStageProfile(stage);
   const { engine } = profile;
-  const bootstrap = engine.imageTag === null;
   const properties = (id: string) => resourceById(template, id).Properties ?? {};
   const container = () => (properties('EngineTaskDefinition').ContainerDefinitions as Json[])[0] ?? {};
   const environment = () =>
@@ -52,26 +53,8 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     });
   });
 
-  it('owns the stage image repository: immutable tags, scan on push, encrypted, retained, old images expired', () => {
-    const repository = resourceById(template, 'EngineImageRepository');
-    expect(repository).toMatchObject({
-      DeletionPolicy: 'RetainExceptOnCreate',
-      UpdateReplacePolicy: 'Retain',
-    });
-    expect(repository.Properties).toMatchObject({
-      RepositoryName: `game-${stage}-engine`,
-      ImageTagMutability: 'IMMUTABLE',
-      ImageScanningConfiguration: { ScanOnPush: true },
-      EncryptionConfiguration: { EncryptionType: 'AES256' },
-    });
-    const lifecycle = JSON.parse(
-      (properties('EngineImageRepository').LifecyclePolicy as { LifecyclePolicyText: string })
-        .LifecyclePolicyText,
-    ) as { rules: Array<{ selection: Json }> };
-    expect(lifecycle.rules.map((rule) => rule.selection)).toEqual([
-      { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 1 },
-      { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: IMAGES_KEPT },
-    ]);
+  it('does not declare the image repository: the image step creates it before the first push', () => {
+    expect(resourcesOfType(template, 'AWS::ECR::Repository')).toEqual({});
   });
 
   it('sizes the Fargate task from the profile, with a pair Fargate accepts, on the profile architecture', () => {
@@ -115,9 +98,11 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     expect(properties('EngineTaskDefinition').Volumes).toEqual(writable.map(([Name]) => ({ Name })));
   });
 
-  it(`runs ${bootstrap ? 'the bootstrap placeholder' : 'the profile tag'} from this stack's repository in the stage region`, () => {
+  it('runs the content tag of this checkout (or the pinned tag) from the stage repository in the stage region', () => {
+    const tag = engineImageTag(profile, REPO_ROOT);
+    expect(tag).toMatch(engine.imageTag === null ? /^src-[0-9a-f]{16}$/ : /.+/);
     expect(container().Image).toEqual({
-      'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.${profile.region}.amazonaws.com/\${EngineImageRepository}:${engine.imageTag ?? 'bootstrap-no-image-pushed-yet'}`,
+      'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.${profile.region}.amazonaws.com/game-${stage}-engine:${tag}`,
     });
   });
 
@@ -168,7 +153,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     expect(container().Secrets).toEqual(Object.keys(engine.secrets).length ? expect.any(Array) : undefined);
   });
 
-  it(`lets the task role send to the events queue and connect as game_engine${engine.enableExecuteCommand ? ', open ECS Exec sessions' : ''}, and nothing else`, () => {
+  it(`lets the task role send to the events queue, connect as game_engine, protect its own tasks from scale-in${engine.enableExecuteCommand ? ', open ECS Exec sessions' : ''}, and nothing else`, () => {
     const role = properties('EngineTaskRole');
     expect(role.ManagedPolicyArns).toBeUndefined();
     const exec = [
@@ -198,6 +183,14 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
           ),
         },
       },
+      {
+        Sid: 'ProtectOwnTasksFromScaleIn',
+        Effect: 'Allow',
+        Action: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'],
+        Resource: {
+          'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task/game-${stage}-engine/*`,
+        },
+      },
       ...(engine.enableExecuteCommand ? exec : []),
     ]);
     expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('ecs-tasks.amazonaws.com');
@@ -213,7 +206,9 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
         Sid: 'PullEngineImage',
         Effect: 'Allow',
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-        Resource: { 'Fn::GetAtt': ['EngineImageRepository', 'Arn'] },
+        Resource: {
+          'Fn::Sub': `arn:\${AWS::Partition}:ecr:${profile.region}:\${AWS::AccountId}:repository/game-${stage}-engine`,
+        },
       },
       {
         Sid: 'WriteContainerLogs',
@@ -253,14 +248,14 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     for (const subnet of network.Subnets as string[]) expect(subnet).toMatch(/^subnet-/);
   });
 
-  it(`leaves the task count to autoscaling between ${bootstrap ? '0 and 0 (bootstrap)' : `${engine.minCount} and ${engine.maxCount}`}, on CPU, memory and requests per task`, () => {
-    expect(properties('EngineService').DesiredCount).toBe(bootstrap ? 0 : undefined);
+  it(`leaves the task count to autoscaling between ${engine.minCount} and ${engine.maxCount}, on CPU, memory and requests per task`, () => {
+    expect(properties('EngineService').DesiredCount).toBeUndefined();
     expect(properties('EngineScalableTarget')).toMatchObject({
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
       ResourceId: { 'Fn::Sub': 'service/${EngineCluster}/${EngineService.Name}' },
-      MinCapacity: bootstrap ? 0 : engine.minCount,
-      MaxCapacity: bootstrap ? 0 : engine.maxCount,
+      MinCapacity: engine.minCount,
+      MaxCapacity: engine.maxCount,
     });
     const policies = Object.values(resourcesOfType(template, 'AWS::ApplicationAutoScaling::ScalingPolicy'));
     expect(
@@ -325,7 +320,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
         'engineClusterArn',
         'engineClusterName',
         'engineServiceName',
-        'engineImageRepositoryUri',
+        'engineImageUri',
         'engineLogGroupName',
       ]),
     );

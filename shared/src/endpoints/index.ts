@@ -80,6 +80,8 @@ export const ENDPOINT_SERVICES = {
     logicalName: 'States',
   },
   ec2: { title: 'Amazon EC2 API', iamPrefixes: ['ec2'], endpointPolicy: true, logicalName: 'Ec2' },
+  // The engine's task scale-in protection: the ECS agent calls UpdateTaskProtection with the task role.
+  ecs: { title: 'Amazon ECS API', iamPrefixes: ['ecs'], endpointPolicy: true, logicalName: 'Ecs' },
   // ECS Exec's Session Manager channels. Endpoint-policy support not confirmed from the documentation.
   ssmmessages: {
     title: 'AWS Systems Manager Session Manager messages (ECS Exec)',

@@ -111,7 +111,7 @@ const engineProblems = (name: string, profile: StageProfileValues): string[] => 
   }
   if (name === FALLBACK_PROFILE && !engine.imageRepository.includes(STAGE_PLACEHOLDER)) {
     problems.push(
-      `stage profile "${name}": engine.imageRepository is "${engine.imageRepository}"; expected a name containing ${STAGE_PLACEHOLDER} such as "game-${STAGE_PLACEHOLDER}-engine", because every stage without a profile of its own uses this one and each stage's engine stack owns its repository`,
+      `stage profile "${name}": engine.imageRepository is "${engine.imageRepository}"; expected a name containing ${STAGE_PLACEHOLDER} such as "game-${STAGE_PLACEHOLDER}-engine", because every stage without a profile of its own uses this one and each stage has a repository of its own`,
     );
   }
   const engineConnections = engine.maxCount * engine.databasePoolMax;
@@ -123,6 +123,42 @@ const engineProblems = (name: string, profile: StageProfileValues): string[] => 
     );
   }
   return problems;
+};
+
+/**
+ * `engine.promoteFrom` names the stage whose running image this one runs: another stage with a
+ * profile of its own (a sandbox on the fallback profile has no stable release to promote), on the
+ * same CPU architecture (the copied image is built for one), and not itself promoted from this one.
+ */
+const promotionProblems = (
+  name: string,
+  profile: StageProfileValues,
+  profiles: Record<string, StageProfileValues>,
+): string[] => {
+  const from = profile.engine.promoteFrom;
+  if (from === null) return [];
+  const source = profiles[from];
+  if (from === name || !source)
+    return [
+      `stage profile "${name}": engine.promoteFrom is "${from}"; expected another stage with a profile of its own (${Object.keys(
+        profiles,
+      )
+        .filter((other) => other !== name)
+        .join(', ')}), or null to build from source`,
+    ];
+  if (source.engine.cpuArchitecture !== profile.engine.cpuArchitecture)
+    return [
+      `stage profile "${name}": engine.promoteFrom is "${from}", whose engine.cpuArchitecture is ${source.engine.cpuArchitecture}; expected a stage on ${profile.engine.cpuArchitecture} like this one, because the promoted image is built for one architecture`,
+    ];
+  if (source.region !== profile.region)
+    return [
+      `stage profile "${name}": engine.promoteFrom is "${from}", whose region is ${source.region}; expected a stage in ${profile.region} like this one, because the image is copied between repositories of one registry`,
+    ];
+  if (source.engine.promoteFrom === name)
+    return [
+      `stage profile "${name}": engine.promoteFrom is "${from}", which is promoted from "${name}"; expected a chain that ends in a stage that builds (promoteFrom null)`,
+    ];
+  return [];
 };
 
 /** Rules that involve more than one value, checked once every value is individually valid. */
@@ -159,6 +195,7 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
         `stage profile "${name}": frontend.webAclArn is "${frontend.webAclArn}"; expected null because edge.webAcl is true (the firewall service's web ACL protects the distribution; a distribution has one web ACL)`,
       );
     }
+    problems.push(...promotionProblems(name, profile, profiles));
   }
   // VPCs of different stages must not overlap, so they can be peered or joined by a transit gateway.
   for (const [i, a] of names.entries()) {

@@ -206,11 +206,23 @@ export const engineSchema = section({
     ),
   ),
   /**
-   * The image tag the service runs, as pushed by `npm run engine:image` (e.g. `git-0123456789ab`).
-   * `null` is the bootstrap state of a new stage, before any image exists: the stack creates the
-   * repository and runs the service with 0 tasks. README of services/engine: "First deploy".
+   * Pins the image tag the service runs (e.g. `v1.4.0`, pushed with `npm run engine:image -- --tag`).
+   * `null` (the default): the tag is `src-<hash>` of the image's build inputs, and the deploy builds
+   * and pushes it when the repository does not have it yet. A pinned tag wins over everything else
+   * and must already be in the repository. README of services/engine: "Releases".
    */
   imageTag: v.nullable(v.pipe(v.string(), v.regex(ENGINE_IMAGE_TAG, `${ENGINE_IMAGE_TAG_RULE} (or null)`))),
+  /**
+   * Build once, promote: run exactly the image (same digest) that this other stage runs, instead of
+   * building. The deploy copies it by digest from that stage's repository. `null` (the default):
+   * build from source. `engine.imageTag` wins when both are set. README of services/engine: "Promotion".
+   */
+  promoteFrom: v.nullable(
+    v.pipe(
+      v.string(),
+      v.regex(/^[a-z][a-z0-9-]{0,15}$/, 'the name of another stage with a profile of its own (or null)'),
+    ),
+  ),
   /** Fargate task CPU units (256 = 0.25 vCPU). The memory must be a value Fargate accepts with it. */
   cpu: v.picklist(
     FARGATE_CPU_UNITS,

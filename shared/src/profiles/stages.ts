@@ -45,9 +45,10 @@ export const stageProfiles = {
     engine: {
       cpuArchitecture: 'ARM64',
       imageRepository: 'game-{stage}-engine',
-      // No image pushed yet: the first deploy creates the repository and runs 0 tasks (README of
-      // services/engine, "First deploy"); then `npm run engine:image` and set the tag here.
+      // The image built from this checkout (tag src-<hash of its inputs>), pushed by the deploy
+      // when the repository does not have it (README of services/engine, "Releases").
       imageTag: null,
+      promoteFrom: null,
       cpu: 256,
       memoryMiB: 512,
       minCount: 1,
@@ -88,7 +89,7 @@ export const stageProfiles = {
     endpoints: {
       // No `s3` interface endpoint: in-VPC S3 traffic takes the free gateway endpoint, and dev has no
       // on-premises or peered clients that would need the interface one.
-      interfaceServices: ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      interfaceServices: ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring', 'ecs'],
       // One AZ halves the endpoint bill; dev accepts losing AWS APIs while that AZ is down.
       interfaceAzCount: 1,
     },
@@ -129,10 +130,11 @@ export const stageProfiles = {
     engine: {
       cpuArchitecture: 'ARM64',
       imageRepository: 'game-{stage}-engine',
-      // The release running in this stage (`npm run engine:image -- --stage <stage> --tag 0.1.0`).
-      // In a new account, deploy once with null first: the stack creates the repository (README of
-      // services/engine, "First deploy"). Checked templates then show the running configuration.
-      imageTag: '0.1.0',
+      // Built from source like dev: a fresh account deploys with no edit. To run the bytes another
+      // stage tested, set promoteFrom to it; to pin a release, set imageTag (README of
+      // services/engine, "Releases").
+      imageTag: null,
+      promoteFrom: null,
       cpu: 512,
       memoryMiB: 1024,
       minCount: 1,
@@ -215,10 +217,11 @@ export const stageProfiles = {
     engine: {
       cpuArchitecture: 'ARM64',
       imageRepository: 'game-{stage}-engine',
-      // The release running in this stage (`npm run engine:image -- --stage <stage> --tag 0.1.0`).
-      // In a new account, deploy once with null first: the stack creates the repository (README of
-      // services/engine, "First deploy"). Checked templates then show the running configuration.
-      imageTag: '0.1.0',
+      // Built from source like dev: a fresh account deploys with no edit. To run the bytes another
+      // stage tested, set promoteFrom to it; to pin a release, set imageTag (README of
+      // services/engine, "Releases").
+      imageTag: null,
+      promoteFrom: null,
       cpu: 1024,
       memoryMiB: 2048,
       // Two tasks at rest, one per AZ: a task or an AZ can fail without an outage.

@@ -73,8 +73,56 @@ describe('engine profile: image settings', () => {
 
     // Assess
     expect(problems).toEqual([
-      'stage profile "dev": engine.imageRepository is "game-engine"; expected a name containing {stage} such as "game-{stage}-engine", because every stage without a profile of its own uses this one and each stage\'s engine stack owns its repository',
+      'stage profile "dev": engine.imageRepository is "game-engine"; expected a name containing {stage} such as "game-{stage}-engine", because every stage without a profile of its own uses this one and each stage has a repository of its own',
     ]);
+  });
+
+  it('accepts a promotion from another stage with a profile, on the same architecture and region', () => {
+    // Act
+    const problems = problemsOf(withEngine({ promoteFrom: 'staging' }, 'prod'));
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    [
+      'itself',
+      withEngine({ promoteFrom: 'prod' }, 'prod'),
+      'stage profile "prod": engine.promoteFrom is "prod"; expected another stage with a profile of its own (dev, staging), or null to build from source',
+    ],
+    [
+      'a sandbox stage without a profile',
+      withEngine({ promoteFrom: 'alice' }, 'prod'),
+      'stage profile "prod": engine.promoteFrom is "alice"; expected another stage with a profile of its own (dev, staging), or null to build from source',
+    ],
+    [
+      'a stage on another CPU architecture',
+      withEngine({ cpuArchitecture: 'X86_64', promoteFrom: 'staging' }, 'prod'),
+      'stage profile "prod": engine.promoteFrom is "staging", whose engine.cpuArchitecture is ARM64; expected a stage on X86_64 like this one, because the promoted image is built for one architecture',
+    ],
+    [
+      'a stage promoted from this one',
+      {
+        ...withEngine({ promoteFrom: 'staging' }, 'prod'),
+        staging: {
+          ...stageProfiles.staging,
+          engine: { ...stageProfiles.staging.engine, promoteFrom: 'prod' },
+        },
+      },
+      'stage profile "prod": engine.promoteFrom is "staging", which is promoted from "prod"; expected a chain that ends in a stage that builds (promoteFrom null)',
+    ],
+    [
+      'a name that is no stage name',
+      withEngine({ promoteFrom: 'Staging' }, 'prod'),
+      'stage profile "prod": engine.promoteFrom is "Staging"; expected the name of another stage with a profile of its own (or null)',
+    ],
+  ])('rejects a promotion from %s, saying what is expected', (_what, profiles, message) => {
+    // Act
+    const problems = problemsOf(profiles);
+
+    // Assess
+    expect(problems).toContain(message);
   });
 
   it.each(['latest', '.hidden', 'v1 2', ''])('rejects the image tag %j', (tag) => {

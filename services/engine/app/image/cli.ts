@@ -1,91 +1,71 @@
 /**
- * `npm run engine:image -- --stage X [--tag T] [--dry-run]`: builds the engine image for the
- * stage's CPU architecture and pushes it to the stage's ECR repository. The engine stack creates
- * and owns that repository (immutable tags, scan on push, lifecycle policy); this command refuses
- * to run before the stack exists rather than create a repository the stack would then clash with.
- * Needs Docker with buildx and AWS credentials for the stage's account; both are checked first,
- * and every missing piece is reported at once.
+ * `npm run engine:image -- --stage X [--tag T] [--dry-run]`: makes sure the image the stage's task
+ * definition names is in the stage's ECR repository. The deploy runs it before CloudFormation is
+ * called (custom.platform.runBeforeDeploy of the engine), so a deploy works in an empty account:
+ *
+ * - the repository is created when missing (immutable tags, scan on push, AES-256; `repository.ts`)
+ *   and its lifecycle policy applied on every run;
+ * - the tag is `src-<hash of the build inputs>` unless the profile pins one: when the repository
+ *   has it, nothing is built; otherwise the image is built and pushed (or, with
+ *   `engine.promoteFrom`, copied by digest from the stage that runs it);
+ * - a pinned `engine.imageTag` is never built here: it must be in the repository already.
+ *
+ * Needs AWS credentials for the stage's account, and Docker with buildx when something must be
+ * built or copied; without them it stops with one line naming what is missing, exit 1.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import {
-  DescribeRepositoriesCommand,
-  ECRClient,
-  GetAuthorizationTokenCommand,
-  RepositoryNotFoundException,
-} from '@aws-sdk/client-ecr';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { loadStageProfile, type StageProfile, StageProfileError } from '@game-platform/shared/profiles';
+import { REPO_ROOT } from './inputs';
 import {
-  defaultImageTag,
+  buildArgs,
   describePlan,
   ImageCommandError,
-  type ImagePlan,
+  type ImageStep,
+  type ImageTarget,
   imagePlan,
+  imageTarget,
   parseImageArgs,
+  type RegistryState,
+  tagOf,
 } from './plan';
+import { awsRegistry, type Registry } from './registry';
 
-/** The repository root: the Docker build context (the app imports workspace packages). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url)).replace(/\/$/, '');
+export { REPO_ROOT };
 
 export interface ImageCommandIo {
   out: (line: string) => void;
   err: (line: string) => void;
   /** Environment for docker (PATH, DOCKER_HOST...). */
   env: NodeJS.ProcessEnv;
+  /** The AWS side; by default the SDK clients for the stage's region. */
+  registry?: (region: string) => Registry;
 }
 
 const firstLine = (text: string) => text.trim().split('\n')[0] ?? '';
 
-/** Docker CLI, buildx plugin, running engine: what a build and push needs, with what is missing. */
-const dockerProblems = (env: NodeJS.ProcessEnv): string[] => {
+/** Docker CLI, buildx plugin, running engine: what a build, push or copy needs. */
+const dockerProblem = (env: NodeJS.ProcessEnv): string | undefined => {
   const run = (...args: string[]) => spawnSync('docker', args, { env, encoding: 'utf8', timeout: 20_000 });
   const buildx = run('buildx', 'version');
   if (buildx.error)
-    return [
-      `docker is not on PATH (${buildx.error.message}); expected Docker with the buildx plugin (Docker Desktop, or docker-ce with docker-buildx-plugin)`,
-    ];
+    return `docker is not on PATH (${buildx.error.message}); expected Docker with the buildx plugin (Docker Desktop, or docker-ce with docker-buildx-plugin)`;
   if (buildx.status !== 0)
-    return [
-      `docker buildx is not available (${firstLine(buildx.stderr || buildx.stdout)}); expected the buildx plugin (docker-buildx-plugin)`,
-    ];
+    return `docker buildx is not available (${firstLine(buildx.stderr || buildx.stdout)}); expected the buildx plugin (docker-buildx-plugin)`;
   const info = run('info', '--format', '{{.ServerVersion}}');
   if (info.status !== 0)
-    return [
-      `the Docker engine is not reachable (${firstLine(info.stderr || info.stdout)}); expected a running Docker daemon`,
-    ];
-  return [];
+    return `the Docker engine is not reachable (${firstLine(info.stderr || info.stdout)}); expected a running Docker daemon`;
+  return undefined;
 };
 
-const credentialProblems = async (sts: STSClient, stage: string): Promise<string[]> => {
+const credentialProblem = async (registry: Registry, stage: string): Promise<string | undefined> => {
   try {
-    await sts.config.credentials();
-    return [];
+    await registry.checkCredentials();
+    return undefined;
   } catch (error) {
-    return [
-      `no AWS credentials found (${firstLine((error as Error).message)}); expected credentials for the account of stage ${stage}: AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an SSO session (aws sso login)`,
-    ];
+    return `no AWS credentials found (${firstLine((error as Error).message)}); expected credentials for the account of stage ${stage}: AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an SSO session (aws sso login)`;
   }
 };
-
-/** What to do after a push: the tag runs once the stage's own profile names it. */
-export const nextStep = (profile: Pick<StageProfile, 'stage' | 'profileName'>, tag: string): string =>
-  profile.stage === profile.profileName
-    ? `next: set engine.imageTag to "${tag}" in stage profile "${profile.profileName}" (shared/src/profiles/stages.ts) and deploy the engine (npx serverless engine:deploy --stage ${profile.stage})`
-    : `next: stage ${profile.stage} uses stage profile "${profile.profileName}", whose engine.imageTag is for stage ${profile.profileName} only; to run "${tag}" in ${profile.stage}, add a profile named "${profile.stage}" with engine.imageTag "${tag}" (shared/src/profiles/stages.ts) and deploy the engine (npx serverless engine:deploy --stage ${profile.stage})`;
-
-/** The repository must exist: the engine stack creates it (in bootstrap, before any image exists). */
-export const requireRepository = async (ecr: ECRClient, plan: ImagePlan): Promise<void> => {
-  try {
-    await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [plan.repositoryName] }));
-  } catch (error) {
-    if (!(error instanceof RepositoryNotFoundException)) throw error;
-    throw new ImageCommandError(missingRepositoryMessage(plan));
-  }
-};
-
-export const missingRepositoryMessage = (plan: Pick<ImagePlan, 'stage' | 'region' | 'repositoryName'>) =>
-  `ECR repository ${plan.repositoryName} does not exist in ${plan.region}; deploy the engine stack first: it creates the repository and, while no image exists (engine.imageTag null), runs 0 tasks (npx serverless engine:deploy --stage ${plan.stage}); see services/engine/README.md, "First deploy"`;
 
 const docker = (args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -98,10 +78,112 @@ const docker = (args: string[], env: NodeJS.ProcessEnv, input?: string): Promise
     child.on('exit', (code) =>
       code === 0
         ? resolve()
-        : reject(new ImageCommandError(`docker ${args.slice(0, 2).join(' ')} exited with ${code}`)),
+        : reject(new ImageCommandError(`docker ${args.slice(0, 3).join(' ')} exited with ${code}`)),
     );
     if (input !== undefined) child.stdin?.end(input);
   });
+
+/** What the registry holds for the target: the input of `imagePlan`. */
+const registryState = async (registry: Registry, target: ImageTarget): Promise<RegistryState> => {
+  const repositoryExists = await registry.repositoryExists(target.repositoryName);
+  const imageDigest = repositoryExists ? await registry.imageDigest(target.repositoryName, target.tag) : null;
+  if (target.source.kind !== 'promote' || !target.from) return { repositoryExists, imageDigest };
+  const sourceImage = await registry.runningImage(target.from.stage);
+  const sourceTag = sourceImage ? tagOf(sourceImage) : null;
+  const sourceDigest = sourceTag ? await registry.imageDigest(target.from.repositoryName, sourceTag) : null;
+  return { repositoryExists, imageDigest, sourceImage, sourceDigest };
+};
+
+/** Runs the plan's steps in order; the `find-*` steps were answered by `registryState`. */
+const runSteps = async (
+  steps: ImageStep[],
+  target: ImageTarget,
+  state: RegistryState,
+  registry: Registry,
+  io: ImageCommandIo,
+): Promise<void> => {
+  for (const step of steps) {
+    switch (step.kind) {
+      case 'create-repository':
+        io.out(`creating ECR repository ${target.repositoryName} (immutable tags, scan on push)`);
+        await registry.createRepository(target.repositoryName, target.stage);
+        break;
+      case 'apply-lifecycle':
+        await registry.applyLifecyclePolicy(target.repositoryName);
+        break;
+      case 'docker-login':
+        await docker(
+          ['login', '--username', 'AWS', '--password-stdin', target.registry],
+          io.env,
+          await registry.loginPassword(),
+        );
+        break;
+      case 'build-push':
+        io.out(`building ${target.imageUri} (${target.platform})`);
+        await docker(buildArgs(target), io.env);
+        break;
+      case 'copy':
+        io.out(`copying ${target.from?.repositoryName}@${state.sourceDigest} to ${target.imageUri}`);
+        await docker(
+          [
+            'buildx',
+            'imagetools',
+            'create',
+            '--prefer-index=false',
+            '--tag',
+            target.imageUri,
+            `${target.from?.registry}/${target.from?.repositoryName}@${state.sourceDigest}`,
+          ],
+          io.env,
+        );
+        break;
+      case 'verify': {
+        const digest = await registry.imageDigest(target.repositoryName, target.tag);
+        if (!digest)
+          throw new ImageCommandError(
+            `${target.imageUri} is not in the repository after the push; expected it there`,
+          );
+        if (target.source.kind === 'promote' && digest !== state.sourceDigest)
+          throw new ImageCommandError(
+            `${target.imageUri} is ${digest}, not ${state.sourceDigest} that stage ${target.from?.stage} runs; expected the same digest`,
+          );
+        io.out(`${target.imageUri} is ${digest}`);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+};
+
+const describeTarget = (profile: StageProfile, target: ImageTarget) =>
+  `engine image for stage ${profile.stage} (profile ${profile.profileName}): region ${profile.region}, ${profile.engine.cpuArchitecture}, tag ${target.tag}, ${target.source.kind === 'promote' ? `promoted from stage ${target.source.fromStage}` : target.source.kind === 'pinned' ? 'pinned by engine.imageTag' : 'built from this checkout'}`;
+
+/**
+ * With credentials at hand: finds what the registry holds, plans, checks Docker when the plan
+ * builds or copies, and runs the steps. Returns the exit code; throws `ImageCommandError`.
+ */
+export const ensureImage = async (
+  profile: StageProfile,
+  tagOverride: string | undefined,
+  registry: Registry,
+  io: ImageCommandIo,
+): Promise<number> => {
+  const target = imageTarget(profile, await registry.account(), REPO_ROOT, tagOverride);
+  io.out(describeTarget(profile, target));
+  const state = await registryState(registry, target);
+  const steps = imagePlan(target, state);
+  if (steps.some((step) => step.kind === 'docker-login')) {
+    const problem = dockerProblem(io.env);
+    if (problem) {
+      io.err(`engine image: cannot build or copy ${target.imageUri}: ${problem}`);
+      return 1;
+    }
+  } else if (state.imageDigest)
+    io.out(`${target.imageUri} is already in ${target.repositoryName}: nothing to build`);
+  await runSteps(steps, target, state, registry, io);
+  return 0;
+};
 
 /** Runs the command; returns the process exit code (0 done, 1 failed, 2 bad arguments). */
 export const runImageCommand = async (argv: readonly string[], io: ImageCommandIo): Promise<number> => {
@@ -114,44 +196,28 @@ export const runImageCommand = async (argv: readonly string[], io: ImageCommandI
   }
   try {
     const profile = loadStageProfile(args.stage);
-    const tag = args.tag ?? defaultImageTag(REPO_ROOT);
-    const header = `engine image for stage ${profile.stage} (profile ${profile.profileName}): region ${profile.region}, ${profile.engine.cpuArchitecture}, tag ${tag}`;
 
     if (args.dryRun) {
-      const plan = imagePlan(profile, '<account-id>', tag, REPO_ROOT);
-      io.out(`# dry run: ${header}`);
-      for (const command of describePlan(plan)) io.out(command);
+      const target = imageTarget(profile, '<account-id>', REPO_ROOT, args.tag);
+      io.out(`# dry run: ${describeTarget(profile, target)}`);
+      for (const line of describePlan(imagePlan(target, 'unknown'))) io.out(line);
       return 0;
     }
 
-    const sts = new STSClient({ region: profile.region });
-    const problems = [...dockerProblems(io.env), ...(await credentialProblems(sts, profile.stage))];
-    if (problems.length > 0) {
+    const registry = (io.registry ?? awsRegistry)(profile.region);
+    const credentials = await credentialProblem(registry, profile.stage);
+    if (credentials) {
+      // Both are named at once, so one attempt shows everything this machine lacks.
+      const dockerMissing = dockerProblem(io.env);
       io.err(
-        `cannot build and push the ${header}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+        `engine image: cannot run for stage ${profile.stage}: ${credentials}${dockerMissing ? `; ${dockerMissing}` : ''}`,
       );
       return 1;
     }
-    const { Account: account } = await sts.send(new GetCallerIdentityCommand({}));
-    if (!account) throw new ImageCommandError('STS GetCallerIdentity returned no account id');
-    const plan = imagePlan(profile, account, tag, REPO_ROOT);
-    io.out(header);
-
-    const ecr = new ECRClient({ region: profile.region });
-    await requireRepository(ecr, plan);
-    const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}));
-    const token = authorizationData?.[0]?.authorizationToken;
-    if (!token) throw new ImageCommandError('ECR GetAuthorizationToken returned no token');
-    // The token is base64 "AWS:<password>"; the password goes to docker through stdin, never argv.
-    const password = Buffer.from(token, 'base64').toString('utf8').replace(/^AWS:/, '');
-    await docker(['login', '--username', 'AWS', '--password-stdin', plan.registry], io.env, password);
-    await docker(plan.buildArgs, io.env);
-    io.out(`pushed ${plan.imageUri}`);
-    io.out(nextStep(profile, tag));
-    return 0;
+    return await ensureImage(profile, args.tag, registry, io);
   } catch (error) {
     if (error instanceof ImageCommandError || error instanceof StageProfileError) {
-      io.err(error.message);
+      io.err(`engine image: ${error.message}`);
       return 1;
     }
     throw error;

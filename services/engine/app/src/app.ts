@@ -5,18 +5,23 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { ecsTaskProtection, noTaskProtection } from './adapters/ecs-task-protection';
 import { createDatabasePool, postgresLeaderboard, postgresProbe } from './adapters/postgres';
 import { createSqsClient, sqsEventPublisher, sqsQueueProbe } from './adapters/sqs';
 import type { EngineConfig } from './config';
+import { createSessionTracker, type ProtectedSessionTracker } from './domain/sessions';
 import { createEngineServer } from './http/server';
 import type { Logger } from './log';
 
 export interface RunningEngine {
   /** `http://<host>:<port>` the server listens on. */
   url: string;
+  /** The live sessions this task holds; while any is held the task is protected from scale-in. */
+  sessions: ProtectedSessionTracker;
   /**
-   * Graceful stop: stop accepting, let in-flight requests finish within `drainTimeoutMs`, then close
-   * the database pool and the SQS client. Resolves `drained: false` when requests had to be cut off.
+   * Graceful stop: stop accepting, let in-flight requests finish within `drainTimeoutMs`, release
+   * scale-in protection, then close the database pool and the SQS client. Resolves
+   * `drained: false` when requests had to be cut off.
    */
   stop(drainTimeoutMs: number): Promise<{ drained: boolean }>;
 }
@@ -34,6 +39,12 @@ export const startEngine = async (
 ): Promise<RunningEngine> => {
   const sqs = overrides.sqsClient ?? createSqsClient({ region: config.region, endpoint: config.sqsEndpoint });
   const pool = await createDatabasePool(config.database, config.databasePoolMax, log);
+  const sessions = createSessionTracker({
+    protection: config.ecsAgentUri ? ecsTaskProtection(config.ecsAgentUri) : noTaskProtection,
+    expiresInMinutes: config.taskProtectionMinutes,
+    maxProtectedMs: config.taskProtectionMaxMinutes * 60_000,
+    log,
+  });
   const engine = createEngineServer(
     {
       publisher: sqsEventPublisher(sqs, config.eventsQueueUrl),
@@ -44,6 +55,7 @@ export const startEngine = async (
       newEventId: randomUUID,
     },
     log,
+    sessions,
   );
   await new Promise<void>((resolve, reject) => {
     engine.server.once('error', reject);
@@ -57,8 +69,10 @@ export const startEngine = async (
 
   return {
     url: `http://${host}:${port}`,
+    sessions,
     stop: async (drainTimeoutMs) => {
       const drained = await engine.drain(drainTimeoutMs);
+      await sessions.close();
       await pool.end();
       sqs.destroy();
       log.info('stopped', { drained });

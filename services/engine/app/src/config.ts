@@ -35,6 +35,18 @@ export interface EngineConfig {
   shutdownTimeoutSeconds: number;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
+  /**
+   * `ECS_AGENT_URI`, set by ECS in every container: the agent endpoint through which the task
+   * protects itself from scale-in while it holds live sessions. Unset outside ECS: no protection.
+   */
+  ecsAgentUri: string | undefined;
+  /** `TASK_PROTECTION_MINUTES`, default 10: how long one protection call lasts (renewed at half). */
+  taskProtectionMinutes: number;
+  /**
+   * `TASK_PROTECTION_MAX_MINUTES`, default 60: the longest a task stays protected in one busy
+   * period, so a release waits at most about this long for a task whose traffic never pauses.
+   */
+  taskProtectionMaxMinutes: number;
 }
 
 export class EngineConfigError extends Error {
@@ -126,6 +138,11 @@ export const readEngineConfig = (env: Environment = process.env): EngineConfig =
     problems.push((error as Error).message);
   }
 
+  const ecsAgentUri = url(
+    'ECS_AGENT_URI',
+    'the http URL of the ECS agent endpoint that ECS sets, or unset outside ECS',
+  );
+
   const logLevel = env.LOG_LEVEL || 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     problems.push(`LOG_LEVEL is "${logLevel}"; expected one of ${LOG_LEVELS.join(', ')}`);
@@ -146,6 +163,15 @@ export const readEngineConfig = (env: Environment = process.env): EngineConfig =
       ' (below the container stopTimeout, at most 120 s on Fargate)',
     ),
     logLevel: logLevel as LogLevel,
+    ecsAgentUri,
+    taskProtectionMinutes: integer(
+      'TASK_PROTECTION_MINUTES',
+      10,
+      1,
+      2880,
+      ' (what ECS task scale-in protection accepts)',
+    ),
+    taskProtectionMaxMinutes: integer('TASK_PROTECTION_MAX_MINUTES', 60, 1, 2880),
   };
   if (problems.length > 0 || !database) throw new EngineConfigError(problems);
   return { ...config, database };

@@ -32,6 +32,9 @@ describe('readEngineConfig', () => {
       databasePoolMax: 5,
       shutdownTimeoutSeconds: 25,
       logLevel: 'info',
+      ecsAgentUri: undefined,
+      taskProtectionMinutes: 10,
+      taskProtectionMaxMinutes: 60,
     });
   });
 

@@ -4,11 +4,13 @@
  * credentials in ENV or ARG, the same build the tests run, and a build context (what
  * Dockerfile.dockerignore lets through) holding exactly what the COPY steps need and no secrets.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildEngineApp } from '../build';
 import { REPO_ROOT } from '../image/cli';
+import { buildContextFiles, dockerignore } from '../image/inputs';
 
 const APP = join(REPO_ROOT, 'services/engine/app');
 
@@ -39,52 +41,12 @@ const stagesOf = (instructions: Instruction[]): Instruction[][] => {
   return stages;
 };
 
-/**
- * .dockerignore semantics: patterns match a path or any of its parent folders, `*` stays within a
- * path segment, `**` spans segments, `!` re-includes, the last matching pattern wins.
- */
-const dockerignore = (text: string) => {
-  const rules = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const include = line.startsWith('!');
-      const pattern = include ? line.slice(1) : line;
-      const source = pattern
-        .split(/(\*\*\/?|\*|\?)/)
-        .map((part) => {
-          if (part === '**/') return '(?:.*/)?';
-          if (part === '**') return '.*';
-          if (part === '*') return '[^/]*';
-          if (part === '?') return '[^/]';
-          return part.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-        })
-        .join('');
-      return { include, regex: new RegExp(`^${source}$`) };
-    });
-  return (path: string): boolean => {
-    const segments = path.split('/');
-    const candidates = segments.map((_, index) => segments.slice(0, index + 1).join('/'));
-    let excluded = false;
-    for (const rule of rules)
-      if (candidates.some((candidate) => rule.regex.test(candidate))) excluded = !rule.include;
-    return !excluded;
-  };
-};
-
 const instructions = parseDockerfile(readFileSync(join(APP, 'Dockerfile'), 'utf8'));
 const stages = stagesOf(instructions);
 const runtime = stages.at(-1) ?? [];
 const inContext = dockerignore(readFileSync(join(APP, 'Dockerfile.dockerignore'), 'utf8'));
-/** Every file the repository holds (tracked, or untracked and not ignored): a build context's candidates. */
-const repositoryFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-  cwd: REPO_ROOT,
-  encoding: 'utf8',
-})
-  .split('\n')
-  .filter((file) => file !== '' && existsSync(join(REPO_ROOT, file)));
-const context = repositoryFiles.filter(inContext);
+/** What the build is sent: the same walk the image's content tag hashes. */
+const context = buildContextFiles(REPO_ROOT);
 
 describe('engine Dockerfile', () => {
   it('builds in one stage on the builder platform and runs in a distroless Node.js stage', () => {
@@ -138,6 +100,22 @@ describe('engine Dockerfile', () => {
         `${source} reaches the build context`,
       ).toBe(true);
     }
+  });
+
+  it('sends every source file the bundle is made of, and no shared module the app does not import', async () => {
+    // Act: the same build the image runs, into a scratch folder.
+    const bundle = await buildEngineApp(mkdtempSync(join(tmpdir(), 'engine-bundle-')));
+    const sources = bundle.inputs
+      .map((file) => relative(REPO_ROOT, resolve(file)))
+      .filter((file) => !file.includes('node_modules/'));
+
+    // Assess
+    expect(sources).toEqual(
+      expect.arrayContaining(['services/engine/app/src/main.ts', 'shared/src/events/index.ts']),
+    );
+    expect(sources.filter((file) => !context.includes(file))).toEqual([]);
+    expect(context.filter((file) => file.startsWith('shared/src/') && !file.endsWith('.ts'))).toEqual([]);
+    expect(context).not.toContain('shared/src/profiles/stages.ts');
   });
 
   it('sends a small context: the manifests, shared sources and the app sources, nothing else', () => {

@@ -1,20 +1,26 @@
 /**
- * `npm run engine:image`: argument handling, the default tag, the plan per stage profile, the dry
- * run, the clear refusal when Docker or AWS credentials are missing, and the refusal to push before
- * the engine stack has created the repository (the real ECR client against a local stand-in that
- * answers like ECR; no Docker engine or AWS account is reachable here, so a real push is not exercised).
+ * `npm run engine:image`: arguments; the plan (which tag, which commands, in which order) for a
+ * fresh account, for an existing one, for a pinned tag and for a promotion; the dry run per stage;
+ * the one-line refusal without Docker or AWS credentials; and a real run of the command against
+ * local stand-ins: one HTTP server answering like STS, ECR and ECS (the real SDK clients, through
+ * `AWS_ENDPOINT_URL_*`), and a `docker` executable on PATH that records its arguments and tells
+ * the stand-in registry what it pushed. No Docker engine or AWS account is reachable here.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { loadStageProfile } from '@game-platform/shared/profiles';
+import { dirname, join } from 'node:path';
+import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { nextStep, REPO_ROOT, requireRepository, runImageCommand } from '../image/cli';
-import { defaultImageTag, imagePlan, parseImageArgs } from '../image/plan';
+import { ensureImage, REPO_ROOT, runImageCommand } from '../image/cli';
+import { contentTag } from '../image/inputs';
+import { FRESH_ACCOUNT, imagePlan, imageTarget, parseImageArgs, type RegistryState } from '../image/plan';
+import { awsRegistry } from '../image/registry';
+import { addTaskDefinition, awsStandIn as standIn } from './helpers/aws-stand-in';
+
+const ACCOUNT = '123456789012';
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const OTHER_DIGEST = `sha256:${'b'.repeat(64)}`;
 
 const run = async (argv: string[], env: NodeJS.ProcessEnv = { PATH: '' }) => {
   const out: string[] = [];
@@ -24,7 +30,13 @@ const run = async (argv: string[], env: NodeJS.ProcessEnv = { PATH: '' }) => {
     err: (line) => err.push(line),
     env,
   });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+  return { code, out, err };
+};
+
+/** A stage profile with the engine settings changed (what a profile edit would give). */
+const withEngine = (stage: string, engine: Partial<StageProfile['engine']>): StageProfile => {
+  const profile = loadStageProfile(stage);
+  return { ...profile, engine: { ...profile.engine, ...engine } };
 };
 
 describe('parseImageArgs', () => {
@@ -49,76 +61,127 @@ describe('parseImageArgs', () => {
   });
 });
 
-describe('defaultImageTag', () => {
-  const repos: string[] = [];
-  afterEach(() => {
-    for (const repo of repos.splice(0)) rmSync(repo, { recursive: true, force: true });
-  });
-  const gitRepo = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'engine-image-git-'));
-    repos.push(dir);
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
-    git('init', '--quiet');
-    writeFileSync(join(dir, 'file.txt'), 'one');
-    git('add', 'file.txt');
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'one');
-    return { dir, git };
-  };
-
-  it('names the checked-out commit in a clean checkout', () => {
-    // Prepare
-    const { dir, git } = gitRepo();
-
-    // Act
-    const tag = defaultImageTag(dir);
-
-    // Assess
-    expect(tag).toBe(`git-${git('rev-parse', '--short=12', 'HEAD')}`);
-  });
-
-  it('refuses uncommitted changes, which the commit would not describe', () => {
-    // Prepare
-    const { dir } = gitRepo();
-    writeFileSync(join(dir, 'file.txt'), 'two');
-
-    // Act and assess
-    expect(() => defaultImageTag(dir)).toThrow(
-      /uncommitted changes.*expected a clean checkout, or pass --tag/,
-    );
-  });
-
-  it('refuses a directory that is not a git checkout', () => {
-    // Prepare
-    const dir = mkdtempSync(join(tmpdir(), 'engine-image-nogit-'));
-    repos.push(dir);
-
-    // Act and assess
-    expect(() => defaultImageTag(dir)).toThrow(
-      /cannot read the git commit .*expected a git checkout, or pass --tag/,
-    );
-  });
-});
-
 describe('imagePlan', () => {
-  it('builds for the profile CPU architecture and pushes to the profile repository in its region', () => {
+  const kinds = (state: RegistryState, profile = loadStageProfile('staging')) =>
+    imagePlan(imageTarget(profile, ACCOUNT, REPO_ROOT), state).map((step) => step.kind);
+
+  it('in a fresh account: creates the repository, then builds and pushes the content tag, then checks it', () => {
     // Prepare
-    const prod = loadStageProfile('prod');
-    const x86 = { ...prod, engine: { ...prod.engine, cpuArchitecture: 'X86_64' as const } };
+    const profile = loadStageProfile('staging');
+    const tag = contentTag(REPO_ROOT, 'linux/arm64');
+    const registry = `${ACCOUNT}.dkr.ecr.${profile.region}.amazonaws.com`;
 
     // Act
-    const arm = imagePlan(prod, '123456789012', 'v7', REPO_ROOT);
-    const amd = imagePlan(x86, '123456789012', 'v7', REPO_ROOT);
+    const steps = imagePlan(imageTarget(profile, ACCOUNT, REPO_ROOT), FRESH_ACCOUNT);
 
     // Assess
-    expect(arm).toMatchObject({
-      platform: 'linux/arm64',
-      registry: `123456789012.dkr.ecr.${prod.region}.amazonaws.com`,
-      repositoryName: 'game-prod-engine',
-      imageUri: `123456789012.dkr.ecr.${prod.region}.amazonaws.com/game-prod-engine:v7`,
-      context: REPO_ROOT,
+    expect(steps.map((step) => step.command)).toEqual([
+      'aws sts get-caller-identity --query Account --output text',
+      `aws ecr describe-repositories --region ${profile.region} --repository-names game-staging-engine`,
+      `aws ecr create-repository --region ${profile.region} --repository-name game-staging-engine --image-tag-mutability IMMUTABLE --image-scanning-configuration scanOnPush=true --encryption-configuration encryptionType=AES256`,
+      `aws ecr put-lifecycle-policy --region ${profile.region} --repository-name game-staging-engine --lifecycle-policy-text '<untagged after 1 day, newest 100 kept>'`,
+      `aws ecr describe-images --region ${profile.region} --repository-name game-staging-engine --image-ids imageTag=${tag}`,
+      `aws ecr get-login-password --region ${profile.region} | docker login --username AWS --password-stdin ${registry}`,
+      `cd ${REPO_ROOT} && docker buildx build --platform linux/arm64 --file services/engine/app/Dockerfile --tag ${registry}/game-staging-engine:${tag} --provenance=false --push .`,
+      `aws ecr describe-images --region ${profile.region} --repository-name game-staging-engine --image-ids imageTag=${tag} --query 'imageDetails[0].imageDigest'`,
+    ]);
+    expect(steps.filter((step) => step.pushes).map((step) => step.kind)).toEqual(['build-push']);
+  });
+
+  it('in an existing account with the tag pushed: builds nothing; without it: builds without creating the repository', () => {
+    // Act
+    const upToDate = kinds({ repositoryExists: true, imageDigest: DIGEST });
+    const newInputs = kinds({ repositoryExists: true, imageDigest: null });
+
+    // Assess
+    expect(upToDate).toEqual(['find-account', 'find-repository', 'apply-lifecycle', 'find-image']);
+    expect(newInputs).toEqual([
+      'find-account',
+      'find-repository',
+      'apply-lifecycle',
+      'find-image',
+      'docker-login',
+      'build-push',
+      'verify',
+    ]);
+  });
+
+  it('never builds a pinned tag: runs it when pushed, refuses it when missing, naming how to push it', () => {
+    // Prepare
+    const pinned = withEngine('prod', { imageTag: 'v1.4.0' });
+    const target = imageTarget(pinned, ACCOUNT, REPO_ROOT);
+
+    // Act
+    const present = imagePlan(target, { repositoryExists: true, imageDigest: DIGEST });
+
+    // Assess
+    expect(target.tag).toBe('v1.4.0');
+    expect(present.map((step) => step.kind)).toEqual([
+      'find-account',
+      'find-repository',
+      'apply-lifecycle',
+      'find-image',
+    ]);
+    expect(() => imagePlan(target, FRESH_ACCOUNT)).toThrow(
+      'engine.imageTag "v1.4.0" of stage prod is not in game-prod-engine (eu-west-1); expected a tag pushed before (npm run engine:image -- --stage prod --tag v1.4.0, from the commit it names), or engine.imageTag null to build this checkout',
+    );
+  });
+
+  describe('promotion (engine.promoteFrom)', () => {
+    const prod = withEngine('prod', { promoteFrom: 'staging' });
+    const target = imageTarget(prod, ACCOUNT, REPO_ROOT);
+    const stagingImage = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/game-staging-engine:${target.tag}`;
+
+    it('copies, by digest, the image the source stage runs, and builds nothing', () => {
+      // Act
+      const steps = imagePlan(target, {
+        repositoryExists: true,
+        imageDigest: null,
+        sourceImage: stagingImage,
+        sourceDigest: DIGEST,
+      });
+
+      // Assess
+      expect(steps.map((step) => step.kind)).toEqual([
+        'find-account',
+        'find-repository',
+        'apply-lifecycle',
+        'find-image',
+        'find-source',
+        'docker-login',
+        'copy',
+        'verify',
+      ]);
+      expect(steps.find((step) => step.kind === 'copy')?.command).toBe(
+        `docker buildx imagetools create --prefer-index=false --tag ${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/game-prod-engine:${target.tag} ${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/game-staging-engine@${DIGEST}`,
+      );
+      expect(steps.some((step) => step.kind === 'build-push')).toBe(false);
     });
-    expect(arm.buildArgs).toEqual(expect.arrayContaining(['--platform', 'linux/arm64', '--push']));
-    expect(amd.platform).toBe('linux/amd64');
+
+    it('refuses when the source stage runs nothing, another tag, or when the tag here has another digest', () => {
+      // Assess
+      expect(() => imagePlan(target, FRESH_ACCOUNT)).toThrow(
+        'stage prod is promoted from stage staging (engine.promoteFrom), but no engine service of stage staging runs in eu-west-1',
+      );
+      expect(() =>
+        imagePlan(target, {
+          repositoryExists: true,
+          imageDigest: null,
+          sourceImage: stagingImage.replace(target.tag, 'src-0000000000000000'),
+          sourceDigest: DIGEST,
+        }),
+      ).toThrow(
+        `stage staging runs ${stagingImage.replace(target.tag, 'src-0000000000000000')}, not ${target.tag}`,
+      );
+      expect(() =>
+        imagePlan(target, {
+          repositoryExists: true,
+          imageDigest: OTHER_DIGEST,
+          sourceImage: stagingImage,
+          sourceDigest: DIGEST,
+        }),
+      ).toThrow(`game-prod-engine:${target.tag} is ${OTHER_DIGEST}, but stage staging runs ${DIGEST}`);
+    });
   });
 });
 
@@ -130,24 +193,34 @@ describe('runImageCommand', () => {
     async (stage) => {
       // Prepare
       const profile = loadStageProfile(stage);
+      const tag = contentTag(REPO_ROOT, 'linux/arm64');
 
       // Act (PATH is empty: a docker call would fail the run)
-      const { code, out } = await run(['--stage', stage, '--tag', 'v1', '--dry-run']);
+      const { code, out } = await run(['--stage', stage, '--dry-run']);
 
       // Assess
       expect(code).toBe(0);
-      expect(out.split('\n')).toEqual([
-        `# dry run: engine image for stage ${stage} (profile ${profile.profileName}): region ${profile.region}, ARM64, tag v1`,
-        expect.stringContaining('aws sts get-caller-identity'),
-        `aws ecr describe-repositories --region ${profile.region} --repository-names game-${stage}-engine   # must exist: the engine stack creates it (services/engine/README.md, "First deploy")`,
-        `aws ecr get-login-password --region ${profile.region} | docker login --username AWS --password-stdin <account-id>.dkr.ecr.${profile.region}.amazonaws.com`,
-        `cd ${REPO_ROOT} && docker buildx build --platform linux/arm64 --file services/engine/app/Dockerfile --tag <account-id>.dkr.ecr.${profile.region}.amazonaws.com/game-${stage}-engine:v1 --provenance=false --push .`,
+      expect(out[0]).toBe(
+        `# dry run: engine image for stage ${stage} (profile ${profile.profileName}): region ${profile.region}, ARM64, tag ${tag}, built from this checkout`,
+      );
+      expect(out.slice(1).map((line) => line.split(' ').slice(0, 3).join(' '))).toEqual([
+        'aws sts get-caller-identity',
+        'aws ecr describe-repositories',
+        'aws ecr create-repository',
+        'aws ecr put-lifecycle-policy',
+        'aws ecr describe-images',
+        'aws ecr get-login-password',
+        `cd ${REPO_ROOT} &&`,
+        'aws ecr describe-images',
       ]);
-      expect(out).not.toContain('create-repository');
+      expect(out[3]).toMatch(/# only if the repository does not exist \(a fresh account\)$/);
+      expect(out[7]).toContain(
+        `game-${stage}-engine:${tag} --provenance=false --push .   # only if ${tag} is not in the repository`,
+      );
     },
   );
 
-  it('refuses to build without Docker or AWS credentials, naming both at once', async () => {
+  it('without AWS credentials or Docker: one line naming both, exit 1', async () => {
     // Prepare: no credentials anywhere the SDK looks, no docker on PATH.
     for (const key of [
       'AWS_PROFILE',
@@ -165,105 +238,205 @@ describe('runImageCommand', () => {
     vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
 
     // Act
-    const { code, err } = await run(['--stage', 'dev', '--tag', 'v1']);
+    const { code, out, err } = await run(['--stage', 'dev']);
 
     // Assess
     expect(code).toBe(1);
-    expect(err).toMatch(/^cannot build and push the engine image for stage dev/);
-    expect(err).toMatch(/- docker is not on PATH \(.*ENOENT.*\); expected Docker with the buildx plugin/);
-    expect(err).toMatch(
-      /- no AWS credentials found \(.*\); expected credentials for the account of stage dev/,
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(
+      /^engine image: cannot run for stage dev: no AWS credentials found \(.*\); expected credentials for the account of stage dev: .*; docker is not on PATH \(.*ENOENT.*\); expected Docker with the buildx plugin/,
     );
+    expect(err[0]).not.toContain('\n');
   });
 
   it('exits 2 with the usage for bad arguments and 1 for a bad stage name', async () => {
     // Act
     const badArgs = await run(['--stage', 'dev', '--force']);
-    const badStage = await run(['--stage', 'Prod_EU', '--tag', 'v1', '--dry-run']);
+    const badStage = await run(['--stage', 'Prod_EU', '--dry-run']);
 
     // Assess
     expect([badArgs.code, badStage.code]).toEqual([2, 1]);
-    expect(badArgs.err).toContain('usage: npm run engine:image -- --stage <stage>');
-    expect(badStage.err).toContain('stage "Prod_EU" is not a valid stage name');
+    expect(badArgs.err.join('\n')).toContain('usage: npm run engine:image -- --stage <stage>');
+    expect(badStage.err.join('\n')).toContain('stage "Prod_EU" is not a valid stage name');
   });
 });
 
-describe('the repository the engine stack owns', () => {
+/** A `docker` on PATH that logs its arguments (and stdin for login) and reports pushes to the stand-in. */
+const dockerStandIn = (standInUrl: string) => {
+  const dir = mkdtempSync(join(tmpdir(), 'docker-stand-in-'));
+  const log = join(dir, 'docker.log');
+  const script = join(dir, 'docker');
+  writeFileSync(
+    script,
+    `#!${process.execPath}
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+const stdin = args[0] === 'login' ? fs.readFileSync(0, 'utf8') : '';
+fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args, stdin }) + '\\n');
+if (args[0] === 'info') console.log('27.0.0');
+const tagIndex = args.indexOf('--tag');
+if (tagIndex > 0 && (args.includes('--push') || args[1] === 'imagetools')) {
+  const [repository, tag] = args[tagIndex + 1].split('/').slice(1).join('/').split(':');
+  fetch(${JSON.stringify(standInUrl)} + '/pushed?repository=' + repository + '&tag=' + tag, { method: 'POST' })
+    .then(() => process.exit(0), () => process.exit(9));
+}
+`,
+  );
+  chmodSync(script, 0o755);
+  const calls = () =>
+    readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { args: string[]; stdin: string });
+  return { env: { PATH: `${dir}:${dirname(process.execPath)}` }, calls };
+};
+
+describe('the image step against stand-ins of STS, ECR, ECS and docker', () => {
   const servers: Server[] = [];
   afterEach(async () => {
+    vi.unstubAllEnvs();
     for (const server of servers.splice(0)) await new Promise((resolve) => server.close(resolve));
   });
 
-  /** A local stand-in answering DescribeRepositories the way ECR does (AWS JSON 1.1), once per request. */
-  const ecrAnswering = async (status: number, body: Record<string, unknown>) => {
-    const requests: Array<{ target: string | undefined; body: string }> = [];
-    const server = createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk) => (text += chunk));
-      request.on('end', () => {
-        requests.push({ target: request.headers['x-amz-target'] as string | undefined, body: text });
-        response
-          .writeHead(status, { 'content-type': 'application/x-amz-json-1.1' })
-          .end(JSON.stringify(body));
-      });
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const client = new ECRClient({
-      region: 'eu-west-1',
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
-    return { client, requests };
+  const setUp = async () => {
+    const aws = await standIn();
+    servers.push(aws.server);
+    for (const service of ['STS', 'ECR', 'ECS']) vi.stubEnv(`AWS_ENDPOINT_URL_${service}`, aws.url);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDLOCAL');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+    vi.stubEnv('AWS_PROFILE', undefined);
+    return { aws, docker: dockerStandIn(aws.url) };
   };
 
-  const plan = imagePlan(loadStageProfile('staging'), '123456789012', 'v1', REPO_ROOT);
-
-  it('refuses to push before the engine stack has created the repository, saying what to deploy first', async () => {
+  it('fresh account, then the same deploy again: creates and pushes once, then builds nothing', async () => {
     // Prepare
-    const ecr = await ecrAnswering(400, {
-      __type: 'RepositoryNotFoundException',
-      message: "The repository with name 'game-staging-engine' does not exist in the registry",
-    });
+    const { aws, docker } = await setUp();
+    const tag = contentTag(REPO_ROOT, 'linux/arm64');
+    const registry = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
 
     // Act
-    const result = requireRepository(ecr.client, plan);
+    const first = await run(['--stage', 'staging'], docker.env);
+    const firstCalls = aws.calls.splice(0);
+    const second = await run(['--stage', 'staging'], docker.env);
 
     // Assess
-    await expect(result).rejects.toThrow(
-      'ECR repository game-staging-engine does not exist in eu-west-1; deploy the engine stack first: it creates the repository and, while no image exists (engine.imageTag null), runs 0 tasks (npx serverless engine:deploy --stage staging); see services/engine/README.md, "First deploy"',
-    );
-    expect(ecr.requests).toEqual([
+    expect([first.code, second.code], [...first.err, ...second.err].join('\n')).toEqual([0, 0]);
+    expect(firstCalls).toEqual([
+      'GetCallerIdentity',
+      'DescribeRepositories',
+      'CreateRepository',
+      'PutLifecyclePolicy',
+      'GetAuthorizationToken',
+      `registry: pushed game-staging-engine:${tag}`,
+      'DescribeImages',
+    ]);
+    expect(aws.created).toEqual([
       {
-        target: 'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
-        body: JSON.stringify({ repositoryNames: ['game-staging-engine'] }),
+        repositoryName: 'game-staging-engine',
+        imageTagMutability: 'IMMUTABLE',
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: { encryptionType: 'AES256' },
+        tags: [
+          { Key: 'game:platform', Value: 'game' },
+          { Key: 'game:service', Value: 'engine' },
+          { Key: 'game:stage', Value: 'staging' },
+        ],
       },
     ]);
+    expect(docker.calls().map((call) => call.args.slice(0, 2).join(' '))).toEqual([
+      'buildx version',
+      'info --format',
+      'login --username',
+      'buildx build',
+    ]);
+    expect(docker.calls()[2]).toEqual({
+      args: ['login', '--username', 'AWS', '--password-stdin', registry],
+      stdin: 'local-password',
+    });
+    expect(docker.calls()[3]?.args).toContain(`${registry}/game-staging-engine:${tag}`);
+    expect(aws.calls).toEqual([
+      'GetCallerIdentity',
+      'DescribeRepositories',
+      'DescribeImages',
+      'PutLifecyclePolicy',
+    ]);
+    expect(second.out).toContain(
+      `${registry}/game-staging-engine:${tag} is already in game-staging-engine: nothing to build`,
+    );
+    expect(docker.calls()).toHaveLength(4);
   });
 
-  it('goes on when the repository exists, and never tries to create one', async () => {
+  it('refuses a repository with mutable tags, which a content tag cannot trust', async () => {
     // Prepare
-    const ecr = await ecrAnswering(200, { repositories: [{ repositoryName: 'game-staging-engine' }] });
+    const { aws, docker } = await setUp();
+    aws.repositories.set('game-dev-engine', { mutability: 'MUTABLE', images: new Map() });
 
     // Act
-    await requireRepository(ecr.client, plan);
+    const { code, err } = await run(['--stage', 'dev'], docker.env);
 
     // Assess
-    expect(ecr.requests.map((request) => request.target)).toEqual([
-      'AmazonEC2ContainerRegistry_V20150921.DescribeRepositories',
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      expect.stringMatching(
+        /^engine image: ECR repository game-dev-engine has mutable tags; expected IMMUTABLE/,
+      ),
     ]);
   });
 
-  it('says how to run the pushed tag: in the stage profile, or in a profile of its own for a sandbox stage', () => {
+  it('promotion: copies the digest staging runs into prod by digest, with no build, and checks the digest after', async () => {
+    // Prepare: staging runs the content tag of this checkout; prod's profile says promoteFrom staging.
+    const { aws, docker } = await setUp();
+    const tag = contentTag(REPO_ROOT, 'linux/arm64');
+    const registry = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
+    const stagingDigest = `sha256:${tag.padEnd(64, '0').slice(0, 64)}`; // what the stand-in gives a pushed tag
+    aws.repositories.set('game-staging-engine', {
+      mutability: 'IMMUTABLE',
+      images: new Map([[tag, stagingDigest]]),
+    });
+    aws.services.set(
+      'game-staging-engine',
+      addTaskDefinition(aws, 'game-staging-engine', `${registry}/game-staging-engine:${tag}`),
+    );
+    aws.calls.length = 0;
+    const out: string[] = [];
+    const err: string[] = [];
+
     // Act
-    const own = nextStep(loadStageProfile('prod'), 'git-0123456789ab');
-    const sandbox = nextStep(loadStageProfile('alice'), 'git-0123456789ab');
+    const code = await ensureImage(
+      withEngine('prod', { promoteFrom: 'staging' }),
+      undefined,
+      awsRegistry('eu-west-1'),
+      {
+        out: (line) => out.push(line),
+        err: (line) => err.push(line),
+        env: docker.env,
+      },
+    );
 
     // Assess
-    expect(own).toBe(
-      'next: set engine.imageTag to "git-0123456789ab" in stage profile "prod" (shared/src/profiles/stages.ts) and deploy the engine (npx serverless engine:deploy --stage prod)',
-    );
-    expect(sandbox).toContain('add a profile named "alice" with engine.imageTag "git-0123456789ab"');
+    expect([code, err]).toEqual([0, []]);
+    expect(aws.calls).toEqual([
+      'GetCallerIdentity',
+      'DescribeRepositories',
+      'DescribeServices',
+      'DescribeTaskDefinition',
+      'DescribeImages',
+      'CreateRepository',
+      'PutLifecyclePolicy',
+      'GetAuthorizationToken',
+      `registry: pushed game-prod-engine:${tag}`,
+      'DescribeImages',
+    ]);
+    expect(
+      docker
+        .calls()
+        .map((call) => call.args.join(' '))
+        .slice(2),
+    ).toEqual([
+      `login --username AWS --password-stdin ${registry}`,
+      `buildx imagetools create --prefer-index=false --tag ${registry}/game-prod-engine:${tag} ${registry}/game-staging-engine@${stagingDigest}`,
+    ]);
+    expect(out.at(-1)).toBe(`${registry}/game-prod-engine:${tag} is ${stagingDigest}`);
   });
 });

@@ -30,3 +30,24 @@ export interface DependencyProbe {
   name: string;
   ping(): Promise<void>;
 }
+
+/**
+ * The live sessions this task holds: today the requests in flight, tomorrow the live channel's
+ * open connections (issue 14 calls `begin('live')` per connection and the returned `end` when it
+ * closes). While any is held the task keeps itself from being stopped by a scale-in or a deployment.
+ */
+export interface SessionTracker {
+  /** A session starts; call the returned function once when it ends (extra calls are ignored). */
+  begin(kind: string): () => void;
+  /** Sessions held now. */
+  readonly active: number;
+}
+
+/**
+ * ECS task scale-in protection of this task: while enabled, neither Service Auto Scaling nor a
+ * deployment stops it; protection lapses on its own after `expiresInMinutes`.
+ */
+export interface ScaleInProtection {
+  set(enabled: true, expiresInMinutes: number): Promise<void>;
+  set(enabled: false): Promise<void>;
+}

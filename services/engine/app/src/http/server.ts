@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { SessionTracker } from '../domain/ports';
 import type { Logger } from '../log';
 import { sendJson } from './messages';
 import { ROUTES, type RouteDependencies } from './routes';
@@ -24,9 +25,13 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 /** Health checks run every few seconds; at `info` they would drown the access log. */
 const QUIET_PATHS = new Set(['/health', '/health/ready']);
 
+/** Counts no session: for servers built without a tracker (tests of routes alone). */
+const NO_SESSIONS: SessionTracker = { begin: () => () => {}, active: 0 };
+
 export const createEngineServer = (
   dependencies: Omit<RouteDependencies, 'isDraining'>,
   log: Logger,
+  sessions: SessionTracker = NO_SESSIONS,
 ): EngineServer => {
   let draining = false;
   /** Responses not yet finished; told to close their connection when draining begins. */
@@ -45,11 +50,15 @@ export const createEngineServer = (
       error: (message, fields) => log.error(message, { requestId, ...fields }),
     };
     open.add(response);
+    // A request in flight is a live session (health checks are not: the load balancer's would keep
+    // every task protected forever); the live channel's connections will be sessions too.
+    const endSession = QUIET_PATHS.has(url.pathname) ? () => {} : sessions.begin('request');
     response.setHeader('x-request-id', requestId);
     // While draining, every response closes its connection, so keep-alive clients reconnect elsewhere.
     if (draining) response.setHeader('connection', 'close');
     response.on('close', () => {
       open.delete(response);
+      endSession();
       const access = QUIET_PATHS.has(url.pathname) ? requestLog.debug : requestLog.info;
       access('request', {
         method: request.method,
