@@ -29,8 +29,13 @@ export interface LocalPlatform {
 
 const ENGINE_PASSWORD = 'engine-local-only';
 
-export const startLocalPlatform = async (): Promise<LocalPlatform> => {
-  const [postgres, aws] = await Promise.all([startPostgres(), startLocalAws()]);
+export const startLocalPlatform = async (
+  options: { postgresFlags?: string[] } = {},
+): Promise<LocalPlatform> => {
+  const [postgres, aws] = await Promise.all([
+    startPostgres({ postgresFlags: options.postgresFlags }),
+    startLocalAws(),
+  ]);
   const db = new pg.Pool({ connectionString: postgres.connectionString, max: 2 });
   // The pool would otherwise crash the test process when a test pauses the server.
   db.on('error', () => {});
