@@ -146,6 +146,7 @@ export const postgresChangeSignal = (settings: EngineDatabaseSettings, log: Logg
           await connection.query(`LISTEN ${LEADERBOARD_CHANGED_CHANNEL}`);
           if (closed) return connection.release(true);
           client = connection;
+          log.info('listening for leaderboard changes', { channel: LEADERBOARD_CHANGED_CHANNEL });
           onConnection(true);
         } catch (error) {
           connection?.release(error as Error);

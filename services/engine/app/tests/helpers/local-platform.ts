@@ -22,8 +22,8 @@ export interface LocalPlatform {
   sqs: SQSClient;
   /** The engine's environment, without HOST and PORT; it connects as `game_engine`, as in AWS. */
   env: Record<string, string>;
-  /** Receives every message now on the queue (and hides them for a minute). */
-  drainQueue(): Promise<Message[]>;
+  /** Receives every message now on the queue (default: the events queue) and hides them for a minute. */
+  drainQueue(queueUrl?: string): Promise<Message[]>;
   stop(): Promise<void>;
 }
 
@@ -60,12 +60,12 @@ export const startLocalPlatform = async (
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'game-test-events' }));
   if (!QueueUrl) throw new Error('fauxqs returned no queue URL');
 
-  const drainQueue = async (): Promise<Message[]> => {
+  const drainQueue = async (queueUrl: string = QueueUrl): Promise<Message[]> => {
     const messages: Message[] = [];
     for (let round = 0; round < 20; round += 1) {
       const { Messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
-          QueueUrl,
+          QueueUrl: queueUrl,
           MaxNumberOfMessages: 10,
           VisibilityTimeout: 60,
           WaitTimeSeconds: 0,
