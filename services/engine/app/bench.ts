@@ -3,8 +3,13 @@
  * against the same local servers the tests use (embedded PostgreSQL 17, fauxqs):
  * - bundle size, and time from process start to "listening" for the bundle vs. the TypeScript
  *   sources through tsx (why the image ships a bundle);
- * - requests per second and p99 latency for /health, /leaderboard and POST /matches at 8 concurrent
- *   clients for a fixed duration each.
+ * - requests per second, p50 and p99 for /health, /leaderboard (plain, and revalidating with
+ *   If-None-Match) and POST /matches at 8 concurrent clients, in interleaved rounds so that load from
+ *   elsewhere on the machine hits every route alike;
+ * - the ratios issue 16 sets targets for: leaderboard/health, matches/health, SQS requests per 1,000
+ *   accepted matches (fauxqs counts them) and PostgreSQL queries per 1,000 leaderboard requests
+ *   (pg_stat_statements counts the engine role's statements) while a stand-in for the consumer
+ *   commits score changes, as after a popular match.
  * It prints; it asserts nothing (no timed tests). Loopback only, bounded in time and count.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -88,12 +88,15 @@ export const sqsBatchPublisher = (
   let pending: PendingEntry[] = [];
   let pendingBytes = 0;
   let timer: NodeJS.Timeout | undefined;
+  let expired: NodeJS.Immediate | undefined;
   let closing = false;
   const sending = new Set<Promise<void>>();
 
   const send = (reason: 'full' | 'linger' | 'no linger' | 'closing'): void => {
     clearTimeout(timer);
+    clearImmediate(expired);
     timer = undefined;
+    expired = undefined;
     const batch = pending;
     pending = [];
     pendingBytes = 0;
@@ -135,7 +138,13 @@ export const sqsBatchPublisher = (
         if (closing) send('closing');
         else if (lingerMs === 0) send('no linger');
         else if (pending.length >= MAX_BATCH_ENTRIES) send('full');
-        else timer ??= setTimeout(() => send('linger'), lingerMs);
+        else if (!expired)
+          timer ??= setTimeout(() => {
+            // Node runs expired timers before it reads the sockets that became readable meanwhile:
+            // send on the next check phase instead, after requests that already arrived have joined.
+            timer = undefined;
+            expired = setImmediate(() => send('linger'));
+          }, lingerMs);
       }),
     close: async () => {
       closing = true;
