@@ -118,6 +118,8 @@ export const postgresChangeSignal = (settings: EngineDatabaseSettings, log: Logg
   let client: pg.PoolClient | undefined;
   let retry: NodeJS.Timeout | undefined;
   let closed = false;
+  /** Only the first of a run of failed attempts is logged: an outage is one warning, not one a second. */
+  let failing = false;
   return {
     start: ({ onChange, onConnection }) => {
       const reconnectLater = () => {
@@ -146,11 +148,14 @@ export const postgresChangeSignal = (settings: EngineDatabaseSettings, log: Logg
           await connection.query(`LISTEN ${LEADERBOARD_CHANGED_CHANNEL}`);
           if (closed) return connection.release(true);
           client = connection;
+          failing = false;
           log.info('listening for leaderboard changes', { channel: LEADERBOARD_CHANGED_CHANNEL });
           onConnection(true);
         } catch (error) {
           connection?.release(error as Error);
-          log.warn('leaderboard change signal unavailable; retrying', { error });
+          if (!failing && !closed)
+            log.warn('leaderboard change signal unavailable; retrying every second', { error });
+          failing = true;
           reconnectLater();
         }
       };
