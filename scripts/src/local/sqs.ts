@@ -14,6 +14,11 @@ export interface LocalAws {
   region: string;
   /** Static credentials the SDK needs to sign requests; fauxqs accepts any. */
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Requests served so far, by SQS action (`SendMessage`, `SendMessageBatch`, ...): what SQS would
+   * bill. Benchmarks compare it with the work done.
+   */
+  requestCounts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -52,12 +57,20 @@ export const startLocalAws = async (options: { port?: number; region?: string } 
     defaultRegion: region,
     stores: await storesWithReachableQueueUrls(),
   });
+  const counts: Record<string, number> = {};
+  // The SDK's JSON protocol names the action in `X-Amz-Target: AmazonSQS.<Action>`.
+  app.addHook('onRequest', async (request: { headers: Record<string, string | string[] | undefined> }) => {
+    const target = request.headers['x-amz-target'];
+    const action = typeof target === 'string' ? target.replace(/^AmazonSQS\./, '') : 'other';
+    counts[action] = (counts[action] ?? 0) + 1;
+  });
   try {
     const endpoint = await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
     return {
       endpoint,
       region,
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      requestCounts: () => ({ ...counts }),
       stop: () => app.close(),
     };
   } catch (error) {

@@ -17,6 +17,39 @@ afterAll(async () => db?.stop());
 beforeEach(async () => db.reset());
 
 describe('postgresEventStore', () => {
+  it("signals leaderboard_changed when a batch's commit changed the standings, and not for a redelivered batch", async () => {
+    // Prepare: a session listening as the engine does (datastore migration 0005 sends the signal).
+    const store = postgresEventStore(db.pool);
+    const listener = new pg.Client({ connectionString: db.server.connectionString });
+    await listener.connect();
+    const received: Array<string | undefined> = [];
+    listener.on('notification', ({ payload }) => received.push(payload));
+    await listener.query('LISTEN leaderboard_changed');
+    // PostgreSQL sends pending notifications before it answers the listener's next query.
+    const delivered = async () => {
+      await listener.query('SELECT 1');
+      return received.splice(0).sort();
+    };
+    const batch = [
+      playerRegistered('gina', 'Gina'),
+      matchCompleted([{ playerId: 'gina', score: 7, placement: 1 }]),
+    ];
+
+    try {
+      // Act
+      await store.applyEvents(batch);
+      const afterFirst = await delivered();
+      await store.applyEvents(batch);
+      const afterRedelivery = await delivered();
+
+      // Assess: one notification per changed table for the batch's one transaction, none for the duplicate.
+      expect(afterFirst).toEqual(['player_stats', 'players']);
+      expect(afterRedelivery).toEqual([]);
+    } finally {
+      await listener.end();
+    }
+  });
+
   it('applies registrations and matches in one call: players, results and running totals', async () => {
     // Prepare
     const store = postgresEventStore(db.pool);

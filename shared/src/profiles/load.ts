@@ -84,6 +84,8 @@ const integrationsProblems = (name: string, integrations: StageProfileValues['in
  * migration runner and operators need a few more.
  */
 export const OTHER_DATABASE_CONNECTIONS = 10;
+/** Per engine task, outside its pool: the session that LISTENs for leaderboard changes. */
+export const ENGINE_LISTENER_CONNECTIONS = 1;
 
 /** The engine section's cross-field rules: Fargate task size, scaling bounds, health check, database connections. */
 const engineProblems = (name: string, profile: StageProfileValues): string[] => {
@@ -114,12 +116,13 @@ const engineProblems = (name: string, profile: StageProfileValues): string[] => 
       `stage profile "${name}": engine.imageRepository is "${engine.imageRepository}"; expected a name containing ${STAGE_PLACEHOLDER} such as "game-${STAGE_PLACEHOLDER}-engine", because every stage without a profile of its own uses this one and each stage has a repository of its own`,
     );
   }
-  const engineConnections = engine.maxCount * engine.databasePoolMax;
+  // Each task also holds one connection that LISTENs for leaderboard changes (services/engine/app).
+  const engineConnections = engine.maxCount * (engine.databasePoolMax + ENGINE_LISTENER_CONNECTIONS);
   const budget =
     datastore.maxConnections - OTHER_DATABASE_CONNECTIONS - integrations.databaseConnectionBudget;
   if (engineConnections > budget) {
     problems.push(
-      `stage profile "${name}": engine.databasePoolMax is ${engine.databasePoolMax}; expected at most ${Math.max(0, Math.floor(budget / engine.maxCount))}, because engine.maxCount (${engine.maxCount}) tasks x engine.databasePoolMax must fit datastore.maxConnections (${datastore.maxConnections}) minus integrations.databaseConnectionBudget (${integrations.databaseConnectionBudget}) minus ${OTHER_DATABASE_CONNECTIONS} for RDS, the migration runner and operators`,
+      `stage profile "${name}": engine.databasePoolMax is ${engine.databasePoolMax}; expected at most ${Math.max(0, Math.floor(budget / engine.maxCount) - ENGINE_LISTENER_CONNECTIONS)}, because engine.maxCount (${engine.maxCount}) tasks x (engine.databasePoolMax + ${ENGINE_LISTENER_CONNECTIONS} connection listening for leaderboard changes) must fit datastore.maxConnections (${datastore.maxConnections}) minus integrations.databaseConnectionBudget (${integrations.databaseConnectionBudget}) minus ${OTHER_DATABASE_CONNECTIONS} for RDS, the migration runner and operators`,
     );
   }
   return problems;

@@ -296,12 +296,13 @@ describe('engine profile: scaling, health check, shutdown, secrets', () => {
   });
 
   it('keeps the engine pools within the database connections the consumer and RDS leave', () => {
-    // Act: dev allows 80 connections; the consumer budgets 4, 10 are kept aside, so 2 tasks may hold 33 each.
-    const problems = problemsOf(withEngine({ databasePoolMax: 34 }));
+    // Act: dev allows 80 connections; the consumer budgets 4, 10 are kept aside, so 2 tasks may hold
+    // 33 each: 32 in the pool and the one listening for leaderboard changes.
+    const problems = problemsOf(withEngine({ databasePoolMax: 33 }));
 
     // Assess
     expect(problems).toEqual([
-      'stage profile "dev": engine.databasePoolMax is 34; expected at most 33, because engine.maxCount (2) tasks x engine.databasePoolMax must fit datastore.maxConnections (80) minus integrations.databaseConnectionBudget (4) minus 10 for RDS, the migration runner and operators',
+      'stage profile "dev": engine.databasePoolMax is 33; expected at most 32, because engine.maxCount (2) tasks x (engine.databasePoolMax + 1 connection listening for leaderboard changes) must fit datastore.maxConnections (80) minus integrations.databaseConnectionBudget (4) minus 10 for RDS, the migration runner and operators',
     ]);
   });
 });

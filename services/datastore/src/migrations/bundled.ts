@@ -8,9 +8,11 @@
  */
 import gameSchema from '../../migrations/0001_game_schema.sql';
 import applicationRoles from '../../migrations/0002_application_roles.sql';
+import leaderboardChangedSignal from '../../migrations/0005_leaderboard_changed_signal.sql';
 import { type MigrationFile, parseMigrations } from './runner';
 
 export const BUNDLED_MIGRATIONS: MigrationFile[] = parseMigrations([
   { name: '0001_game_schema.sql', sql: gameSchema },
   { name: '0002_application_roles.sql', sql: applicationRoles },
+  { name: '0005_leaderboard_changed_signal.sql', sql: leaderboardChangedSignal },
 ]);

@@ -6,10 +6,17 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ecsTaskProtection, noTaskProtection } from './adapters/ecs-task-protection';
-import { createDatabasePool, postgresLeaderboard, postgresProbe } from './adapters/postgres';
-import { createSqsClient, sqsEventPublisher, sqsQueueProbe } from './adapters/sqs';
-import type { EngineConfig } from './config';
 import { createSessionTracker, type ProtectedSessionTracker } from './domain/sessions';
+import {
+  createDatabasePool,
+  postgresChangeSignal,
+  postgresLeaderboard,
+  postgresProbe,
+} from './adapters/postgres';
+import { createSqsClient, sqsBatchPublisher, sqsQueueProbe } from './adapters/sqs';
+import type { EngineConfig } from './config';
+import { LEADERBOARD_LIMIT } from './domain/leaderboard';
+import { LeaderboardCache } from './domain/leaderboard-cache';
 import { createEngineServer } from './http/server';
 import type { Logger } from './log';
 
@@ -24,6 +31,11 @@ export interface RunningEngine {
    * `drained: false` when requests had to be cut off.
    */
   stop(drainTimeoutMs: number): Promise<{ drained: boolean }>;
+  /**
+   * The in-memory leaderboard: `subscribe(listener)` gets every new snapshot (after a signalled
+   * change, within `LEADERBOARD_REFRESH_MS`), which is what a live channel pushes to players.
+   */
+  leaderboard: LeaderboardCache;
 }
 
 export interface EngineOverrides {
@@ -45,10 +57,25 @@ export const startEngine = async (
     maxProtectedMs: config.taskProtectionMaxMinutes * 60_000,
     log,
   });
+  const publisher = sqsBatchPublisher(sqs, config.eventsQueueUrl, {
+    lingerMs: config.matchBatchLingerMs,
+    log,
+  });
+  const leaderboard = new LeaderboardCache({
+    reader: postgresLeaderboard(pool),
+    maxRows: LEADERBOARD_LIMIT.max,
+    refreshIntervalMs: config.leaderboardRefreshMs,
+    onListenerError: (error) => log.error('a leaderboard subscriber failed', { error }),
+  });
+  const changeSignal = postgresChangeSignal(config.database, log);
+  changeSignal.start({
+    onChange: () => leaderboard.changed(),
+    onConnection: (connected) => leaderboard.signalConnection(connected),
+  });
   const engine = createEngineServer(
     {
-      publisher: sqsEventPublisher(sqs, config.eventsQueueUrl),
-      leaderboard: postgresLeaderboard(pool),
+      publisher,
+      leaderboard,
       probes: [postgresProbe(pool), sqsQueueProbe(sqs, config.eventsQueueUrl)],
       source: config.eventSource,
       now: overrides.now ?? (() => new Date()),
@@ -70,9 +97,16 @@ export const startEngine = async (
   return {
     url: `http://${host}:${port}`,
     sessions,
+    leaderboard,
     stop: async (drainTimeoutMs) => {
+      // Match results waiting for their batch go now, and later ones without waiting, so the
+      // requests in flight get their answer and none is cut off by SIGKILL while lingering.
+      const flushed = publisher.close();
       const drained = await engine.drain(drainTimeoutMs);
       await sessions.close();
+      await flushed;
+      leaderboard.close();
+      await changeSignal.close();
       await pool.end();
       sqs.destroy();
       log.info('stopped', { drained });

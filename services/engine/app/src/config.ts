@@ -47,6 +47,19 @@ export interface EngineConfig {
    * period, so a release waits at most about this long for a task whose traffic never pauses.
    */
   taskProtectionMaxMinutes: number;
+  /**
+   * `MATCH_BATCH_LINGER_MS`, default 5, 0-50: how long an accepted match result waits for others to
+   * share its `SendMessageBatch` (up to 10 entries; a full batch goes at once). It adds at most this
+   * to `POST /matches`'s latency and divides the SQS requests (billed per request) by the batch size.
+   * 0 sends each result as soon as it is validated (batches then form only from simultaneous requests).
+   */
+  matchBatchLingerMs: number;
+  /**
+   * `LEADERBOARD_REFRESH_MS`, default 1000, 100-60000: the leaderboard is read from memory and
+   * queried at most once per this many milliseconds per task, one query at a time; a change signalled
+   * by the database is visible within this bound, and without the signal no answer is older than it.
+   */
+  leaderboardRefreshMs: number;
 }
 
 export class EngineConfigError extends Error {
@@ -172,6 +185,20 @@ export const readEngineConfig = (env: Environment = process.env): EngineConfig =
       ' (what ECS task scale-in protection accepts)',
     ),
     taskProtectionMaxMinutes: integer('TASK_PROTECTION_MAX_MINUTES', 60, 1, 2880),
+    matchBatchLingerMs: integer(
+      'MATCH_BATCH_LINGER_MS',
+      5,
+      0,
+      50,
+      ' (milliseconds a match result may wait to share a SendMessageBatch; each one adds to the response time)',
+    ),
+    leaderboardRefreshMs: integer(
+      'LEADERBOARD_REFRESH_MS',
+      1000,
+      100,
+      60_000,
+      ' (milliseconds between two leaderboard queries of a task)',
+    ),
   };
   if (problems.length > 0 || !database) throw new EngineConfigError(problems);
   return { ...config, database };

@@ -35,6 +35,8 @@ describe('readEngineConfig', () => {
       ecsAgentUri: undefined,
       taskProtectionMinutes: 10,
       taskProtectionMaxMinutes: 60,
+      matchBatchLingerMs: 5,
+      leaderboardRefreshMs: 1000,
     });
   });
 
@@ -50,10 +52,14 @@ describe('readEngineConfig', () => {
       DB_POOL_MAX: '10',
       SHUTDOWN_TIMEOUT_SECONDS: '50',
       LOG_LEVEL: 'debug',
+      MATCH_BATCH_LINGER_MS: '0',
+      LEADERBOARD_REFRESH_MS: '250',
     });
 
     // Assess
     expect(config).toMatchObject({
+      matchBatchLingerMs: 0,
+      leaderboardRefreshMs: 250,
       region: 'us-east-2',
       host: '127.0.0.1',
       port: 9090,
@@ -78,6 +84,8 @@ describe('readEngineConfig', () => {
       DB_POOL_MAX: '0',
       SHUTDOWN_TIMEOUT_SECONDS: '120',
       LOG_LEVEL: 'verbose',
+      MATCH_BATCH_LINGER_MS: '500',
+      LEADERBOARD_REFRESH_MS: '10',
     });
 
     // Assess
@@ -94,6 +102,8 @@ describe('readEngineConfig', () => {
       'PORT is "8080.5"; expected an integer from 1024 to 65535 (a non-root user cannot bind ports below 1024)',
       'DB_POOL_MAX is "0"; expected an integer from 1 to 50',
       'SHUTDOWN_TIMEOUT_SECONDS is "120"; expected an integer from 1 to 119 (below the container stopTimeout, at most 120 s on Fargate)',
+      'MATCH_BATCH_LINGER_MS is "500"; expected an integer from 0 to 50 (milliseconds a match result may wait to share a SendMessageBatch; each one adds to the response time)',
+      'LEADERBOARD_REFRESH_MS is "10"; expected an integer from 100 to 60000 (milliseconds between two leaderboard queries of a task)',
     ]);
   });
 

@@ -3,13 +3,19 @@
  * with the datastore's migrations and fauxqs with the events queue. Proves what the issue asks:
  * a posted match result becomes exactly one message with the right body, bad input is a 400 that
  * names each problem, an unreachable queue is a 503 (nothing reported accepted), the leaderboard
- * is what PostgreSQL holds, and a database outage is a 503 the engine recovers from.
+ * is what PostgreSQL holds, and a database outage is a 503 the engine recovers from. Under load
+ * (issue 16): an entry SQS refused in a batch is that request's 503 alone, stopping sends what is
+ * lingering, a burst of leaderboard requests costs one query (counted by pg_stat_statements on the
+ * server), and a committed change reaches the board through the database's signal within the bound.
  */
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { freePort } from '@game-platform/scripts/local';
 import { parseGameEventJson } from '@game-platform/shared/events';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningEngine, startEngine } from '../src/app';
-import { readEngineConfig } from '../src/config';
+import { type EngineConfig, readEngineConfig } from '../src/config';
+import type { LeaderboardSnapshot } from '../src/domain/leaderboard-cache';
+import { LEADERBOARD_CACHE_CONTROL } from '../src/http/routes';
 import { createLogger } from '../src/log';
 import { loadEvent } from './helpers/events';
 import { type LocalPlatform, startLocalPlatform } from './helpers/local-platform';
@@ -21,12 +27,52 @@ let platform: LocalPlatform;
 let engine: RunningEngine;
 const logLines: string[] = [];
 
-const startTestEngine = async (env: Record<string, string>): Promise<RunningEngine> =>
+/** The bound the shared test engine refreshes its leaderboard within. */
+const REFRESH_MS = 200;
+
+const startTestEngine = async (
+  env: Record<string, string>,
+  adjust: (config: EngineConfig) => EngineConfig = (config) => config,
+): Promise<RunningEngine> =>
   startEngine(
-    readEngineConfig({ ...env, HOST: '127.0.0.1', PORT: String(await freePort()) }),
+    adjust(readEngineConfig({ ...env, HOST: '127.0.0.1', PORT: String(await freePort()) })),
     createLogger('info', { service: 'engine' }, (line) => logLines.push(line)),
     { now: () => NOW },
   );
+
+/** Polls `check` until it returns a value (not `undefined`), failing after `timeoutMs`. */
+const eventually = async <T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> => {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`no result within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+};
+
+/** Resolves with the next snapshot the engine's leaderboard publishes (what a live channel pushes). */
+const nextSnapshot = (engine: RunningEngine): Promise<LeaderboardSnapshot> =>
+  new Promise((resolve) => {
+    const unsubscribe = engine.leaderboard.subscribe((snapshot) => {
+      unsubscribe();
+      resolve(snapshot);
+    });
+  });
+
+/** Leaderboard queries the engine's role ran, counted by PostgreSQL itself (pg_stat_statements). */
+const leaderboardQueries = async (): Promise<number> => {
+  const { rows } = await platform.db.query<{ calls: string }>(
+    `SELECT coalesce(sum(calls), 0) AS calls FROM pg_stat_statements
+     WHERE userid = 'game_engine'::regrole AND query LIKE '%FROM player_stats%'`,
+  );
+  return Number(rows[0]?.calls);
+};
+
+/** What the engine logs once its change signal LISTENs. */
+const LISTENING = '"message":"listening for leaderboard changes"';
+
+type Entries = { entries: Array<{ playerId: string }> };
 
 const post = (base: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}/api/matches`, {
@@ -40,8 +86,11 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
   vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  platform = await startLocalPlatform();
-  engine = await startTestEngine(platform.env);
+  platform = await startLocalPlatform({
+    postgresFlags: ['-c', 'shared_preload_libraries=pg_stat_statements'],
+  });
+  await platform.db.query('CREATE EXTENSION pg_stat_statements');
+  engine = await startTestEngine({ ...platform.env, LEADERBOARD_REFRESH_MS: String(REFRESH_MS) });
 }, 60_000);
 
 afterAll(async () => {
@@ -170,13 +219,17 @@ describe('engine over HTTP', () => {
         ('p-bob', 3, 1, 5000, 2500), ('p-ann', 2, 2, 7000, 4000),
         ('p-cid', 1, 0, 5000, 5000), ('p-dan', 1, 0, 100, 100)`);
 
-    // Act
-    const top3 = await fetch(`${engine.url}/api/leaderboard?limit=3`);
+    // Act: the commit signals the change; the board shows it within the refresh bound.
+    const top3 = await eventually(async () => {
+      const response = await fetch(`${engine.url}/api/leaderboard?limit=3`);
+      const body = (await response.json()) as Entries;
+      return body.entries.length === 3 ? { status: response.status, body } : undefined;
+    });
     const all = await fetch(`${engine.url}/api/leaderboard`);
 
     // Assess
     expect(top3.status).toBe(200);
-    expect(await top3.json()).toEqual({
+    expect(top3.body).toEqual({
       entries: [
         {
           rank: 1,
@@ -269,17 +322,23 @@ describe('engine over HTTP', () => {
     }
   });
 
-  it('answers 503 on the leaderboard while PostgreSQL is down, and serves it again once it is back', async () => {
+  it('answers 503 on the leaderboard once PostgreSQL is down for longer than the refresh bound, and serves it again once it is back', async () => {
     // Prepare
+    const signalConnections = () => logLines.filter((line) => line.includes(LISTENING)).length;
+    const connectedBefore = signalConnections();
     await platform.postgres.pause();
 
     try {
-      // Act
-      const during = await fetch(`${engine.url}/api/leaderboard`);
+      // Act: the board in memory may be served until it is older than the bound, then not.
+      const during = await eventually(async () => {
+        const response = await fetch(`${engine.url}/api/leaderboard`);
+        return response.status === 200 ? undefined : response;
+      });
       const ready = await fetch(`${engine.url}/health/ready`);
 
       // Assess
       expect(during.status).toBe(503);
+      expect(during.headers.get('retry-after')).toBe('5');
       expect(await during.json()).toEqual({ error: 'the leaderboard is unavailable; retry later' });
       expect(await ready.json()).toEqual({
         status: 'unavailable',
@@ -288,10 +347,155 @@ describe('engine over HTTP', () => {
     } finally {
       await platform.postgres.restart();
     }
-    const after = await fetch(`${engine.url}/api/leaderboard?limit=1`);
-    expect(after.status).toBe(200);
-    expect(((await after.json()) as { entries: Array<{ playerId: string }> }).entries[0]?.playerId).toBe(
-      'p-ann',
+    const after = await eventually(async () => {
+      const response = await fetch(`${engine.url}/api/leaderboard?limit=1`);
+      return response.status === 200 ? ((await response.json()) as Entries) : undefined;
+    });
+    expect(after.entries[0]?.playerId).toBe('p-ann');
+    // The change signal came back too (and changes missed while it was away were re-read).
+    await eventually(async () => (signalConnections() > connectedBefore ? true : undefined));
+  });
+});
+
+/** A valid match result of `players` players (about 70 bytes each once published). */
+const matchOf = (players: number) => ({
+  ...(match as object),
+  players: Array.from({ length: players }, (_, n) => ({
+    playerId: `steam:765611980000${String(n).padStart(5, '0')}`,
+    score: 1000 - n,
+    placement: n + 1,
+  })),
+});
+
+describe('engine under player load', () => {
+  it('answers 503 only for the match result SQS refused in a batch, 202 for the others, and acknowledges nothing SQS did not store', async () => {
+    // Prepare: a queue that refuses messages over 1 KiB; two of the five results are larger.
+    const { QueueUrl = '' } = await platform.sqs.send(
+      new CreateQueueCommand({ QueueName: 'game-test-small', Attributes: { MaximumMessageSize: '1024' } }),
     );
+    const small = await startTestEngine({
+      ...platform.env,
+      EVENTS_QUEUE_URL: QueueUrl,
+      MATCH_BATCH_LINGER_MS: '50',
+    });
+    const bodies = [matchOf(2), matchOf(20), matchOf(3), matchOf(25), matchOf(1)];
+    const keys = bodies.map((_, n) => `0b7e4c2a-9d3f-4a51-b8e6-7c2d1f0a9e${String(n).padStart(2, '0')}`);
+    const before = platform.aws.requestCounts().SendMessageBatch ?? 0;
+
+    try {
+      // Act
+      const responses = await Promise.all(
+        bodies.map((body, n) => post(small.url, body, { 'idempotency-key': keys[n] ?? '' })),
+      );
+      const messages = await platform.drainQueue(QueueUrl);
+
+      // Assess
+      expect(responses.map((response) => response.status)).toEqual([202, 503, 202, 503, 202]);
+      expect(platform.aws.requestCounts().SendMessageBatch ?? 0).toBeLessThan(before + bodies.length);
+      const refused = (await responses[1]?.json()) as { error: string; eventId: string };
+      expect(refused.eventId).toBe(keys[1]);
+      expect(refused.error).toContain(
+        `NOT accepted; retry later with the header Idempotency-Key: ${keys[1]}`,
+      );
+      expect(messages.map((message) => JSON.parse(message.Body ?? '').id).sort()).toEqual(
+        [keys[0], keys[2], keys[4]].sort(),
+      );
+    } finally {
+      await small.stop(1_000);
+    }
+  });
+
+  it('sends the match results lingering for their batch when it stops, so their requests get 202 before exit', async () => {
+    // Prepare: a linger far beyond the configurable bound, so only the stop can send them.
+    const lingering = await startTestEngine(platform.env, (config) => ({
+      ...config,
+      matchBatchLingerMs: 600_000,
+    }));
+    const keys = ['1b7e4c2a-9d3f-4a51-b8e6-7c2d1f0a9e01', '1b7e4c2a-9d3f-4a51-b8e6-7c2d1f0a9e02'];
+    const responses = keys.map((key) => post(lingering.url, match, { 'idempotency-key': key }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // Act
+    const { drained } = await lingering.stop(5_000);
+
+    // Assess
+    expect(drained).toBe(true);
+    expect((await Promise.all(responses)).map((response) => response.status)).toEqual([202, 202]);
+    expect((await platform.drainQueue()).map((message) => JSON.parse(message.Body ?? '').id).sort()).toEqual(
+      keys,
+    );
+  });
+
+  it('serves a burst of 300 concurrent leaderboard requests, every page size, with one PostgreSQL query', async () => {
+    // Prepare: a refresh bound longer than the test, so every request must share the one query.
+    await platform.db.query('SELECT pg_stat_statements_reset()');
+    const burst = await startTestEngine({ ...platform.env, LEADERBOARD_REFRESH_MS: '60000' });
+
+    try {
+      // Act
+      const responses = await Promise.all(
+        Array.from({ length: 300 }, (_, n) => fetch(`${burst.url}/api/leaderboard?limit=${(n % 100) + 1}`)),
+      );
+      const bodies = (await Promise.all(responses.map((response) => response.json()))) as Entries[];
+
+      // Assess
+      expect(responses.every((response) => response.status === 200)).toBe(true);
+      expect(bodies.map((body) => body.entries.length)).toEqual(
+        Array.from({ length: 300 }, (_, n) => Math.min((n % 100) + 1, bodies[99]?.entries.length ?? 0)),
+      );
+      expect(bodies[0]?.entries[0]?.playerId).toBe('p-ann');
+      expect(await leaderboardQueries()).toBe(1);
+    } finally {
+      await burst.stop(1_000);
+    }
+  });
+
+  it('answers 304 to If-None-Match while the board is unchanged, and pushes a committed change within the refresh bound', async () => {
+    // Prepare: an engine whose change signal is connected (it logs so once it LISTENs).
+    const connectedBefore = logLines.filter((line) =>
+      line.includes('"listening for leaderboard changes"'),
+    ).length;
+    const live = await startTestEngine({ ...platform.env, LEADERBOARD_REFRESH_MS: String(REFRESH_MS) });
+    await eventually(async () =>
+      logLines.filter((line) => line.includes(LISTENING)).length > connectedBefore ? true : undefined,
+    );
+
+    try {
+      const first = await fetch(`${live.url}/api/leaderboard?limit=3`);
+      const etag = first.headers.get('etag') ?? '';
+      await first.arrayBuffer();
+
+      // Act
+      const unchanged = await fetch(`${live.url}/api/leaderboard?limit=3`, {
+        headers: { 'if-none-match': etag },
+      });
+      const otherPage = await fetch(`${live.url}/api/leaderboard?limit=4`);
+      await otherPage.arrayBuffer();
+      const pushed = nextSnapshot(live);
+      const committedAt = performance.now();
+      await platform.db.query(
+        "INSERT INTO player_stats (player_id, matches_played, wins, total_score, best_score) VALUES ('p-eve', 1, 1, 9000, 9000)",
+      );
+      const snapshot = await pushed;
+      const pushedAfterMs = performance.now() - committedAt;
+      const changed = await fetch(`${live.url}/api/leaderboard?limit=3`, { headers: { 'if-none-match': etag } });
+
+      // Assess
+      expect(first.status).toBe(200);
+      expect(etag).toMatch(/^"[\w-]{32}"$/);
+      expect(first.headers.get('cache-control')).toBe(LEADERBOARD_CACHE_CONTROL);
+      expect(unchanged.status).toBe(304);
+      expect(unchanged.headers.get('etag')).toBe(etag);
+      expect(await unchanged.text()).toBe('');
+      expect(otherPage.headers.get('etag')).not.toBe(etag);
+      // Pushed by the database's signal, no request needed; the bound plus slack for a loaded machine.
+      expect(snapshot.rows[0]?.playerId).toBe('p-eve');
+      expect(pushedAfterMs).toBeLessThan(REFRESH_MS + 1_000);
+      expect(changed.status).toBe(200);
+      expect(changed.headers.get('etag')).not.toBe(etag);
+      expect(((await changed.json()) as Entries).entries[0]?.playerId).toBe('p-eve');
+    } finally {
+      await live.stop(1_000);
+    }
   });
 });

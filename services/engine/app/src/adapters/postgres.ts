@@ -7,7 +7,7 @@ import { Signer, type SignerConfig } from '@aws-sdk/rds-signer';
 import { createPool, type DatabaseSettings } from '@game-platform/shared/database';
 import type pg from 'pg';
 import type { EngineDatabaseSettings } from '../config';
-import type { DependencyProbe, LeaderboardReader, LeaderboardRow } from '../domain/ports';
+import type { ChangeSignal, DependencyProbe, LeaderboardReader, LeaderboardRow } from '../domain/ports';
 import type { Logger } from '../log';
 
 /** A query that takes longer than this fails (and the request gets a 503) instead of piling up. */
@@ -96,3 +96,78 @@ export const postgresProbe = (pool: pg.Pool): DependencyProbe => ({
     await pool.query(query);
   },
 });
+
+/**
+ * The channel datastore migration 0005 notifies when a commit changed `player_stats` or `players`
+ * (the rows the leaderboard shows). PostgreSQL delivers a NOTIFY only when its transaction commits,
+ * once per transaction, to every session LISTENing at that moment.
+ */
+export const LEADERBOARD_CHANGED_CHANNEL = 'leaderboard_changed';
+
+/** Waits this long before reconnecting after the listening connection failed or was lost. */
+const RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * The database's change signal: one dedicated connection per task (outside the request pool, same
+ * credentials: IAM authentication in AWS) that LISTENs on `leaderboard_changed`. LISTEN needs no
+ * privilege. When the connection fails or drops (restart, failover) it reports the loss, so the
+ * cache falls back to its time bound, and reconnects every second until it is back.
+ */
+export const postgresChangeSignal = (settings: EngineDatabaseSettings, log: Logger): ChangeSignal => {
+  let pool: pg.Pool | undefined;
+  let client: pg.PoolClient | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let closed = false;
+  /** Only the first of a run of failed attempts is logged: an outage is one warning, not one a second. */
+  let failing = false;
+  return {
+    start: ({ onChange, onConnection }) => {
+      const reconnectLater = () => {
+        if (!closed) retry = setTimeout(connect, RECONNECT_DELAY_MS);
+      };
+      const lost = (connection: pg.PoolClient, error?: Error) => {
+        if (client !== connection) return;
+        client = undefined;
+        connection.release(error ?? true);
+        onConnection(false);
+        if (!closed) log.warn('leaderboard change signal lost; reconnecting', { error });
+        reconnectLater();
+      };
+      const connect = async () => {
+        if (closed) return;
+        let connection: pg.PoolClient | undefined;
+        try {
+          pool ??= await createDatabasePool(settings, 1, log);
+          connection = await pool.connect();
+          connection.on('notification', (message) => {
+            if (message.channel === LEADERBOARD_CHANGED_CHANNEL) onChange();
+          });
+          const current = connection;
+          current.on('error', (error) => lost(current, error));
+          current.on('end', () => lost(current));
+          await connection.query(`LISTEN ${LEADERBOARD_CHANGED_CHANNEL}`);
+          if (closed) return connection.release(true);
+          client = connection;
+          failing = false;
+          log.info('listening for leaderboard changes', { channel: LEADERBOARD_CHANGED_CHANNEL });
+          onConnection(true);
+        } catch (error) {
+          connection?.release(error as Error);
+          if (!failing && !closed)
+            log.warn('leaderboard change signal unavailable; retrying every second', { error });
+          failing = true;
+          reconnectLater();
+        }
+      };
+      void connect();
+    },
+    close: async () => {
+      closed = true;
+      clearTimeout(retry);
+      const connection = client;
+      client = undefined;
+      connection?.release(true);
+      await pool?.end();
+    },
+  };
+};

@@ -1,5 +1,5 @@
 /** The leaderboard: the best players by total score, read from what the consumer has recorded. */
-import type { LeaderboardReader, LeaderboardRow } from './ports';
+import type { LeaderboardRow } from './ports';
 
 export const LEADERBOARD_LIMIT = { default: 10, max: 100 } as const;
 
@@ -31,8 +31,8 @@ export interface LeaderboardEntry extends LeaderboardRow {
   rank: number;
 }
 
-export const readLeaderboard = async (
+/** The first `limit` rows, ranked from 1. */
+export const rankLeaderboard = (
+  rows: readonly LeaderboardRow[],
   { limit }: LeaderboardQuery,
-  reader: LeaderboardReader,
-): Promise<LeaderboardEntry[]> =>
-  (await reader.top(limit)).map((row, index) => ({ rank: index + 1, ...row }));
+): LeaderboardEntry[] => rows.slice(0, limit).map((row, index) => ({ rank: index + 1, ...row }));

@@ -51,3 +51,13 @@ export interface ScaleInProtection {
   set(enabled: true, expiresInMinutes: number): Promise<void>;
   set(enabled: false): Promise<void>;
 }
+
+/**
+ * Tells when the data behind the leaderboard changed (the database's commit notifications). Changes
+ * made while it is disconnected are not reported, so it also says when it (re)connects.
+ */
+export interface ChangeSignal {
+  /** Starts listening; `onChange` after each committed change, `onConnection` on every connect and loss. */
+  start(listener: { onChange(): void; onConnection(connected: boolean): void }): void;
+  close(): Promise<void>;
+}

@@ -56,8 +56,15 @@ export const sendJson = (
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+): void => sendJsonText(response, status, JSON.stringify(body), headers);
+
+/** `sendJson` for a body serialized already (a cached answer); `headers` override the defaults. */
+export const sendJsonText = (
+  response: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
 ): void => {
-  const text = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

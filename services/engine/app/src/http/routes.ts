@@ -2,17 +2,19 @@
  * The engine's HTTP routes: thin glue between requests and the domain functions, which receive
  * their dependencies (publisher, leaderboard reader, probes) from here.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_PATH_PREFIX } from '@game-platform/shared/edge';
-import { parseLeaderboardQuery, readLeaderboard } from '../domain/leaderboard';
+import { parseLeaderboardQuery, rankLeaderboard } from '../domain/leaderboard';
+import type { LeaderboardCache, LeaderboardSnapshot } from '../domain/leaderboard-cache';
 import { type AcceptMatchResultDependencies, acceptMatchResult } from '../domain/match-results';
-import type { DependencyProbe, LeaderboardReader } from '../domain/ports';
+import type { DependencyProbe } from '../domain/ports';
 import { checkReadiness } from '../domain/readiness';
 import type { Logger } from '../log';
-import { readJsonBody, sendJson } from './messages';
+import { readJsonBody, sendJson, sendJsonText } from './messages';
 
 export interface RouteDependencies extends AcceptMatchResultDependencies {
-  leaderboard: LeaderboardReader;
+  leaderboard: LeaderboardCache;
   probes: DependencyProbe[];
   /** True once shutdown has begun: readiness answers 503 so nothing new is sent here. */
   isDraining: () => boolean;
@@ -80,21 +82,62 @@ const postMatch: Route = async ({ request, response, log }, dependencies) => {
   }
 };
 
-const getLeaderboard: Route = async ({ response, url, log }, { leaderboard }) => {
+interface RenderedPage {
+  text: string;
+  etag: string;
+}
+
+/**
+ * Each page (limit) of a snapshot is serialized once; its ETag is a hash of the bytes, so every task
+ * behind the load balancer gives the same ETag for the same board and a refresh that reads the same
+ * rows keeps it. A snapshot replaced by a refresh is collected with its pages.
+ */
+const renderedPages = new WeakMap<LeaderboardSnapshot, Map<number, RenderedPage>>();
+
+const renderPage = (snapshot: LeaderboardSnapshot, limit: number): RenderedPage => {
+  let pages = renderedPages.get(snapshot);
+  if (!pages) {
+    pages = new Map();
+    renderedPages.set(snapshot, pages);
+  }
+  let page = pages.get(limit);
+  if (!page) {
+    const text = JSON.stringify({ entries: rankLeaderboard(snapshot.rows, { limit }) });
+    page = { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 32)}"` };
+    pages.set(limit, page);
+  }
+  return page;
+};
+
+/** `If-None-Match` holds `*` or the entity tag (weak comparison, RFC 9110 13.1.2). */
+const matchesEtag = (header: string | undefined, etag: string): boolean =>
+  (header ?? '').split(',').some((tag) => {
+    const candidate = tag.trim();
+    return candidate === '*' || candidate.replace(/^W\//, '') === etag;
+  });
+
+const getLeaderboard: Route = async ({ request, response, url, log }, { leaderboard }) => {
   const query = parseLeaderboardQuery(url.searchParams);
   if (!query.ok) return sendJson(response, 400, { error: 'invalid query', errors: query.errors });
+  let snapshot: LeaderboardSnapshot;
   try {
-    const entries = await readLeaderboard(query.value, leaderboard);
-    sendJson(response, 200, { entries }, { 'cache-control': LEADERBOARD_CACHE_CONTROL });
+    snapshot = await leaderboard.get();
   } catch (error) {
     log.error('leaderboard unavailable: the database query failed', { error });
-    sendJson(
+    return sendJson(
       response,
       503,
       { error: 'the leaderboard is unavailable; retry later' },
       { 'retry-after': RETRY_AFTER_SECONDS },
     );
   }
+  const { text, etag } = renderPage(snapshot, query.value.limit);
+  const headers = { etag, 'cache-control': LEADERBOARD_CACHE_CONTROL };
+  if (matchesEtag(request.headers['if-none-match'], etag)) {
+    response.writeHead(304, headers);
+    return void response.end();
+  }
+  sendJsonText(response, 200, text, headers);
 };
 
 /**

@@ -22,15 +22,20 @@ export interface LocalPlatform {
   sqs: SQSClient;
   /** The engine's environment, without HOST and PORT; it connects as `game_engine`, as in AWS. */
   env: Record<string, string>;
-  /** Receives every message now on the queue (and hides them for a minute). */
-  drainQueue(): Promise<Message[]>;
+  /** Receives every message now on the queue (default: the events queue) and hides them for a minute. */
+  drainQueue(queueUrl?: string): Promise<Message[]>;
   stop(): Promise<void>;
 }
 
 const ENGINE_PASSWORD = 'engine-local-only';
 
-export const startLocalPlatform = async (): Promise<LocalPlatform> => {
-  const [postgres, aws] = await Promise.all([startPostgres(), startLocalAws()]);
+export const startLocalPlatform = async (
+  options: { postgresFlags?: string[] } = {},
+): Promise<LocalPlatform> => {
+  const [postgres, aws] = await Promise.all([
+    startPostgres({ postgresFlags: options.postgresFlags }),
+    startLocalAws(),
+  ]);
   const db = new pg.Pool({ connectionString: postgres.connectionString, max: 2 });
   // The pool would otherwise crash the test process when a test pauses the server.
   db.on('error', () => {});
@@ -55,12 +60,12 @@ export const startLocalPlatform = async (): Promise<LocalPlatform> => {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'game-test-events' }));
   if (!QueueUrl) throw new Error('fauxqs returned no queue URL');
 
-  const drainQueue = async (): Promise<Message[]> => {
+  const drainQueue = async (queueUrl: string = QueueUrl): Promise<Message[]> => {
     const messages: Message[] = [];
     for (let round = 0; round < 20; round += 1) {
       const { Messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
-          QueueUrl,
+          QueueUrl: queueUrl,
           MaxNumberOfMessages: 10,
           VisibilityTimeout: 60,
           WaitTimeSeconds: 0,
