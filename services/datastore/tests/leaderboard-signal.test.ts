@@ -1,5 +1,5 @@
 /**
- * Migration 0003 on a real PostgreSQL 17: a commit that changes the rows the leaderboard shows
+ * Migration 0005 on a real PostgreSQL 17: a commit that changes the rows the leaderboard shows
  * (player_stats, players) notifies `leaderboard_changed` once, to a session LISTENing as game_engine;
  * nothing is sent before the commit, for a rollback, or for a statement that changed no row.
  */

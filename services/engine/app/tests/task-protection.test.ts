@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ecsTaskProtection } from '../src/adapters/ecs-task-protection';
 import { readEngineConfig } from '../src/config';
 import type { LeaderboardRow } from '../src/domain/ports';
+import { LeaderboardCache } from '../src/domain/leaderboard-cache';
 import { createSessionTracker, type SessionTrackerOptions } from '../src/domain/sessions';
 import { createEngineServer } from '../src/http/server';
 import { createLogger } from '../src/log';
@@ -227,12 +228,16 @@ describe('the engine server holding a player', () => {
     const engine = createEngineServer(
       {
         publisher: { publish: async () => {} },
-        leaderboard: {
-          top: async (): Promise<LeaderboardRow[]> => {
-            await held;
-            return [];
+        leaderboard: new LeaderboardCache({
+          reader: {
+            top: async (): Promise<LeaderboardRow[]> => {
+              await held;
+              return [];
+            },
           },
-        },
+          maxRows: 100,
+          refreshIntervalMs: 1_000,
+        }),
         probes: [],
         source: 'engine',
         now: () => new Date(),
@@ -250,7 +255,7 @@ describe('the engine server holding a player', () => {
     const afterHealth = agent.calls.length;
     const agentKeepAlive = new Agent({ keepAlive: true });
     const inFlight = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
-      httpRequest(`${url}/leaderboard`, { agent: agentKeepAlive }, (response) => {
+      httpRequest(`${url}/api/leaderboard`, { agent: agentKeepAlive }, (response) => {
         response.resume();
         resolve({ status: response.statusCode ?? 0, connection: response.headers.connection });
       })
