@@ -89,6 +89,13 @@ const FORBIDDEN: Array<[role: 'game_consumer' | 'game_engine', what: string, sta
   ],
   ['game_engine', 'read the idempotency records', 'SELECT * FROM processed_events'],
   ['game_engine', 'drop a table', 'DROP TABLE players'],
+  [
+    'game_engine',
+    'rebind an idempotency key to another body',
+    `UPDATE request_keys SET body_sha256 = repeat('0', 64)`,
+  ],
+  ['game_engine', 'forget an idempotency key', 'DELETE FROM request_keys'],
+  ['game_consumer', 'read the engine idempotency keys', 'SELECT * FROM request_keys'],
 ];
 
 describe.each(FORBIDDEN)('%s', (role, what, statement) => {

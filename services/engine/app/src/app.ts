@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createDatabasePool, postgresLeaderboard, postgresProbe } from './adapters/postgres';
+import {
+  createDatabasePool,
+  postgresLeaderboard,
+  postgresProbe,
+  postgresRequestKeys,
+} from './adapters/postgres';
 import { createSqsClient, sqsEventPublisher, sqsQueueProbe } from './adapters/sqs';
 import type { EngineConfig } from './config';
 import { createEngineServer } from './http/server';
@@ -37,6 +42,7 @@ export const startEngine = async (
   const engine = createEngineServer(
     {
       publisher: sqsEventPublisher(sqs, config.eventsQueueUrl),
+      requestKeys: postgresRequestKeys(pool),
       leaderboard: postgresLeaderboard(pool),
       probes: [postgresProbe(pool), sqsQueueProbe(sqs, config.eventsQueueUrl)],
       source: config.eventSource,
