@@ -132,6 +132,13 @@ describe('redrive with SQS message move tasks', () => {
     );
   });
 
+  it('does not report a cancelled task as done, saying how much it moved', async () => {
+    const fake = tasks([{ status: 'CANCELLED', moved: 1 }]);
+    await expect(redrive(fake, () => {}, { pollMilliseconds: 1 })).rejects.toThrow(
+      'the move task was cancelled after moving 1 of 3; the rest stay in the DLQ',
+    );
+  });
+
   it('stops following a task that outlasts the timeout, saying so', async () => {
     const fake = tasks([{ status: 'RUNNING', moved: 0 }]);
     const lines: string[] = [];

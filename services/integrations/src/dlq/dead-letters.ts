@@ -203,7 +203,11 @@ export const redrive = async (
     report(`${task.status}: ${task.moved} of ${task.toMove} moved`);
     if (task.status === 'FAILED')
       throw new Error(`the move task failed: ${task.failureReason ?? 'no reason given'}`);
-    if (task.status === 'COMPLETED' || task.status === 'CANCELLED') return task;
+    if (task.status === 'CANCELLED')
+      throw new Error(
+        `the move task was cancelled after moving ${task.moved} of ${task.toMove}; the rest stay in the DLQ`,
+      );
+    if (task.status === 'COMPLETED') return task;
     if (Date.now() > deadline) {
       report('still running; follow it in the SQS console or run this command again later');
       return task;
