@@ -91,3 +91,37 @@ export const databaseAlarms = (profile: StageProfile): Resources => {
     }),
   };
 };
+
+/**
+ * The prune function's alarms: a failed run (Errors), and no run at all for 3 hours (the schedule was
+ * disabled or the function cannot be invoked), which would let the idempotency tables grow again.
+ */
+export const pruneAlarms = (profile: StageProfile): Resources => {
+  const common = {
+    namespace: 'AWS/Lambda',
+    dimensions: { FunctionName: ref('PruneLambdaFunction') },
+    topicArn: '${param:alarmTopicArn}',
+    statistic: 'Sum' as const,
+  };
+  return {
+    PruneErrorsAlarm: alarm({
+      ...common,
+      description: `game-${profile.stage}: pruning the idempotency records failed (see the prune function's log)`,
+      metricName: 'Errors',
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      periodSeconds: 3600,
+    }),
+    PruneNotRunningAlarm: alarm({
+      ...common,
+      description: `game-${profile.stage}: the hourly prune of the idempotency records has not run for 3 hours`,
+      metricName: 'Invocations',
+      comparison: 'LessThanThreshold',
+      threshold: 1,
+      periodSeconds: 3600,
+      evaluationPeriods: 3,
+      // No datapoint is what "not invoked" looks like.
+      treatMissingData: 'breaching',
+    }),
+  };
+};

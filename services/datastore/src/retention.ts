@@ -28,6 +28,9 @@ export interface QueueRetention {
 export const idempotencyRetentionDays = (queue: QueueRetention): number =>
   queue.messageRetentionDays + queue.deadLetterRetentionDays;
 
+/** How often the prune runs (an EventBridge schedule expression). Late runs only keep rows longer. */
+export const PRUNE_SCHEDULE = 'rate(1 hour)';
+
 /** The database role the prune logs in as (migration 0004): SELECT and DELETE on these two tables only. */
 export const PRUNER_DATABASE_USER = 'game_pruner';
 
