@@ -7,6 +7,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readMigrations } from '@game-platform/datastore/migrations';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDatastore, startLocalDatastore } from '../../src/local/platform/datastore';
@@ -64,9 +65,10 @@ describe('local datastore', () => {
     });
 
     // Assess
-    expect(runs[0]).toContain('applied 0001_game_schema.sql, 0002_application_roles.sql');
-    expect(runs[1]).toContain('schema up to date (2 migrations)');
-    expect(runs[2]).toContain('applied 0001_game_schema.sql, 0002_application_roles.sql');
+    const all = readMigrations().map((migration) => migration.name);
+    expect(runs[0]).toContain(`applied ${all.join(', ')}`);
+    expect(runs[1]).toContain(`schema up to date (${all.length} migrations)`);
+    expect(runs[2]).toContain(`applied ${all.join(', ')}`);
     expect(kept).toEqual([{ player_id: 'ann' }]);
     expect(afterFresh).toEqual([]);
   }, 60_000);
