@@ -13,9 +13,11 @@ import {
   provider,
   ref,
   serviceContext,
+  sub,
 } from '@game-platform/resources';
 import { DATABASE_NAME, databaseAttributes, databaseResources, INSTANCE } from './src/database';
 import { databaseSection } from './src/monitoring';
+import { idempotencyRetentionDays, PRUNE_SCHEDULE, PRUNER_DATABASE_USER } from './src/retention';
 
 const context = serviceContext('datastore');
 const { profile } = context;
@@ -79,12 +81,45 @@ const config: PlatformServiceConfig = {
         },
       ],
     },
+    prune: {
+      handler: 'src/handlers/prune.handler',
+      description:
+        'Deletes idempotency records older than the queue + DLQ retention (processed_events, request_keys)',
+      // Batches of 5,000 rows; a backlog of days takes seconds, the rest is headroom.
+      timeout: 120,
+      // An EventBridge rule, not EventBridge Scheduler: it needs no IAM role of its own (the function's
+      // resource policy admits only this rule's ARN), and time zones or one-off runs are not needed.
+      events: [{ schedule: { rate: [PRUNE_SCHEDULE], description: 'Prune idempotency records hourly' } }],
+      vpc: {
+        securityGroupIds: ['${param:consumerSecurityGroupId}'],
+        subnetIds: { 'Fn::Split': [',', '${param:privateSubnetIds}'] },
+      },
+      environment: {
+        DB_IAM_USER: PRUNER_DATABASE_USER,
+        DB_HOST: databaseAttributes.address,
+        DB_PORT: databaseAttributes.port,
+        DB_NAME: DATABASE_NAME,
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        RETENTION_DAYS: String(idempotencyRetentionDays(profile.integrations)),
+      },
+      iamRoleStatements: [
+        {
+          Sid: 'ConnectToDatabaseAsPruner',
+          Effect: 'Allow',
+          Action: ['rds-db:connect'],
+          Resource: sub(
+            `arn:\${AWS::Partition}:rds-db:\${AWS::Region}:\${AWS::AccountId}:dbuser:\${ResourceId}/${PRUNER_DATABASE_USER}`,
+            { ResourceId: databaseAttributes.resourceId },
+          ),
+        },
+      ],
+    },
   },
   resources: {
     Resources: {
       ...databaseResources(profile),
       // The same definitions draw the database on the stage's dashboard (engine stack).
-      ...alarmResources(databaseSection(profile, ref(INSTANCE)).alarms, {
+      ...alarmResources(databaseSection(profile, ref(INSTANCE), ref('PruneLambdaFunction')).alarms, {
         stage: context.stage,
         topicArn: '${param:alarmTopicArn}',
       }),

@@ -132,19 +132,8 @@ export const createQueueWithDeadLetter = async (
   return { queueUrl, queueArn: await arnOf(queueUrl), deadLetterQueueUrl, deadLetterQueueArn };
 };
 
-/** Messages waiting or in flight on a queue. */
-export const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-  );
-};
+/** Messages waiting or in flight on a queue (the DLQ tools' own count). */
+export { queueDepth } from '@game-platform/integrations/src/dlq/dead-letters';
 
 /** An SQS client for the local server. */
 export const localSqsClient = (aws: LocalAws): SQSClient =>

@@ -75,7 +75,7 @@ beforeAll(async () => {
     site: await freePort(),
   };
   const began = performance.now();
-  cli = launchStart(['--stage', 'alice', '--data-dir', dataDir, ...portArgs(), '--visibility-timeout', '1']);
+  cli = launchStart(['--stage', 'alice', '--data-dir', dataDir, ...portArgs(), '--visibility-timeout', '3']);
   await cli.waitFor(/^ready in /, 90_000);
   readyAfterMs = performance.now() - began;
   console.log(
@@ -119,10 +119,10 @@ describe('npm start', () => {
     ]);
     const line = (part: string) => ready.find((candidate) => candidate.trim().startsWith(part)) ?? '';
     expect(line('queues')).toContain(
-      `game-alice-events (visibility timeout 1 s (--visibility-timeout; the stage has ${consumerVisibilityTimeoutSeconds(settings)} s), maxReceiveCount ${settings.maxReceiveCount}) -> game-alice-events-dlq`,
+      `game-alice-events (visibility timeout 3 s (--visibility-timeout; the stage has ${consumerVisibilityTimeoutSeconds(settings)} s), maxReceiveCount ${settings.maxReceiveCount}) -> game-alice-events-dlq`,
     );
     expect(line('consumer')).toContain(
-      `batch ${settings.batchSize}, window ${settings.maximumBatchingWindowSeconds} s, concurrency ${settings.maximumConcurrency}, timeout ${settings.functionTimeoutSeconds} s`,
+      `batch ${settings.batchSize}, window ${settings.maximumBatchingWindowSeconds} s, concurrency ${settings.maximumConcurrency}, timeout ${3 - settings.maximumBatchingWindowSeconds} s (to fit --visibility-timeout; the stage has ${settings.functionTimeoutSeconds} s)`,
     );
     expect(line('datastore')).toContain('applied 0001_game_schema.sql, 0002_application_roles.sql');
     const summary = cli.lines.join('\n');
@@ -201,7 +201,7 @@ describe('npm start', () => {
   }, 90_000);
 
   it('moves a malformed message to the DLQ after exactly maxReceiveCount receives', async () => {
-    // Prepare: the message was sent right after the start (beforeAll), with a 1 s visibility timeout
+    // Prepare: the message was sent right after the start (beforeAll), with a 3 s visibility timeout
     const deadLetterQueue = summaryValue('DLQ');
     expect(deadLetterQueue).toMatch(/\/game-alice-events-dlq$/);
 

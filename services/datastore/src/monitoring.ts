@@ -3,7 +3,7 @@
  * output `alarmTopicArn`) on ALARM and on OK. Thresholds come from the stage profile and the instance class, so they move
  * with the instance and never need retuning by hand.
  */
-import type { DashboardSection, Value } from '@game-platform/resources';
+import { type DashboardSection, stackName, type Value } from '@game-platform/resources';
 import {
   instanceClassMemoryGiB,
   OTHER_DATABASE_CONNECTIONS,
@@ -50,10 +50,12 @@ export const alarmThresholds = ({ datastore }: StageProfile) => {
 export const databaseSection = (
   profile: StageProfile,
   instanceId: Value<string> = instanceIdentifier(profile.stage),
+  pruneFunctionName: Value<string> = `${stackName('datastore', profile.stage)}-prune`,
 ): DashboardSection => {
   const thresholds = alarmThresholds(profile);
   const { datastore, engine, integrations } = profile;
   const metric = { namespace: 'AWS/RDS', dimensions: { DBInstanceIdentifier: instanceId } };
+  const prune = { namespace: 'AWS/Lambda', dimensions: { FunctionName: pruneFunctionName }, statistic: 'Sum' as const };
   const budgeted =
     engine.maxCount * engine.databasePoolMax +
     integrations.databaseConnectionBudget +
@@ -104,6 +106,29 @@ export const databaseSection = (
         threshold: thresholds.freeableMemoryBytes,
         periodSeconds: 300,
         evaluationPeriods: 3,
+      },
+      // The hourly prune of the idempotency records (retention.ts): a failed run, and no run at all
+      // for 3 hours (schedule disabled, function not invocable), which would let the tables grow again.
+      PruneErrorsAlarm: {
+        ...prune,
+        title: 'Prune of idempotency records: errors',
+        description: `game-${profile.stage}: pruning the idempotency records failed (see the prune function's log)`,
+        metricName: 'Errors',
+        comparison: 'GreaterThanThreshold',
+        threshold: 0,
+        periodSeconds: 3600,
+      },
+      PruneNotRunningAlarm: {
+        ...prune,
+        title: 'Prune of idempotency records: runs',
+        description: `game-${profile.stage}: the hourly prune of the idempotency records has not run for 3 hours`,
+        metricName: 'Invocations',
+        comparison: 'LessThanThreshold',
+        threshold: 1,
+        periodSeconds: 3600,
+        evaluationPeriods: 3,
+        // No datapoint is what "not invoked" looks like.
+        treatMissingData: 'breaching',
       },
     },
     panels: [

@@ -13,6 +13,7 @@ const PERMISSION_DENIED = '42501';
 let postgres: TestPostgres;
 let consumer: pg.Client;
 let engine: pg.Client;
+let pruner: pg.Client;
 
 beforeAll(async () => {
   postgres = await startTestPostgres();
@@ -22,8 +23,10 @@ beforeAll(async () => {
   // Local only: a password to log in with (in AWS the roles authenticate with IAM tokens).
   await master.query("ALTER ROLE game_consumer PASSWORD 'consumer-local-only'");
   await master.query("ALTER ROLE game_engine PASSWORD 'engine-local-only'");
+  await master.query("ALTER ROLE game_pruner PASSWORD 'pruner-local-only'");
   consumer = await postgres.connect(url, { name: 'game_consumer', password: 'consumer-local-only' });
   engine = await postgres.connect(url, { name: 'game_engine', password: 'engine-local-only' });
+  pruner = await postgres.connect(url, { name: 'game_pruner', password: 'pruner-local-only' });
 });
 afterAll(async () => {
   await postgres?.stop();
@@ -74,7 +77,9 @@ describe('game_engine', () => {
 });
 
 /** Statements each role must be refused (permission denied, SQLSTATE 42501). */
-const FORBIDDEN: Array<[role: 'game_consumer' | 'game_engine', what: string, statement: string]> = [
+const FORBIDDEN: Array<
+  [role: 'game_consumer' | 'game_engine' | 'game_pruner', what: string, statement: string]
+> = [
   ['game_consumer', 'delete a player', "DELETE FROM players WHERE player_id = 'p-1'"],
   ['game_consumer', 'empty a table', 'TRUNCATE match_results'],
   ['game_consumer', 'drop a table', 'DROP TABLE player_stats'],
@@ -89,12 +94,27 @@ const FORBIDDEN: Array<[role: 'game_consumer' | 'game_engine', what: string, sta
   ],
   ['game_engine', 'read the idempotency records', 'SELECT * FROM processed_events'],
   ['game_engine', 'drop a table', 'DROP TABLE players'],
+  [
+    'game_engine',
+    'rebind an idempotency key to another body',
+    `UPDATE request_keys SET body_sha256 = repeat('0', 64)`,
+  ],
+  ['game_engine', 'forget an idempotency key', 'DELETE FROM request_keys'],
+  ['game_consumer', 'read the engine idempotency keys', 'SELECT * FROM request_keys'],
+  [
+    'game_pruner',
+    'record an event',
+    "INSERT INTO processed_events (event_id, event_type, source, occurred_at) VALUES (gen_random_uuid(), 't', 's', now())",
+  ],
+  ['game_pruner', 'rebind an idempotency key', `UPDATE request_keys SET body_sha256 = repeat('0', 64)`],
+  ['game_pruner', 'read the players', 'SELECT * FROM players'],
+  ['game_pruner', 'delete match results', 'DELETE FROM match_results'],
 ];
 
 describe.each(FORBIDDEN)('%s', (role, what, statement) => {
   it(`may not ${what}`, async () => {
     // Act / Assess
-    const client = role === 'game_consumer' ? consumer : engine;
+    const client = { game_consumer: consumer, game_engine: engine, game_pruner: pruner }[role];
     await expect(client.query(statement)).rejects.toMatchObject({ code: PERMISSION_DENIED });
   });
 });
@@ -111,6 +131,7 @@ describe('application roles', () => {
     expect(rows).toEqual([
       { rolname: 'game_consumer', ...attributes, rolreplication: false, rolbypassrls: false },
       { rolname: 'game_engine', ...attributes, rolreplication: false, rolbypassrls: false },
+      { rolname: 'game_pruner', ...attributes, rolreplication: false, rolbypassrls: false },
     ]);
   });
 
@@ -127,7 +148,11 @@ describe('application roles', () => {
       const { rows } = await rdsLike.query(
         "SELECT member::regrole::text AS member FROM pg_auth_members WHERE roleid = 'rds_iam'::regrole ORDER BY 1",
       );
-      expect(rows).toEqual([{ member: 'game_consumer' }, { member: 'game_engine' }]);
+      expect(rows).toEqual([
+        { member: 'game_consumer' },
+        { member: 'game_engine' },
+        { member: 'game_pruner' },
+      ]);
     } finally {
       await master.query('DROP ROLE rds_iam');
     }

@@ -8,6 +8,7 @@ import { resourceById, synthesizedTemplate, type Template } from '@game-platform
 import { CHECKED_PROFILES, type StageProfile, stageProfiles } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 import { alarmThresholds } from '../src/monitoring';
+import { idempotencyRetentionDays } from '../src/retention';
 
 type Stage = keyof typeof stageProfiles;
 /** The stages synth checked; their templates are in `.synth/`. */
@@ -48,6 +49,7 @@ const normalized = (stage: Stage): Template => {
   }) as Template;
   // The artifact key carries the packaging time.
   delete resourceById(template, 'MigrateLambdaFunction').Properties?.Code;
+  delete resourceById(template, 'PruneLambdaFunction').Properties?.Code;
   return template;
 };
 
@@ -76,6 +78,11 @@ const profileDrivenValues = (profile: StageProfile): Record<string, unknown> => 
     'DatabasePostgresqlLogGroup.Properties.RetentionInDays': observability.logRetentionDays,
     'DatabaseUpgradeLogGroup.Properties.RetentionInDays': observability.logRetentionDays,
     'MigrateLogGroup.Properties.RetentionInDays': observability.logRetentionDays,
+    'PruneLogGroup.Properties.RetentionInDays': observability.logRetentionDays,
+    // The idempotency records live as long as a redelivery can come: queue + DLQ retention.
+    'PruneLambdaFunction.Properties.Environment.Variables.RETENTION_DAYS': String(
+      idempotencyRetentionDays(profile.integrations),
+    ),
     'DatabaseCpuAlarm.Properties.Threshold': thresholds.cpuPercent,
     'DatabaseFreeStorageAlarm.Properties.Threshold': thresholds.freeStorageBytes,
     'DatabaseFreeableMemoryAlarm.Properties.Threshold': thresholds.freeableMemoryBytes,
@@ -291,6 +298,91 @@ describe('datastore template (prod): every default', () => {
     expect(resourceById(template, 'MigrateLogGroup').Properties?.KmsKeyId).toBe(
       placeholder('observabilityKeyArn'),
     );
+  });
+});
+
+describe.each(STAGES)('datastore template (%s): pruning the idempotency records', (stage) => {
+  const template = synthesizedTemplate(stage, 'datastore');
+  const { integrations } = profileOf(stage);
+
+  it('runs the prune hourly from an EventBridge rule, in the VPC, as game_pruner, for queue + DLQ retention days', () => {
+    // Act
+    const prune = resourceById(template, 'PruneLambdaFunction');
+    const rule = resourceById(template, 'PruneEventsRuleSchedule1');
+    const permission = resourceById(template, 'PruneLambdaPermissionEventsRuleSchedule1');
+    const role = resourceById(template, 'PruneIamRoleLambdaExecution');
+
+    // Assess
+    expect(rule.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': ['PruneLambdaFunction', 'Arn'] } }],
+    });
+    // Only this rule may invoke it.
+    expect(permission.Properties).toEqual({
+      FunctionName: { 'Fn::GetAtt': ['PruneLambdaFunction', 'Arn'] },
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': ['PruneEventsRuleSchedule1', 'Arn'] },
+    });
+    // In the private subnets with the same group as the migrate function, which reaches the database.
+    expect(prune.Properties?.VpcConfig).toEqual(
+      resourceById(template, 'MigrateLambdaFunction').Properties?.VpcConfig,
+    );
+    expect(prune.Properties?.VpcConfig).toBeDefined();
+    expect(prune.Properties?.Environment).toEqual({
+      Variables: {
+        DB_IAM_USER: 'game_pruner',
+        DB_HOST: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Address'] },
+        DB_PORT: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Port'] },
+        DB_NAME: 'game',
+        NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
+        RETENTION_DAYS: String(integrations.messageRetentionDays + integrations.deadLetterRetentionDays),
+      },
+    });
+    const statements = (
+      (role.Properties?.Policies ?? []) as Array<{
+        PolicyDocument: { Statement: Array<Record<string, unknown>> };
+      }>
+    ).flatMap((policy) => policy.PolicyDocument.Statement);
+    // Its own log group, and a database login as game_pruner; nothing else (no secret, no other user).
+    expect(statements.filter((statement) => !JSON.stringify(statement.Action).includes('logs:'))).toEqual([
+      {
+        Sid: 'ConnectToDatabaseAsPruner',
+        Effect: 'Allow',
+        Action: ['rds-db:connect'],
+        Resource: {
+          'Fn::Sub': [
+            'arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:${ResourceId}/game_pruner',
+            { ResourceId: { 'Fn::GetAtt': ['DatabaseInstance', 'DbiResourceId'] } },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('alarms when a prune fails and when none ran for 3 hours', () => {
+    // Act
+    const errors = resourceById(template, 'PruneErrorsAlarm').Properties;
+    const silent = resourceById(template, 'PruneNotRunningAlarm').Properties;
+
+    // Assess
+    const onThePrune = [{ Name: 'FunctionName', Value: { Ref: 'PruneLambdaFunction' } }];
+    expect(errors).toMatchObject({ MetricName: 'Errors', Dimensions: onThePrune, Threshold: 0 });
+    expect(silent).toMatchObject({
+      MetricName: 'Invocations',
+      Dimensions: onThePrune,
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      Period: 3600,
+      EvaluationPeriods: 3,
+      TreatMissingData: 'breaching',
+    });
+    for (const alarm of [errors, silent]) {
+      expect(alarm?.ActionsEnabled).toBe(true);
+      expect(alarm?.AlarmActions).toEqual(alarm?.OKActions);
+      expect(alarm?.AlarmActions).toHaveLength(1);
+    }
   });
 });
 

@@ -128,7 +128,14 @@ interface StoreOutcome {
  * each event is tried alone so that one bad event does not hold back the others; if it fails for a
  * transient reason, every event fails and SQS retries them later.
  */
-const store = async (events: GameEvent[], deps: ConsumerDependencies): Promise<StoreOutcome> => {
+const store = async (
+  groups: ReadonlyMap<string, ValidRecord[]>,
+  deps: ConsumerDependencies,
+): Promise<StoreOutcome> => {
+  const events = [...groups.values()].map((group) => (group[0] as ValidRecord).event);
+  /** The records carrying an event: what an operator finds in the DLQ and searches the logs for. */
+  const messageIdsOf = (event: GameEvent) =>
+    (groups.get(event.id) ?? []).map((item) => item.record.messageId);
   const outcome: StoreOutcome = { applied: new Set(), failed: new Set() };
   if (events.length === 0) return outcome;
   try {
@@ -138,6 +145,8 @@ const store = async (events: GameEvent[], deps: ConsumerDependencies): Promise<S
     if (deps.store.isTransient(error) || events.length === 1) {
       deps.log.error('could not write the batch; its events will be retried', {
         events: events.length,
+        eventIds: events.map((event) => event.id),
+        messageIds: events.flatMap(messageIdsOf),
         transient: deps.store.isTransient(error),
         error: errorText(error),
       });
@@ -154,13 +163,20 @@ const store = async (events: GameEvent[], deps: ConsumerDependencies): Promise<S
     } catch (error) {
       deps.log.error('could not write the event; it will be retried', {
         eventId: event.id,
+        messageIds: messageIdsOf(event),
         type: event.type,
         error: errorText(error),
       });
       outcome.failed.add(event.id);
       if (deps.store.isTransient(error)) {
         // The database went away mid-way: the rest fail too, without one more attempt each.
-        for (const rest of events.slice(index + 1)) outcome.failed.add(rest.id);
+        const rest = events.slice(index + 1);
+        for (const untried of rest) outcome.failed.add(untried.id);
+        if (rest.length > 0)
+          deps.log.error("the database went away; the batch's remaining events will be retried", {
+            eventIds: rest.map((untried) => untried.id),
+            messageIds: rest.flatMap(messageIdsOf),
+          });
         break;
       }
     }
@@ -177,8 +193,7 @@ export const processBatch = async (
   const started = now();
   const { valid, invalid } = validate(records, deps);
   const groups = byEventId(valid);
-  const events = [...groups.values()].map((group) => (group[0] as ValidRecord).event);
-  const outcome = await store(events, deps);
+  const outcome = await store(groups, deps);
 
   const counts: Record<OutcomeCount, number> = {
     processed: 0,

@@ -124,3 +124,19 @@ export const postgresEventStore = (database: Pick<pg.Pool, 'query'>): EventStore
   },
   isTransient: isTransientDatabaseError,
 });
+
+/**
+ * When each of `eventIds` was applied, for those `processed_events` holds (the DLQ tool's question:
+ * did this dead-lettered event's write fail, or only its deletion from the queue?).
+ */
+export const appliedEvents = async (
+  database: Pick<pg.Pool, 'query'>,
+  eventIds: readonly string[],
+): Promise<Map<string, Date>> => {
+  if (eventIds.length === 0) return new Map();
+  const { rows } = await database.query<{ event_id: string; processed_at: Date }>(
+    'SELECT event_id, processed_at FROM processed_events WHERE event_id = ANY($1::uuid[])',
+    [eventIds],
+  );
+  return new Map(rows.map((row) => [row.event_id, row.processed_at]));
+};

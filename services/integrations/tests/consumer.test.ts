@@ -2,6 +2,8 @@
  * The consumer's domain, branch by branch, with in-memory adapters (no network): which records are
  * reported failed, what is written and in how many calls, what is logged and counted.
  */
+
+import { parseGameEventJson } from '@game-platform/shared/events';
 import { describe, expect, it } from 'vitest';
 import { type ConsumerDependencies, processBatch, type QueuedRecord } from '../src/consumer';
 import { queuedRecord } from '../src/sqs-record';
@@ -147,11 +149,15 @@ describe('processBatch', () => {
     expect(metrics.counts).toEqual({ processed: 2, duplicate: 0, invalid: 2, failed: 0 });
   });
 
-  it('fails every valid record when the database is unreachable, without trying them one by one', async () => {
+  it('fails every valid record when the database is unreachable, without trying them one by one, logging their eventIds and messageIds', async () => {
     // Prepare
     const { store, log, deps } = setup();
     store.failWhen = () => new TransientFailure('connect ECONNREFUSED 127.0.0.1:5432');
     const batch = records('mixed-batch');
+    const valid = batch.flatMap((record) => {
+      const parsed = parseGameEventJson(record.body);
+      return parsed.ok ? [{ eventId: parsed.value.id, messageId: record.messageId }] : [];
+    });
 
     // Act
     const result = await processBatch(batch, deps);
@@ -160,10 +166,15 @@ describe('processBatch', () => {
     expect(result.failedMessageIds.sort()).toEqual(batch.map((r) => r.messageId).sort());
     expect(store.calls).toHaveLength(1);
     expect(result.counts).toEqual({ processed: 0, duplicate: 0, invalid: 2, failed: 2 });
+    expect(valid).toHaveLength(2);
     expect(log.lines).toContainEqual(
       expect.objectContaining({
         level: 'error',
         message: 'could not write the batch; its events will be retried',
+        attributes: expect.objectContaining({
+          eventIds: valid.map((item) => item.eventId),
+          messageIds: valid.map((item) => item.messageId),
+        }),
       }),
     );
   });

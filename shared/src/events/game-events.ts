@@ -17,10 +17,57 @@ export const PlayerId = v.pipe(
   v.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'a player id of 1-64 letters, digits or _.:-'),
 );
 
+/**
+ * Timestamps the store keeps exactly as the contract reads them. RFC 3339 with `T`, seconds, at most
+ * six fractional digits (PostgreSQL keeps microseconds and would round a seventh, which could reorder
+ * two instants) and an offset of at most 14 hours (the widest in use; PostgreSQL refuses past 15:59).
+ * The date must exist (no 31 February) and lie in `TIMESTAMP_RANGE`: a game event from year 0 or 9999
+ * is a producer's bug, and PostgreSQL has no year 0 at all.
+ */
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** The instants the contract accepts: from 2000-01-01 up to (not including) 2100-01-01, UTC. */
+export const TIMESTAMP_RANGE = { from: '2000-01-01T00:00:00Z', until: '2100-01-01T00:00:00Z' } as const;
+const RANGE_MS = { from: Date.parse(TIMESTAMP_RANGE.from), until: Date.parse(TIMESTAMP_RANGE.until) };
+
+/**
+ * The instant a timestamp names, in microseconds since 1970 (what PostgreSQL's timestamptz holds), or
+ * `undefined` when the text is not a real date and time in the contract's format.
+ */
+export const timestampMicros = (text: string): bigint | undefined => {
+  const parts = RFC3339.exec(text);
+  if (!parts) return undefined;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = parts.slice(1, 7).map(Number);
+  const fraction = (parts[7] ?? '').padEnd(6, '0');
+  const sign = parts[8] === '-' ? -1 : 1;
+  const offsetHours = Number(parts[9] ?? 0);
+  const offsetMinutes = Number(parts[10] ?? 0);
+  if (offsetHours > 14 || offsetMinutes > 59 || (offsetHours === 14 && offsetMinutes > 0)) return undefined;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 31 February over into March: a date that does not round-trip does not exist.
+  const back = new Date(local);
+  const exists =
+    back.getUTCFullYear() === year &&
+    back.getUTCMonth() === month - 1 &&
+    back.getUTCDate() === day &&
+    back.getUTCHours() === hour &&
+    back.getUTCMinutes() === minute &&
+    back.getUTCSeconds() === second;
+  if (!exists) return undefined;
+  const utc = local - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  if (utc < RANGE_MS.from || utc >= RANGE_MS.until) return undefined;
+  return BigInt(utc) * 1000n + BigInt(fraction);
+};
+
 const Timestamp = v.pipe(
   v.string(),
-  v.isoTimestamp('an ISO 8601 timestamp with a time zone, e.g. 2026-11-26T12:00:00Z'),
+  v.check(
+    (text) => timestampMicros(text) !== undefined,
+    `a real date and time from ${TIMESTAMP_RANGE.from.slice(0, 10)} to before ${TIMESTAMP_RANGE.until.slice(0, 10)}, as RFC 3339 with a time zone and at most 6 decimals, e.g. 2026-11-26T12:00:00Z`,
+  ),
 );
+
 const Uuid = v.pipe(v.string(), v.uuid('a UUID'));
 
 export const MatchCompletedV1 = v.pipe(
@@ -51,7 +98,7 @@ export const MatchCompletedV1 = v.pipe(
     ),
   }),
   v.check(
-    (match) => Date.parse(match.endedAt) >= Date.parse(match.startedAt),
+    (match) => (timestampMicros(match.endedAt) ?? 0n) >= (timestampMicros(match.startedAt) ?? 0n),
     'endedAt must not be before startedAt',
   ),
 );
@@ -61,8 +108,17 @@ export const PlayerRegisteredV1 = v.strictObject({
   displayName: v.pipe(
     v.string(),
     v.trim(),
-    v.minLength(1),
-    v.maxLength(32, 'a display name of at most 32 characters'),
+    // With the u flag a paired surrogate is one code point, so \p{Cs} finds only unpaired ones.
+    v.regex(/^\P{Cs}*$/u, 'text without unpaired surrogates (PostgreSQL stores only whole characters)'),
+    v.regex(/^\P{Cc}*$/u, 'no control characters (NUL, tab, newline...)'),
+    v.regex(
+      /^[^\u202A-\u202E\u2066-\u2069]*$/,
+      'no bidirectional override or isolate characters (U+202A-U+202E, U+2066-U+2069): they make a name read backwards',
+    ),
+    v.minGraphemes(1, 'a display name of 1-32 characters'),
+    v.maxGraphemes(32, 'a display name of at most 32 characters (as a player sees them)'),
+    // 32 characters can still be megabytes (one letter with thousands of combining marks).
+    v.maxBytes(256, 'a display name of at most 256 bytes in UTF-8'),
   ),
   /** ISO 3166-1 alpha-2 country code. */
   country: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'a two-letter country code such as "FR"'))),

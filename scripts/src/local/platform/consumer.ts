@@ -29,6 +29,8 @@ export interface ConsumerOptions {
   queueUrl: string;
   queueArn: string;
   logFile: string;
+  /** The function timeout the poller enforces. Default: the stage's (less under `--visibility-timeout`). */
+  functionTimeoutSeconds?: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export const localConsumerEnvironment = (
 export const startLocalConsumer = async (options: ConsumerOptions): Promise<RunningPart> => {
   const { profile } = options;
   const settings = profile.integrations;
+  const timeoutSeconds = options.functionTimeoutSeconds ?? settings.functionTimeoutSeconds;
   const functionName = `game-integrations-${profile.stage}-consumer`;
   const config: RuntimeConfig = {
     handlerModule: import.meta.resolve(HANDLER),
@@ -68,7 +71,7 @@ export const startLocalConsumer = async (options: ConsumerOptions): Promise<Runn
     batchSize: settings.batchSize,
     maximumBatchingWindowSeconds: settings.maximumBatchingWindowSeconds,
     maximumConcurrency: settings.maximumConcurrency,
-    functionTimeoutSeconds: settings.functionTimeoutSeconds,
+    functionTimeoutSeconds: timeoutSeconds,
   };
   const runtime: ChildPartProcess = spawnPartProcess({
     // A heap limit near the function's memory, so a batch that would not fit in Lambda fails here too.
@@ -106,11 +109,11 @@ export const startLocalConsumer = async (options: ConsumerOptions): Promise<Runn
     );
   }
   return {
-    summary: `Lambda handler (cold start ${ready.coldStartMs} ms) as game_consumer; batch ${settings.batchSize}, window ${settings.maximumBatchingWindowSeconds} s, concurrency ${settings.maximumConcurrency}, timeout ${settings.functionTimeoutSeconds} s`,
+    summary: `Lambda handler (cold start ${ready.coldStartMs} ms) as game_consumer; batch ${settings.batchSize}, window ${settings.maximumBatchingWindowSeconds} s, concurrency ${settings.maximumConcurrency}, timeout ${timeoutSeconds === settings.functionTimeoutSeconds ? `${timeoutSeconds} s` : `${timeoutSeconds} s (to fit --visibility-timeout; the stage has ${settings.functionTimeoutSeconds} s)`}`,
     died: runtime.exited.then((how) => `its runtime ${how}; see ${options.logFile}`),
     stop: async () => {
       // The poller finishes the invocations in flight first, which the function timeout bounds.
-      await runtime.stop('SIGTERM', (settings.functionTimeoutSeconds + 5) * 1000);
+      await runtime.stop('SIGTERM', (timeoutSeconds + 5) * 1000);
       return undefined;
     },
   };

@@ -76,7 +76,10 @@ const main = async (): Promise<number> => {
     });
   } catch (error) {
     const known =
-      error instanceof PartError || error instanceof PortsInUseError || error instanceof StageProfileError;
+      error instanceof PartError ||
+      error instanceof PortsInUseError ||
+      error instanceof StageProfileError ||
+      error instanceof StartArgumentError;
     console.error(
       `\nnpm start failed: ${known ? error.message : ((error as Error)?.stack ?? String(error))}`,
     );

@@ -40,6 +40,8 @@ export interface PlatformOptions {
   /**
    * `--visibility-timeout <seconds>`: replaces the queue's visibility timeout (6 x the consumer timeout
    * + window, minutes) so redelivery and dead-lettering can be watched in seconds. Default: the stage's.
+   * At least the stage's batching window + 1 s; the local consumer's timeout shrinks to fit
+   * (`localConsumerTiming`).
    */
   visibilityTimeoutSeconds: number | undefined;
   help: boolean;
@@ -61,6 +63,45 @@ export const USAGE = `usage: npm start [-- [--stage <name>] [--fresh] [--data-di
 export class StartArgumentError extends Error {
   override readonly name = 'StartArgumentError';
 }
+
+/** SQS's largest visibility timeout (12 hours). */
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+/** The least time the local consumer gets per batch: Lambda's own minimum function timeout. */
+const MIN_FUNCTION_SECONDS = 1;
+
+export interface LocalConsumerTiming {
+  visibilityTimeoutSeconds: number | undefined;
+  /** The local consumer's function timeout: the stage's, or less so that it fits the visibility timeout. */
+  functionTimeoutSeconds: number;
+}
+
+/**
+ * What PLATFORM.SQS.1 guarantees in AWS, kept under `--visibility-timeout`: a message stays hidden for
+ * as long as an invocation may still work on it (batching window + function timeout). Otherwise a second
+ * poller receives it meanwhile, its receive count climbs past `maxReceiveCount` and a valid event lands
+ * in the DLQ. The 6 x of the AWS rule covers Lambda retrying throttled invocations, which the local
+ * poller does not do, so locally the function timeout is shortened to fit instead: the flag keeps its
+ * purpose (retries in seconds) and a value leaving less than 1 s for the function is refused.
+ */
+export const localConsumerTiming = (
+  visibilityTimeoutSeconds: number | undefined,
+  stage: string,
+  consumer: { functionTimeoutSeconds: number; maximumBatchingWindowSeconds: number },
+): LocalConsumerTiming => {
+  if (visibilityTimeoutSeconds === undefined)
+    return { visibilityTimeoutSeconds, functionTimeoutSeconds: consumer.functionTimeoutSeconds };
+  const window = consumer.maximumBatchingWindowSeconds;
+  const least = window + MIN_FUNCTION_SECONDS;
+  if (visibilityTimeoutSeconds < least) {
+    throw new StartArgumentError(
+      `--visibility-timeout is ${visibilityTimeoutSeconds}; expected at least ${least} s for stage ${stage} (its batching window of ${window} s + ${MIN_FUNCTION_SECONDS} s for the consumer to run): a shorter one hands a message to a second invocation while the first still works on it, and valid events end in the DLQ`,
+    );
+  }
+  return {
+    visibilityTimeoutSeconds,
+    functionTimeoutSeconds: Math.min(consumer.functionTimeoutSeconds, visibilityTimeoutSeconds - window),
+  };
+};
 
 const PORT_KEYS = Object.keys(PORT_FLAGS) as Array<keyof PlatformPorts>;
 
@@ -101,7 +142,9 @@ export const parseStartArguments = (argv: readonly string[]): PlatformOptions =>
       if (!dir) throw new StartArgumentError('--data-dir is missing its value; expected a directory');
       options.dataDir = resolve(dir);
     } else if (flag === '--visibility-timeout') {
-      options.visibilityTimeoutSeconds = integer(flag, value(), 0, 43_200, 'seconds (what SQS accepts)');
+      // The least value depends on the stage's batching window: `localConsumerTiming` checks it.
+      const seconds = integer(flag, value(), 0, MAX_VISIBILITY_TIMEOUT_SECONDS, 'seconds (what SQS accepts)');
+      options.visibilityTimeoutSeconds = seconds;
     } else if (flag === '--fresh' && inline === undefined) options.fresh = true;
     else if ((flag === '--help' || flag === '-h') && inline === undefined) options.help = true;
     else

@@ -26,7 +26,7 @@ import {
   type StopResult,
   settleAll,
 } from './lifecycle';
-import { type PlatformOptions, type PlatformPorts, PORT_FLAGS } from './options';
+import { localConsumerTiming, type PlatformOptions, type PlatformPorts, PORT_FLAGS } from './options';
 import { startLocalQueues } from './queues';
 import { startLocalSite } from './site';
 
@@ -129,6 +129,7 @@ export const startLocalPlatform = async (
   onEvent: (event: LifecycleEvent) => void = () => {},
 ): Promise<LocalPlatform> => {
   const profile = loadStageProfile(options.stage);
+  const timing = localConsumerTiming(options.visibilityTimeoutSeconds, profile.stage, profile.integrations);
   const taken = await findTakenPorts(options.ports);
   if (taken.length > 0) {
     throw new PortsInUseError(
@@ -184,7 +185,7 @@ export const startLocalPlatform = async (
             queue: eventsQueueOptions(profile.stage, profile.integrations),
             port: ports.sqs,
             region: profile.region,
-            visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+            visibilityTimeoutSeconds: timing.visibilityTimeoutSeconds,
           }),
         ),
       ),
@@ -203,6 +204,7 @@ export const startLocalPlatform = async (
             queueUrl: queues.queue.queueUrl,
             queueArn: queues.queue.queueArn,
             logFile: logs.consumer,
+            functionTimeoutSeconds: timing.functionTimeoutSeconds,
           }),
         ),
       ),

@@ -12,6 +12,7 @@ import {
   postgresChangeSignal,
   postgresLeaderboard,
   postgresProbe,
+  postgresRequestKeys,
 } from './adapters/postgres';
 import { createSqsClient, sqsBatchPublisher, sqsQueueProbe } from './adapters/sqs';
 import type { EngineConfig } from './config';
@@ -75,6 +76,7 @@ export const startEngine = async (
   const engine = createEngineServer(
     {
       publisher,
+      requestKeys: postgresRequestKeys(pool),
       leaderboard,
       probes: [postgresProbe(pool), sqsQueueProbe(sqs, config.eventsQueueUrl)],
       source: config.eventSource,

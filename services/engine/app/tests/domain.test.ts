@@ -11,11 +11,18 @@ import { loadEvent } from './helpers/events';
 
 const recordingPublisher = (failWith?: Error) => {
   const published: GameEvent[] = [];
+  const keys = new Map<string, string>();
   const dependencies: AcceptMatchResultDependencies = {
     publisher: {
       publish: async (event) => {
         if (failWith) throw failWith;
         published.push(event);
+      },
+    },
+    requestKeys: {
+      claim: async (key, fingerprint) => {
+        if (!keys.has(key)) keys.set(key, fingerprint);
+        return keys.get(key) ?? fingerprint;
       },
     },
     source: 'engine',
@@ -80,8 +87,31 @@ describe('acceptMatchResult', () => {
     expect(result).toEqual({
       outcome: 'unavailable',
       eventId: 'c3d2e1f0-0000-4000-8000-000000000001',
+      dependency: 'queue',
       cause: failure,
     });
+  });
+
+  it('refuses a used Idempotency-Key with another result and publishes nothing for it; a retry is accepted', async () => {
+    // Prepare
+    const { published, dependencies } = recordingPublisher();
+    const match = loadEvent('http', 'match-result') as { players: Array<{ score: number }> };
+    const key = '0b7e4c2a-9d3f-4a51-b8e6-7c2d1f0a9e34';
+    const reordered = Object.fromEntries(Object.entries(match).reverse());
+    const changed = {
+      ...match,
+      players: match.players.map((player) => ({ ...player, score: player.score + 1 })),
+    };
+
+    // Act
+    const first = await acceptMatchResult(match, key, dependencies);
+    const retry = await acceptMatchResult(reordered, key.toUpperCase(), dependencies);
+    const reused = await acceptMatchResult(changed, key, dependencies);
+
+    // Assess
+    expect([first.outcome, retry.outcome]).toEqual(['accepted', 'accepted']);
+    expect(reused).toEqual({ outcome: 'key-reused', eventId: key });
+    expect(published.map((event) => event.id)).toEqual([key, key]);
   });
 });
 

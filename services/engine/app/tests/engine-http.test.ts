@@ -153,6 +153,35 @@ describe('engine over HTTP', () => {
     expect(messages.map((message) => JSON.parse(message.Body ?? '').id)).toEqual([key, key]);
   });
 
+  it('refuses 422 a used Idempotency-Key with a different match result, publishes nothing, and still accepts the retry', async () => {
+    // Prepare: the key's first request
+    const key = '5d0c8a41-2b7e-4f96-a3c1-8e9f0d2b4a67';
+    const first = await post(engine.url, match, { 'idempotency-key': key });
+    await platform.drainQueue();
+    const other = { ...(match as object), mode: 'casual' };
+
+    // Act
+    const reused = await post(engine.url, other, { 'idempotency-key': key });
+    const reusedBody = await reused.json();
+    const reusedMessages = await platform.drainQueue();
+    const retry = await post(engine.url, JSON.stringify(match, null, 2), { 'idempotency-key': key });
+
+    // Assess
+    expect(first.status).toBe(202);
+    expect([reused.status, reusedBody]).toEqual([
+      422,
+      {
+        error: `Idempotency-Key ${key} was already used for a different match result; send a new key for a new result, and the very same body only to retry`,
+        eventId: key,
+      },
+    ]);
+    expect(reusedMessages).toEqual([]);
+    expect([retry.status, await retry.json()]).toEqual([202, { eventId: key, type: 'match.completed' }]);
+    expect(
+      (await platform.drainQueue()).map((message) => JSON.parse(message.Body ?? '').payload.mode),
+    ).toEqual([(match as { mode: string }).mode]);
+  });
+
   it('rejects an invalid match result with 400 naming each field of the request, and publishes nothing', async () => {
     // Act
     const response = await post(engine.url, loadEvent('http', 'match-result-invalid'));

@@ -7,7 +7,13 @@ import { Signer, type SignerConfig } from '@aws-sdk/rds-signer';
 import { createPool, type DatabaseSettings } from '@game-platform/shared/database';
 import type pg from 'pg';
 import type { EngineDatabaseSettings } from '../config';
-import type { ChangeSignal, DependencyProbe, LeaderboardReader, LeaderboardRow } from '../domain/ports';
+import type {
+  ChangeSignal,
+  DependencyProbe,
+  LeaderboardReader,
+  LeaderboardRow,
+  RequestKeys,
+} from '../domain/ports';
 import type { Logger } from '../log';
 
 /** A query that takes longer than this fails (and the request gets a 503) instead of piling up. */
@@ -85,6 +91,32 @@ export const postgresLeaderboard = (pool: pg.Pool): LeaderboardReader => ({
       wins: row.wins,
       bestScore: row.best_score,
     }));
+  },
+});
+
+/**
+ * Idempotency keys in `request_keys` (datastore migration 0003), which `game_engine` may read and insert
+ * into. Two statements, not one: when two tasks claim the same key at once, the second INSERT waits for
+ * the first to commit and then does nothing, and only a new statement's snapshot sees the winner's row.
+ */
+export const postgresRequestKeys = (pool: pg.Pool): RequestKeys => ({
+  claim: async (key, fingerprint) => {
+    const claim: TimedQuery = {
+      text: `INSERT INTO request_keys (idempotency_key, body_sha256) VALUES ($1, $2)
+             ON CONFLICT (idempotency_key) DO NOTHING RETURNING body_sha256`,
+      values: [key, fingerprint],
+      query_timeout: QUERY_TIMEOUT_MS,
+    };
+    const claimed = await pool.query<{ body_sha256: string }>(claim);
+    if (claimed.rows[0]) return claimed.rows[0].body_sha256;
+    const known: TimedQuery = {
+      text: 'SELECT body_sha256 FROM request_keys WHERE idempotency_key = $1',
+      values: [key],
+      query_timeout: QUERY_TIMEOUT_MS,
+    };
+    const { rows } = await pool.query<{ body_sha256: string }>(known);
+    if (!rows[0]) throw new Error(`idempotency key ${key} was neither recorded nor found`);
+    return rows[0].body_sha256;
   },
 });
 

@@ -9,6 +9,18 @@ export interface EventPublisher {
   publish(event: GameEvent): Promise<void>;
 }
 
+/**
+ * The first request body each client idempotency key came with, as a fingerprint. Shared by every
+ * engine task (the database), so a key reused for another body is noticed whichever task gets it.
+ */
+export interface RequestKeys {
+  /**
+   * Records `fingerprint` for `key` unless the key is known already; resolves the fingerprint the key
+   * was first recorded with (this one for a new key).
+   */
+  claim(key: string, fingerprint: string): Promise<string>;
+}
+
 /** One player's standing, highest total score first. */
 export interface LeaderboardRow {
   playerId: string;

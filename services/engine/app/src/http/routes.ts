@@ -62,20 +62,34 @@ const postMatch: Route = async ({ request, response, log }, dependencies) => {
   switch (result.outcome) {
     case 'invalid':
       return sendJson(response, 400, { error: 'invalid match result', errors: result.errors });
-    case 'unavailable':
-      log.error('match result not accepted: the events queue did not store the event', {
+    case 'key-reused':
+      // 422, as the IETF Idempotency-Key draft (draft-ietf-httpapi-idempotency-key-header, section 2.7)
+      // asks for a key reused with a different payload; 409 there means "the first request is still running".
+      log.warn('match result refused: its Idempotency-Key came before with a different match result', {
         eventId: result.eventId,
-        error: result.cause,
       });
+      return sendJson(response, 422, {
+        error: `Idempotency-Key ${result.eventId} was already used for a different match result; send a new key for a new result, and the very same body only to retry`,
+        eventId: result.eventId,
+      });
+    case 'unavailable': {
+      const what = result.dependency === 'queue' ? 'the events queue' : 'the database';
+      log.error(
+        result.dependency === 'queue'
+          ? 'match result not accepted: the events queue did not store the event'
+          : 'match result not accepted: the database did not record its Idempotency-Key',
+        { eventId: result.eventId, error: result.cause },
+      );
       return sendJson(
         response,
         503,
         {
-          error: `the events queue is unavailable and the match result was NOT accepted; retry later with the header Idempotency-Key: ${result.eventId}`,
+          error: `${what} is unavailable and the match result was NOT accepted; retry later with the header Idempotency-Key: ${result.eventId}`,
           eventId: result.eventId,
         },
         { 'retry-after': RETRY_AFTER_SECONDS },
       );
+    }
     case 'accepted':
       log.info('match result accepted', { eventId: result.event.id, matchId: result.event.payload.matchId });
       return sendJson(response, 202, { eventId: result.event.id, type: result.event.type });
