@@ -228,6 +228,8 @@ describe('the engine server holding a player', () => {
     const engine = createEngineServer(
       {
         publisher: { publish: async () => {} },
+        // Every key is new: this test holds a leaderboard read, not a match result.
+        requestKeys: { claim: async (_key: string, fingerprint: string) => fingerprint },
         leaderboard: new LeaderboardCache({
           reader: {
             top: async (): Promise<LeaderboardRow[]> => {
