@@ -119,3 +119,5 @@ export const endpointsForIamPrefix = (prefix: string): EndpointServiceName[] =>
  */
 export const endpointNameOf = (serviceName: string): string | undefined =>
   /^com\.amazonaws\.(?:\$\{AWS::Region\}|[a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$/.exec(serviceName)?.[1];
+
+export { interfaceEndpointsOf, type WorkloadCall, workloadCalls } from './workload-calls';
