@@ -10,6 +10,7 @@ export const SERVICE_NAMES = [
   'datastore',
   'endpoints',
   'integrations',
+  'backups',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

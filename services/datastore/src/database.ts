@@ -207,6 +207,17 @@ const databaseInstance = (
       PreferredBackupWindow: '02:00-03:00',
       PreferredMaintenanceWindow: 'sun:03:30-sun:04:30',
       CopyTagsToSnapshot: true,
+      // A second region keeps a copy of the automated backups (snapshots and transaction logs, so a
+      // point-in-time restore works there), under the backups service's key of that region. RDS
+      // "automated backups replication": StartDBInstanceAutomatedBackupsReplication, which
+      // CloudFormation calls for these properties (there is no resource type of its own).
+      ...(datastore.backupReplication
+        ? {
+            AutomaticBackupReplicationRegion: datastore.backupReplication.region,
+            AutomaticBackupReplicationKmsKeyId: '${param:backupReplicaKeyArn}',
+            AutomaticBackupReplicationRetentionPeriod: datastore.backupReplication.retentionDays,
+          }
+        : {}),
       // Automated backups outlive an instance deleted by mistake, until their retention ends.
       DeleteAutomatedBackups: false,
       DeletionProtection: datastore.deletionProtection,

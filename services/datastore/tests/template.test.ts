@@ -76,6 +76,12 @@ const profileDrivenValues = (profile: StageProfile): Record<string, unknown> => 
     [`${instance}.MonitoringInterval`]: datastore.monitoringIntervalSeconds,
     [`${instance}.EnablePerformanceInsights`]: datastore.performanceInsights,
     [`${instance}.PerformanceInsightsRetentionPeriod`]: datastore.performanceInsightsRetentionDays,
+    // Automated backups replicated to a second region, or not at all (undefined: the key is absent).
+    [`${instance}.AutomaticBackupReplicationRegion`]: datastore.backupReplication?.region,
+    [`${instance}.AutomaticBackupReplicationKmsKeyId`]: datastore.backupReplication
+      ? '${backups.backupReplicaKeyArn}'
+      : undefined,
+    [`${instance}.AutomaticBackupReplicationRetentionPeriod`]: datastore.backupReplication?.retentionDays,
     'DatabaseParameterGroup.Properties.Parameters.log_min_duration_statement': String(
       datastore.slowStatementMs,
     ),
@@ -116,7 +122,8 @@ const withValues = (template: Template, values: Record<string, unknown>) => {
       if (!(key in node)) throw new Error(`${path}: no "${key}" in the template`);
       node = node[key] as Record<string, unknown>;
     }
-    node[last] = value;
+    if (value === undefined) delete node[last];
+    else node[last] = value;
   }
   return resources;
 };

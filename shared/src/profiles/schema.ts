@@ -132,6 +132,20 @@ export const datastoreSchema = section({
   maxConnections: integer(20, 5000),
   /** Statements slower than this are logged (`log_min_duration_statement`); 0 logs every statement. */
   slowStatementMs: integer(0, 3_600_000),
+  /**
+   * Replicate the automated backups (snapshots and transaction logs, so point-in-time restore works
+   * there too) to a second region, encrypted with a key of the `backups` service in that region.
+   * `null`: backups stay in the stage's region only. A production profile must replicate
+   * (PLATFORM.RDS.5). Runbook: services/datastore/README.md, "Restore".
+   */
+  backupReplication: v.nullable(
+    section({
+      /** The second region; another region than the stage's own. */
+      region: v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"')),
+      /** Days the replicated backups are kept there (RDS allows 1 to 35). */
+      retentionDays: integer(1, 35),
+    }),
+  ),
 });
 
 export const integrationsSchema = section({

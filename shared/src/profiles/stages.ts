@@ -31,6 +31,8 @@ export const stageProfiles = {
       performanceInsightsRetentionDays: 7,
       maxConnections: 80,
       slowStatementMs: 500,
+      // Backups stay in the stage's region: dev data is rebuilt, not recovered from another region.
+      backupReplication: null,
     },
     integrations: {
       batchSize: 10,
@@ -107,6 +109,7 @@ export const stageProfiles = {
       performanceInsightsRetentionDays: 7,
       maxConnections: 150,
       slowStatementMs: 500,
+      backupReplication: null,
     },
     integrations: {
       batchSize: 25,
@@ -184,6 +187,9 @@ export const stageProfiles = {
       performanceInsightsRetentionDays: 31,
       maxConnections: 500,
       slowStatementMs: 1000,
+      // A region outage must not take the only copy of the game's data: automated backups (point in
+      // time) are replicated to Frankfurt under a key there (services/backups).
+      backupReplication: { region: 'eu-central-1', retentionDays: 14 },
     },
     integrations: {
       batchSize: 100,
