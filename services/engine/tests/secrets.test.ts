@@ -65,7 +65,9 @@ const engineTemplate = (): Template => {
 type Statement = { Sid: string; Action: string[]; Resource: unknown };
 const statementsOf = (template: Template, roleId: string): Statement[] =>
   (
-    template.Resources[roleId]?.Properties?.Policies as Array<{ PolicyDocument: { Statement: Statement[] } }>
+    (template.Resources[roleId]?.Properties?.Policies ?? []) as Array<{
+      PolicyDocument: { Statement: Statement[] };
+    }>
   ).flatMap((policy) => policy.PolicyDocument.Statement);
 
 describe('engine with secrets (prod profile, engine.secrets set)', () => {
@@ -73,7 +75,7 @@ describe('engine with secrets (prod profile, engine.secrets set)', () => {
 
   it('injects each secret through Secrets, never Environment', () => {
     const container = (
-      template.Resources.EngineTaskDefinition?.Properties?.ContainerDefinitions as Array<
+      (template.Resources.EngineTaskDefinition?.Properties?.ContainerDefinitions ?? []) as Array<
         Record<string, unknown>
       >
     )[0];
