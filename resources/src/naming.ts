@@ -11,6 +11,7 @@ export const SERVICE_NAMES = [
   'endpoints',
   'integrations',
   'firewall',
+  'backups',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

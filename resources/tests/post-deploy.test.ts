@@ -113,7 +113,7 @@ describe('PlatformPlugin after a deploy', () => {
   /** The parts of the framework the plugin touches, for a service with one function `migrate`. */
   const frameworkWith = (invokeAfterDeploy: unknown) => ({
     service: {
-      provider: { compiledCloudFormationTemplate: { Resources: {} } },
+      provider: { compiledCloudFormationTemplate: { Resources: {} }, stage: 'dev' },
       custom: { platform: { invokeAfterDeploy } as { invokeAfterDeploy?: string[] } },
       getAllFunctions: () => ['migrate'],
       getFunction: (name: string) => ({ name: `game-datastore-dev-${name}` }),

@@ -35,7 +35,7 @@ const outputs: Outputs = {
   },
   databaseResourceId: {
     Description:
-      'DbiResourceId, for rds-db:connect ARNs: arn:${AWS::Partition}:rds-db:${AWS::Region}:${AWS::AccountId}:dbuser:<id>/<role>',
+      'DbiResourceId, for rds-db:connect ARNs: arn:<partition>:rds-db:<region>:<account>:dbuser:<id>/<role>',
     Value: databaseAttributes.resourceId,
   },
 };

@@ -19,7 +19,7 @@ import {
   sub,
 } from '@game-platform/resources';
 import { CONSUMER_DATABASE_USER, consumerEnvironment, eventsQueueOptions } from './src/consumer-settings';
-import { localInvokeEsbuild, localInvokeParams } from './src/local-invoke';
+import { consumerHandler, localInvokeEsbuild, localInvokeParams } from './src/local-invoke';
 import { eventsSection } from './src/monitoring';
 
 const context = serviceContext('integrations');
@@ -55,7 +55,7 @@ const config: PlatformServiceConfig = {
   },
   functions: {
     consumer: {
-      handler: 'src/handlers/consumer.handler',
+      handler: consumerHandler(),
       description: 'Validates game events from the events queue and writes their effect to PostgreSQL',
       timeout: settings.functionTimeoutSeconds,
       memorySize: settings.memorySizeMiB,

@@ -8,6 +8,11 @@
  *   stage's observability key (`custom.platform.logsKmsKeyArn`) when the service sets it;
  * - the framework's shared Lambda role is removed when every function has its own role
  *   (serverless-iam-roles-per-function), so no unused role with log permissions lingers;
+ * - the AWS-managed `AWSLambdaVPCAccessExecutionRole` that serverless-iam-roles-per-function attaches
+ *   to a VPC function's role (it grants log writes on `*`) is replaced by inline statements that
+ *   allow only the function's network interfaces (`lambda-vpc.ts`);
+ * - every stateful resource (queues, log groups, buckets, keys...) states what happens to its data
+ *   on delete and on replace, from the stage profile's `retainData` (`retention.ts`);
  * - `Fn::Split` of a literal string (a list-valued compose param such as `privateSubnetIds`, known
  *   at package time) becomes the literal list, so the template states the subnets and security
  *   groups themselves, as reviewers and policy rules (CT.LAMBDA.PR.3) expect.
@@ -27,7 +32,10 @@
 
 import { spawn } from 'node:child_process';
 import type { LambdaClientConfig } from '@aws-sdk/client-lambda';
+import { loadStageProfile } from '@game-platform/shared/profiles';
 import { policyDocument } from '../iam';
+import { LAMBDA_VPC_MANAGED_POLICY, lambdaVpcStatements } from '../lambda-vpc';
+import { stateDataPolicies } from '../retention';
 import { bucketBaseline, tlsOnlyStatement } from '../s3';
 import { lambdaInvoker } from './lambda-invoker';
 import { type FunctionInvoker, postDeployFunctions, runPostDeployInvocations } from './post-deploy';
@@ -35,13 +43,19 @@ import { type FunctionInvoker, postDeployFunctions, runPostDeployInvocations } f
 interface Template {
   Resources: Record<
     string,
-    { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[] }
+    {
+      Type: string;
+      Properties?: Record<string, unknown>;
+      DependsOn?: string | string[];
+      DeletionPolicy?: string;
+      UpdateReplacePolicy?: string;
+    }
   >;
 }
 
 interface Serverless {
   service: {
-    provider: { compiledCloudFormationTemplate: Template; deploymentBucket?: unknown };
+    provider: { compiledCloudFormationTemplate: Template; deploymentBucket?: unknown; stage: string };
     custom?: { platform?: PlatformPluginOptions };
     getAllFunctions(): string[];
     getFunction(name: string): { name?: string };
@@ -120,6 +134,8 @@ export class PlatformPlugin {
     if (options.logsKmsKeyArn) encryptLogGroups(template, options.logsKmsKeyArn);
     removeUnusedSharedLambdaRole(template);
     inlineLiteralSplits(template);
+    replaceLambdaVpcManagedPolicy(template);
+    stateDataPolicies(template.Resources, loadStageProfile(this.serverless.service.provider.stage));
     this.postDeployFunctions(); // a wrong name fails packaging (and so synth), not the first deploy
   }
 
@@ -187,6 +203,42 @@ export const removeUnusedSharedLambdaRole = (template: Template): void => {
   const { [SHARED_LAMBDA_ROLE]: _role, ...others } = template.Resources;
   if (!JSON.stringify(others).includes(`"${SHARED_LAMBDA_ROLE}"`))
     delete template.Resources[SHARED_LAMBDA_ROLE];
+};
+
+/**
+ * Replaces `AWSLambdaVPCAccessExecutionRole` on the role of every VPC function with inline statements
+ * for that function's network interfaces only, in the role's first inline policy (the framework's,
+ * which already holds the log writes scoped to the function's own log group).
+ */
+export const replaceLambdaVpcManagedPolicy = (template: Template): void => {
+  const isVpcManagedPolicy = (arn: unknown) =>
+    (JSON.stringify(arn) ?? '').includes(`:iam::aws:policy/service-role/${LAMBDA_VPC_MANAGED_POLICY}`);
+  for (const fn of Object.values(template.Resources)) {
+    if (fn.Type !== 'AWS::Lambda::Function' || !fn.Properties?.VpcConfig) continue;
+    const roleId = (fn.Properties.Role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.[
+      'Fn::GetAtt'
+    ]?.[0];
+    const role = roleId ? template.Resources[roleId] : undefined;
+    const managed = (role?.Properties?.ManagedPolicyArns ?? []) as unknown[];
+    if (!role?.Properties || !managed.some(isVpcManagedPolicy)) continue;
+    const policies = role.Properties.Policies as
+      | Array<{ PolicyDocument: { Statement: unknown[] } }>
+      | undefined;
+    const document = policies?.[0]?.PolicyDocument;
+    if (!document) continue; // every per-function role has the framework's policy; without one, keep AWS's
+    const vpc = fn.Properties.VpcConfig as { SubnetIds?: unknown; SecurityGroupIds?: unknown };
+    document.Statement.push(
+      ...lambdaVpcStatements({
+        functionName: fn.Properties.FunctionName as string,
+        // A list computed at deploy time (not a literal list) cannot be named one by one: any of the kind.
+        subnetIds: Array.isArray(vpc.SubnetIds) ? vpc.SubnetIds : ['*'],
+        securityGroupIds: Array.isArray(vpc.SecurityGroupIds) ? vpc.SecurityGroupIds : ['*'],
+      }),
+    );
+    const others = managed.filter((arn) => !isVpcManagedPolicy(arn));
+    if (others.length > 0) role.Properties.ManagedPolicyArns = others;
+    else delete role.Properties.ManagedPolicyArns;
+  }
 };
 
 /** Replaces `{ "Fn::Split": [sep, "a,b"] }` with `["a", "b"]` wherever the string is a literal. */

@@ -4,15 +4,20 @@
  * Services add their own rules to `PLATFORM_RULES` (e.g. the queue's visibility-timeout rule).
  */
 
+import { AWS_MANAGED_POLICIES_FILE, awsManagedPolicyName, managedPolicyStatements } from './managed-policies';
 import { DATASTORE_RULES } from './rules/datastore';
 import { EDGE_RULES } from './rules/edge';
-import { endpointCoverage, endpointDerivation } from './rules/endpoints';
+import { endpointCoverage, endpointDerivation, endpointsMatchCalls } from './rules/endpoints';
 import { ENGINE_RULES } from './rules/engine';
 import { INTEGRATIONS_RULES } from './rules/integrations';
+import { RETENTION_RULES } from './rules/retention';
+import { noPlaceholderOutsideSub } from './rules/substitution';
 import {
   asList,
   type Finding,
   type PlatformRule,
+  platformFinding,
+  referencedLogicalId,
   resourcesOfType,
   statementsOf,
   type Template,
@@ -118,6 +123,12 @@ const policyStatements = (template: Template): StatementView[] =>
         | undefined) ?? []) {
         add(`policy ${JSON.stringify(policy.PolicyName)}`, policy.PolicyDocument);
       }
+      // Attached AWS-managed policies are judged like inline ones, from their known documents.
+      for (const arn of asList(Properties.ManagedPolicyArns)) {
+        const statements = managedPolicyStatements(arn);
+        if (statements)
+          add(`AWS-managed policy ${awsManagedPolicyName(arn)}`, { Statement: [...statements] });
+      }
     }
     if (Type === 'AWS::IAM::Policy' || Type === 'AWS::IAM::ManagedPolicy')
       add('policy', Properties.PolicyDocument);
@@ -172,6 +183,7 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   'ec2:DeleteNetworkInterface',
   'ec2:DescribeManagedPrefixLists',
   'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
   'ecr:GetAuthorizationToken',
   'logs:CreateLogDelivery',
   'logs:DescribeLogGroups',
@@ -211,15 +223,52 @@ export const exactResources: PlatformRule = {
     ),
 };
 
+/**
+ * No managed policy is attached to a role unless `policy-exceptions.yml` lists it with a reason: its
+ * document lives outside the template, AWS may widen it at any time, and the usual ones grant on
+ * `*` (AWSLambdaVPCAccessExecutionRole lets function code write into any log group). A policy
+ * defined in the same template (`AWS::IAM::ManagedPolicy`) is inline in all but name and is judged
+ * by PLATFORM.IAM.1/2 already.
+ */
+export const noManagedPolicies: PlatformRule = {
+  id: 'PLATFORM.IAM.3',
+  description:
+    'No role attaches a managed policy unless listed with a reason; known AWS-managed ones are judged like inline ones',
+  check: ({ templates }) =>
+    forEachTemplate(templates, (service, template) =>
+      resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
+        asList(role.Properties?.ManagedPolicyArns)
+          .filter((arn) => {
+            const local = referencedLogicalId(arn);
+            return !(local && template.Resources[local]?.Type === 'AWS::IAM::ManagedPolicy');
+          })
+          .map((arn) => {
+            const name = awsManagedPolicyName(arn);
+            const known = managedPolicyStatements(arn) !== undefined;
+            return platformFinding(
+              'PLATFORM.IAM.3',
+              service,
+              id,
+              `attaches the managed policy ${name ?? JSON.stringify(arn)}; grant its exact actions inline instead, or list it in policy-exceptions.yml with the reason${known ? '' : `, and add its document to ${AWS_MANAGED_POLICIES_FILE} so its actions are judged like inline ones`}`,
+            );
+          }),
+      ),
+    ),
+};
+
 export const PLATFORM_RULES: PlatformRule[] = [
   noWorldOpenIngress,
   everySecurityGroupRuleDescribed,
   exactActions,
   exactResources,
+  noManagedPolicies,
+  noPlaceholderOutsideSub,
   endpointCoverage,
   endpointDerivation,
+  endpointsMatchCalls,
   ...DATASTORE_RULES,
   ...INTEGRATIONS_RULES,
+  ...RETENTION_RULES,
   ...ENGINE_RULES,
   ...EDGE_RULES,
 ];

@@ -10,6 +10,7 @@ import {
   type CfnResource,
   kmsKey,
   logGroup,
+  policyDocument,
   type Resources,
   ref,
   resource,
@@ -37,6 +38,10 @@ export const LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
 export const CA_CERTIFICATE = 'rds-ca-rsa2048-g1';
 
 export const INSTANCE = 'DatabaseInstance';
+
+/** The log group RDS enhanced monitoring writes OS metrics to, one per account and region. */
+const OS_METRICS_LOG_GROUP_ARN =
+  'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:RDSOSMetrics';
 
 /**
  * The instance identifier. A fixed name lets the log groups exist before the instance, with
@@ -124,9 +129,32 @@ export const databaseResources = (profile: StageProfile): Resources => {
       AssumeRolePolicyDocument: assumeRolePolicy('monitoring.rds.amazonaws.com', {
         StringEquals: { 'aws:SourceAccount': AWS.accountId },
       }),
-      // AWS's policy for exactly this role: writes to the RDSOSMetrics log group only.
-      ManagedPolicyArns: [
-        sub('arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole'),
+      // The actions of AWS's AmazonRDSEnhancedMonitoringRole, inline and narrowed from "RDS*" log
+      // groups in any account and region to the one group enhanced monitoring writes, RDSOSMetrics, in
+      // this account and region (no managed policy: PLATFORM.IAM.3).
+      Policies: [
+        {
+          PolicyName: 'enhanced-monitoring',
+          PolicyDocument: policyDocument(
+            {
+              Sid: 'CreateOsMetricsLogGroup',
+              Effect: 'Allow',
+              Action: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'],
+              Resource: sub(OS_METRICS_LOG_GROUP_ARN),
+            },
+            {
+              Sid: 'WriteOsMetrics',
+              Effect: 'Allow',
+              Action: [
+                'logs:CreateLogStream',
+                'logs:PutLogEvents',
+                'logs:DescribeLogStreams',
+                'logs:GetLogEvents',
+              ],
+              Resource: sub(`${OS_METRICS_LOG_GROUP_ARN}:log-stream:*`),
+            },
+          ),
+        },
       ],
     }),
     ...logGroups,
@@ -179,6 +207,17 @@ const databaseInstance = (
       PreferredBackupWindow: '02:00-03:00',
       PreferredMaintenanceWindow: 'sun:03:30-sun:04:30',
       CopyTagsToSnapshot: true,
+      // A second region keeps a copy of the automated backups (snapshots and transaction logs, so a
+      // point-in-time restore works there), under the backups service's key of that region. RDS
+      // "automated backups replication": StartDBInstanceAutomatedBackupsReplication, which
+      // CloudFormation calls for these properties (there is no resource type of its own).
+      ...(datastore.backupReplication
+        ? {
+            AutomaticBackupReplicationRegion: datastore.backupReplication.region,
+            AutomaticBackupReplicationKmsKeyId: '${param:backupReplicaKeyArn}',
+            AutomaticBackupReplicationRetentionPeriod: datastore.backupReplication.retentionDays,
+          }
+        : {}),
       // Automated backups outlive an instance deleted by mistake, until their retention ends.
       DeleteAutomatedBackups: false,
       DeletionProtection: datastore.deletionProtection,

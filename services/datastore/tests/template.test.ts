@@ -4,6 +4,7 @@
  * stage profile sets, with exactly the profile's values.
  */
 import { readFileSync } from 'node:fs';
+import { dataPolicies } from '@game-platform/resources';
 import { resourceById, synthesizedTemplate, type Template } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, type StageProfile, stageProfiles } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
@@ -42,9 +43,15 @@ const normalized = (stage: Stage): Template => {
     const found = new Set(value.map((item) => (typeof item === 'string' ? listOf.get(item) : undefined)));
     return found.size === 1 && !found.has(undefined) ? [...found][0] : undefined;
   };
+  // An id inside a text (a subnet or security group ARN): named too; the per-AZ copies then repeat, once is enough.
+  const inText = [...listOf, ...[...names].filter(([value]) => value.length >= 12 && !value.includes(','))];
+  const withinText = (text: string) =>
+    inText.reduce((result, [value, name]) => result.replaceAll(value, name), text);
+  const withoutRepeats = (value: unknown[]) =>
+    value.filter((item, index) => index === 0 || JSON.stringify(item) !== JSON.stringify(value[index - 1]));
   const template = JSON.parse(JSON.stringify(synthesizedTemplate(stage, 'datastore')), (_key, value) => {
-    if (typeof value === 'string') return (names.get(value) ?? value).replace(stageWord, '<stage>');
-    if (Array.isArray(value) && value.length > 0) return nameOfList(value) ?? value;
+    if (typeof value === 'string') return withinText(names.get(value) ?? value).replace(stageWord, '<stage>');
+    if (Array.isArray(value) && value.length > 0) return nameOfList(value) ?? withoutRepeats(value);
     return value;
   }) as Template;
   // The artifact key carries the packaging time.
@@ -71,6 +78,12 @@ const profileDrivenValues = (profile: StageProfile): Record<string, unknown> => 
     [`${instance}.MonitoringInterval`]: datastore.monitoringIntervalSeconds,
     [`${instance}.EnablePerformanceInsights`]: datastore.performanceInsights,
     [`${instance}.PerformanceInsightsRetentionPeriod`]: datastore.performanceInsightsRetentionDays,
+    // Automated backups replicated to a second region, or not at all (undefined: the key is absent).
+    [`${instance}.AutomaticBackupReplicationRegion`]: datastore.backupReplication?.region,
+    [`${instance}.AutomaticBackupReplicationKmsKeyId`]: datastore.backupReplication
+      ? '${backups.backupReplicaKeyArn}'
+      : undefined,
+    [`${instance}.AutomaticBackupReplicationRetentionPeriod`]: datastore.backupReplication?.retentionDays,
     'DatabaseParameterGroup.Properties.Parameters.log_min_duration_statement': String(
       datastore.slowStatementMs,
     ),
@@ -87,6 +100,17 @@ const profileDrivenValues = (profile: StageProfile): Record<string, unknown> => 
     'DatabaseFreeStorageAlarm.Properties.Threshold': thresholds.freeStorageBytes,
     'DatabaseFreeableMemoryAlarm.Properties.Threshold': thresholds.freeableMemoryBytes,
     'DatabaseConnectionsAlarm.Properties.Threshold': thresholds.connections,
+    // What the stack does with the data of its log groups and deployment bucket (retainData).
+    ...Object.fromEntries(
+      [
+        'DatabasePostgresqlLogGroup',
+        'DatabaseUpgradeLogGroup',
+        'MigrateLogGroup',
+        'ServerlessDeploymentBucket',
+      ].flatMap((id) =>
+        Object.entries(dataPolicies(profile)).map(([policy, value]) => [`${id}.${policy}`, value]),
+      ),
+    ),
     // Descriptions quote the thresholds above.
     'DatabaseFreeStorageAlarm.Properties.AlarmDescription': `game-<stage> database: less than ${(thresholds.freeStorageBytes / 2 ** 30).toFixed(1)} GiB of storage free (autoscaling not keeping up, or at its ceiling of ${datastore.maxAllocatedStorageGiB} GiB)`,
     'DatabaseFreeableMemoryAlarm.Properties.AlarmDescription': `game-<stage> database: less than ${Math.round(thresholds.freeableMemoryBytes / 2 ** 20)} MiB of memory free for 15 minutes`,
@@ -105,7 +129,8 @@ const withValues = (template: Template, values: Record<string, unknown>) => {
       if (!(key in node)) throw new Error(`${path}: no "${key}" in the template`);
       node = node[key] as Record<string, unknown>;
     }
-    node[last] = value;
+    if (value === undefined) delete node[last];
+    else node[last] = value;
   }
   return resources;
 };

@@ -1,6 +1,6 @@
 /**
- * The stage's VPC endpoints, from its profile: one interface endpoint per name in
- * `endpoints.interfaceServices`, in the first `endpoints.interfaceAzCount` private subnets, and the
+ * The stage's VPC endpoints: one interface endpoint per service the workloads call (derived from the
+ * profile, `interfaceEndpointsOf`) and per extra the profile lists with its reason, in the first `endpoints.interfaceAzCount` private subnets, and the
  * S3 gateway endpoint on every private route table (free; ECR image layers come from S3).
  */
 import {
@@ -14,7 +14,11 @@ import {
   select,
   splitList,
 } from '@game-platform/resources';
-import { ENDPOINT_SERVICES, type EndpointServiceName } from '@game-platform/shared/endpoints';
+import {
+  ENDPOINT_SERVICES,
+  type EndpointServiceName,
+  interfaceEndpointsOf,
+} from '@game-platform/shared/endpoints';
 import type { StageProfile } from '@game-platform/shared/profiles';
 
 export const S3_GATEWAY_ENDPOINT = 'S3GatewayEndpoint';
@@ -57,7 +61,7 @@ export const endpointResources = (profile: StageProfile): Resources => {
       tags: nameTag(profile.stage, 's3-gateway'),
     }),
   };
-  for (const name of profile.endpoints.interfaceServices) {
+  for (const name of interfaceEndpointsOf(profile)) {
     const isS3 = name === 's3';
     resources[interfaceEndpointId(name)] = interfaceEndpoint({
       service: name,
@@ -76,10 +80,10 @@ export const endpointResources = (profile: StageProfile): Resources => {
 
 export const endpointOutputs = (profile: StageProfile): Outputs => ({
   interfaceEndpointIds: {
-    Description: `Interface endpoints (${profile.endpoints.interfaceServices.join(', ')}), comma-separated; workloads take it as a compose param so they deploy after the endpoints exist`,
+    Description: `Interface endpoints (${interfaceEndpointsOf(profile).join(', ')}), comma-separated; workloads take it as a compose param so they deploy after the endpoints exist`,
     Value: join(
       ',',
-      profile.endpoints.interfaceServices.map((name) => ref(interfaceEndpointId(name))),
+      interfaceEndpointsOf(profile).map((name) => ref(interfaceEndpointId(name))),
     ),
   },
   s3GatewayEndpointId: {

@@ -10,6 +10,7 @@ import {
   deriveEndpointNeeds,
 } from '@game-platform/scripts/checks/rules/endpoints';
 import { synthesizedTemplate, type Template } from '@game-platform/scripts/testing';
+import { interfaceEndpointsOf } from '@game-platform/shared/endpoints';
 import { CHECKED_PROFILES, loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 import { formatPriceSource, formatStageCost, type StageCost, stageCost } from '../src/cost';
@@ -125,7 +126,6 @@ describe('stage cost', () => {
       ['Interface', 'sqs', ['integrations/ConsumerLambdaFunction', 'engine/EngineTaskDefinition']],
     ]);
     expect(cost.notCovered).toEqual([
-      { endpoint: 'secretsmanager', neededBy: ['integrations/ConsumerLambdaFunction'] },
       { endpoint: 'ecr.api', neededBy: ['engine/EngineTaskDefinition'] },
       { endpoint: 'ecr.dkr', neededBy: ['engine/EngineTaskDefinition'] },
       { endpoint: 'logs', neededBy: ['engine/EngineTaskDefinition'] },
@@ -172,7 +172,7 @@ describe('the README cost table', () => {
     expect(row).toEqual([
       stage,
       network.natMode,
-      `${endpoints.interfaceServices.length} x ${endpoints.interfaceAzCount} AZ`,
+      `${interfaceEndpointsOf(cost.profile).length} x ${endpoints.interfaceAzCount} AZ`,
       `$${cost.interfaceHourlyUsd.toFixed(3)}`,
       `$${cost.interfaceMonthlyUsd.toFixed(2)}`,
       String(cost.natGateways),

@@ -9,9 +9,11 @@ import {
   deriveEndpointNeeds,
   endpointCoverage,
   endpointDerivation,
+  endpointsMatchCalls,
   reasonsOf,
 } from '@game-platform/scripts/checks/rules/endpoints';
-import type { Template } from '@game-platform/scripts/testing';
+import { synthesizedTemplate, type Template } from '@game-platform/scripts/testing';
+import { interfaceEndpointsOf } from '@game-platform/shared/endpoints';
 import { loadStageProfile, type NAT_MODES, type StageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 
@@ -40,7 +42,7 @@ const endpointsTemplate = (interfaceNames: readonly string[]): Template => ({
   },
 });
 
-const DEV_INTERFACE_ENDPOINTS = ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'];
+const DEV_INTERFACE_ENDPOINTS = ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs'];
 const devEndpointsWithout = (dropped: string) => DEV_INTERFACE_ENDPOINTS.filter((name) => name !== dropped);
 
 const stage = (
@@ -65,6 +67,13 @@ const endpointsNeededBy = (templates: Record<string, Template>, logicalId: strin
     ),
   ].sort();
 
+/** The workload fixtures and the datastore stack as synthesized for dev (its migrate function). */
+const withMigrate = (): Record<string, Template> => ({
+  integrations: fixture('integrations-consumer'),
+  engine: fixture('engine-task'),
+  datastore: synthesizedTemplate('dev', 'datastore'),
+});
+
 const bothRules = (input: ReturnType<typeof stage>) => [
   ...endpointCoverage.check(input),
   ...endpointDerivation.check(input),
@@ -81,7 +90,7 @@ const consumerWithStatement = (statement: Record<string, unknown>): Template => 
 };
 
 describe('endpoint derivation', () => {
-  it('derives that the consumer calls SQS and Secrets Manager, and not Logs or EC2 (the Lambda service does those)', () => {
+  it('derives that the consumer calls SQS only: no secret (IAM database authentication), and not Logs or EC2 (the Lambda service does those)', () => {
     // Prepare
     const templates = { integrations: fixture('integrations-consumer') };
 
@@ -92,13 +101,26 @@ describe('endpoint derivation', () => {
     expect(derivation.workloads).toEqual([
       { service: 'integrations', logicalId: 'ConsumerLambdaFunction', kind: 'Lambda function' },
     ]);
-    expect(endpointsNeededBy(templates, 'ConsumerLambdaFunction')).toEqual(['secretsmanager', 'sqs']);
+    expect(endpointsNeededBy(templates, 'ConsumerLambdaFunction')).toEqual(['sqs']);
     expect(reasonsOf(derivation.needs)).toEqual([
       'role ConsumerIamRoleLambdaExecution statement #2 (no Sid) (sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes)',
-      'role ConsumerIamRoleLambdaExecution statement "ReadDatabaseSecret" (secretsmanager:GetSecretValue)',
-      'environment variable DB_SECRET_ARN names a secret',
     ]);
     expect(derivation.problems).toEqual([]);
+  });
+
+  it.each([
+    ['integrations-consumer', 'integrations', 'ConsumerLambdaFunction'],
+    ['engine-task', 'engine', 'EngineTaskDefinition'],
+  ])('the %s fixture derives what the synthesized dev stack derives', (name, service, logicalId) => {
+    // Prepare
+    const synthesized = { [service]: synthesizedTemplate('dev', service) };
+
+    // Act
+    const fromFixture = endpointsNeededBy({ [service]: fixture(name) }, logicalId);
+    const fromSynth = endpointsNeededBy(synthesized, logicalId);
+
+    // Assess
+    expect(fromFixture).toEqual(fromSynth);
   });
 
   it('derives that the engine task calls SQS, ECR (api, dkr, S3 layers) and Logs; rds-db:connect needs no endpoint', () => {
@@ -215,7 +237,7 @@ describe('PLATFORM.ENDPOINTS.1: every call has an endpoint when NAT is off', () 
       ': role EngineExecutionRole statement "WriteEngineLogs" (logs:CreateLogStream, logs:PutLogEvents); container "engine" log driver awslogs. Stage dev has network.natMode "none" and no "logs" endpoint',
     );
     expect(findings[0]?.message).toContain(
-      'add "logs" to endpoints.interfaceServices of stage profile "dev" (shared/src/profiles/stages.ts)',
+      'list the call in shared/src/endpoints/workload-calls.ts, from which the endpoints stack of stage profile "dev" is derived',
     );
   });
 
@@ -230,19 +252,17 @@ describe('PLATFORM.ENDPOINTS.1: every call has an endpoint when NAT is off', () 
     expect(findings).toEqual([]);
   });
 
-  it('fails a profile without secretsmanager for the consumer, naming the statement and the variable', () => {
-    // Prepare
-    const input = stage('none', devEndpointsWithout('secretsmanager'));
+  it('fails a profile without secretsmanager for the migrate function, naming the statement', () => {
+    // Prepare: the datastore stack as synthesized (its migrate function reads the master secret).
+    const input = stage('none', devEndpointsWithout('secretsmanager'), withMigrate());
 
     // Act
     const findings = endpointCoverage.check(input);
 
     // Assess
-    expect(findings.map((f) => `${f.service}/${f.resource}`)).toEqual([
-      'integrations/ConsumerLambdaFunction',
-    ]);
+    expect(findings.map((f) => `${f.service}/${f.resource}`)).toEqual(['datastore/MigrateLambdaFunction']);
     expect(findings[0]?.message).toContain(
-      ': role ConsumerIamRoleLambdaExecution statement "ReadDatabaseSecret" (secretsmanager:GetSecretValue); environment variable DB_SECRET_ARN names a secret.',
+      ': role MigrateIamRoleLambdaExecution statement "ReadDatabaseMasterSecret" (secretsmanager:GetSecretValue). Stage dev',
     );
   });
 
@@ -311,7 +331,7 @@ describe('PLATFORM.ENDPOINTS.2: what a workload calls can be derived when NAT is
     // Assess
     expect(messages).toHaveLength(2);
     expect(messages[0]).toContain('AdministratorAccess');
-    expect(messages[0]).toContain('AWS_MANAGED_POLICY_ACTIONS');
+    expect(messages[0]).toContain('AWS_MANAGED_POLICIES (scripts/src/checks/managed-policies.ts)');
     expect(messages[1]).toContain('"docker.io/library/nginx:1.27" is not an ECR image');
   });
 
@@ -341,5 +361,75 @@ describe('PLATFORM.ENDPOINTS.2: what a workload calls can be derived when NAT is
 
     // Assess
     expect(findings).toEqual([]);
+  });
+});
+
+describe('PLATFORM.ENDPOINTS.3: the interface endpoints are what the workloads call, plus listed extras', () => {
+  const withExtras = (input: ReturnType<typeof stage>, extras: Record<string, string>) => ({
+    ...input,
+    profile: { ...input.profile, endpoints: { ...input.profile.endpoints, extraInterfaceServices: extras } },
+  });
+
+  it('passes the endpoints derived for dev from the workload calls', () => {
+    // Prepare
+    const input = stage('none', interfaceEndpointsOf(loadStageProfile('dev')), withMigrate());
+
+    // Act
+    const findings = endpointsMatchCalls.check(input);
+
+    // Assess
+    expect(interfaceEndpointsOf(loadStageProfile('dev')).sort()).toEqual([...DEV_INTERFACE_ENDPOINTS].sort());
+    expect(findings).toEqual([]);
+  });
+
+  it('fails an endpoint no workload calls (monitoring, paid for in every stage before)', () => {
+    // Prepare
+    const input = stage('perAz', [...DEV_INTERFACE_ENDPOINTS, 'monitoring'], withMigrate());
+
+    // Act
+    const findings = endpointsMatchCalls.check(input);
+
+    // Assess
+    expect(findings.map((f) => `${f.rule} ${f.service}/${f.resource}`)).toEqual([
+      'PLATFORM.ENDPOINTS.3 endpoints/monitoringEndpoint',
+    ]);
+    expect(findings[0]?.message).toContain(
+      'interface endpoint "monitoring" is paid for in every AZ it sits in, but no workload of the stage calls Amazon CloudWatch metrics (PutMetricData)',
+    );
+  });
+
+  it('accepts an endpoint nobody calls when the profile lists it as an extra with its reason', () => {
+    // Prepare
+    const input = withExtras(stage('perAz', [...DEV_INTERFACE_ENDPOINTS, 's3'], withMigrate()), {
+      s3: 'clients outside the VPC reach S3 privately',
+    });
+
+    // Act
+    const findings = endpointsMatchCalls.check(input);
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
+  it('fails a call that workload-calls.ts does not list, so the endpoints stack would lack it', () => {
+    // Prepare
+    const consumer = consumerWithStatement({
+      Sid: 'DecryptPayloads',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000000',
+    });
+    const input = stage('single', DEV_INTERFACE_ENDPOINTS, { ...withMigrate(), integrations: consumer });
+
+    // Act
+    const findings = endpointsMatchCalls.check(input);
+
+    // Assess
+    expect(findings.map((f) => `${f.service}/${f.resource}`)).toEqual([
+      'integrations/ConsumerLambdaFunction',
+    ]);
+    expect(findings[0]?.message).toContain(
+      'calls AWS KMS ("kms"): role ConsumerIamRoleLambdaExecution statement "DecryptPayloads" (kms:Decrypt); but shared/src/endpoints/workload-calls.ts lists no workload calling it',
+    );
   });
 });

@@ -11,7 +11,11 @@ import {
   synthesizedTemplate,
   type Template,
 } from '@game-platform/scripts/testing';
-import { ENDPOINT_SERVICES, type EndpointServiceName } from '@game-platform/shared/endpoints';
+import {
+  ENDPOINT_SERVICES,
+  type EndpointServiceName,
+  interfaceEndpointsOf,
+} from '@game-platform/shared/endpoints';
 import { CHECKED_PROFILES, loadStageProfile, stageProfiles } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 
@@ -36,7 +40,7 @@ const ACCOUNT_ONLY = { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::Acco
 describe.each(STAGES)('endpoints template (%s)', (stage) => {
   const template = synthesizedTemplate(stage, 'endpoints');
   const profile = stageProfiles[stage];
-  const interfaceNames = profile.endpoints.interfaceServices as readonly EndpointServiceName[];
+  const interfaceNames = interfaceEndpointsOf(loadStageProfile(stage));
 
   it('creates one interface endpoint per profile entry and the S3 gateway endpoint, nothing else', () => {
     const endpoints = deployedEndpoints({ endpoints: template });

@@ -155,7 +155,7 @@ describe.each(STAGES)('frontend template (%s)', (stage) => {
     expect(JSON.stringify(logBucket.Properties?.LifecycleConfiguration)).toContain(
       `"ExpirationInDays":${frontend.accessLogRetentionDays}`,
     );
-    expect(logBucket.DeletionPolicy).toBe(production ? 'Retain' : undefined);
+    expect(logBucket.DeletionPolicy).toBe(production ? 'Retain' : 'Delete');
   });
 
   it('uses the CloudFront certificate while the stage has no custom domain, and no WAF unless configured', () => {

@@ -34,3 +34,11 @@ export const localInvokeParams = (
 export const localInvokeEsbuild = (
   argv: readonly string[] = process.argv,
 ): { outputFileExtension?: '.js' } => (isLocalInvoke(argv) ? { outputFileExtension: '.js' } : {});
+
+/**
+ * The consumer's handler: the deployed one, or during `invoke local` a wrapper that gives it the
+ * context Lambda would (`src/local/invoke-local-handler.ts`: osls reports 1024 MB whatever the
+ * function's memory).
+ */
+export const consumerHandler = (argv: readonly string[] = process.argv): string =>
+  isLocalInvoke(argv) ? 'src/local/invoke-local-handler.handler' : 'src/handlers/consumer.handler';

@@ -1,11 +1,12 @@
 /**
  * The AWS services a workload in the private subnets can reach through a VPC endpoint, and how a
  * call to each one shows in an IAM policy. One catalogue, used by the stage profiles (which names
- * are allowed in `endpoints.interfaceServices`), the endpoints service (what to create, with which
+ * are allowed in `endpoints.extraInterfaceServices`), the endpoints service (what to create, with which
  * policy) and the synth rule that derives what each workload needs (PLATFORM.ENDPOINTS.1).
  *
  * To add a service: add an entry below (the key is the endpoint name in
- * `com.amazonaws.<region>.<name>`), then list it in the stage profiles that need it.
+ * `com.amazonaws.<region>.<name>`), then list the workload call in `workload-calls.ts` (or the
+ * endpoint in a profile's `endpoints.extraInterfaceServices`, with its reason).
  */
 
 export interface EndpointServiceInfo {
@@ -121,3 +122,5 @@ export const endpointsForIamPrefix = (prefix: string): EndpointServiceName[] =>
  */
 export const endpointNameOf = (serviceName: string): string | undefined =>
   /^com\.amazonaws\.(?:\$\{AWS::Region\}|[a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$/.exec(serviceName)?.[1];
+
+export { interfaceEndpointsOf, type WorkloadCall, workloadCalls } from './workload-calls';

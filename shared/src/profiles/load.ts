@@ -176,6 +176,11 @@ const crossFieldProblems = (profiles: Record<string, StageProfileValues>): strin
       );
     }
     problems.push(...datastoreProblems(name, datastore));
+    if (datastore.backupReplication?.region === profile.region) {
+      problems.push(
+        `stage profile "${name}": datastore.backupReplication.region is "${profile.region}"; expected another region than the stage's own (${profile.region}), so a region outage leaves a copy`,
+      );
+    }
     if (integrations.batchSize > 10 && integrations.maximumBatchingWindowSeconds < 1) {
       problems.push(
         `stage profile "${name}": integrations.maximumBatchingWindowSeconds is ${integrations.maximumBatchingWindowSeconds}; expected at least 1 because batchSize (${integrations.batchSize}) is above 10 (Lambda requires a batching window for SQS batches over 10)`,

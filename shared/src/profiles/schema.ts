@@ -132,6 +132,20 @@ export const datastoreSchema = section({
   maxConnections: integer(20, 5000),
   /** Statements slower than this are logged (`log_min_duration_statement`); 0 logs every statement. */
   slowStatementMs: integer(0, 3_600_000),
+  /**
+   * Replicate the automated backups (snapshots and transaction logs, so point-in-time restore works
+   * there too) to a second region, encrypted with a key of the `backups` service in that region.
+   * `null`: backups stay in the stage's region only. A production profile must replicate
+   * (PLATFORM.RDS.5). Runbook: services/datastore/README.md, "Restore".
+   */
+  backupReplication: v.nullable(
+    section({
+      /** The second region; another region than the stage's own. */
+      region: v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"')),
+      /** Days the replicated backups are kept there (RDS allows 1 to 35). */
+      retentionDays: integer(1, 35),
+    }),
+  ),
 });
 
 export const integrationsSchema = section({
@@ -364,22 +378,19 @@ const endpointServiceNames = `one of ${ENDPOINT_SERVICE_NAMES.map((name) => `"${
 
 export const endpointsSchema = section({
   /**
-   * AWS services reached through interface VPC endpoints (PrivateLink) from the private subnets.
-   * With `network.natMode: none` they are the only way to AWS APIs: synth fails when a workload
-   * calls a service that is missing here (PLATFORM.ENDPOINTS.1). The S3 gateway endpoint (free)
-   * always exists and needs no entry; `s3` here adds the interface endpoint for clients outside the VPC.
+   * Interface VPC endpoints (PrivateLink) beyond those the workloads call, each with the reason it is
+   * paid for: endpoint name -> reason. The endpoints a workload calls are derived, not listed here
+   * (`shared/src/endpoints/workload-calls.ts`, checked against the templates by PLATFORM.ENDPOINTS.3);
+   * with `network.natMode: none` they are the only way to AWS APIs. The S3 gateway endpoint (free)
+   * always exists; `s3` here adds the interface endpoint for clients outside the VPC. Default: none.
    */
-  interfaceServices: v.pipe(
-    v.array(v.picklist(ENDPOINT_SERVICE_NAMES, endpointServiceNames), 'a list of endpoint service names'),
-    v.minLength(1, 'at least one endpoint service name'),
-    v.check(
-      (names) => new Set(names).size === names.length,
-      (issue) => {
-        const names = issue.input as string[];
-        const repeated = names.filter((name, index) => names.indexOf(name) !== index);
-        return `each service once ("${[...new Set(repeated)].join('", "')}" listed more than once)`;
-      },
+  extraInterfaceServices: v.record(
+    v.picklist(ENDPOINT_SERVICE_NAMES, endpointServiceNames),
+    v.pipe(
+      v.string('the reason the endpoint is paid for'),
+      v.minLength(10, 'the reason the endpoint is paid for, in a sentence'),
     ),
+    'an object of endpoint service name -> reason ({} for none)',
   ),
   /**
    * How many AZs hold a network interface of every interface endpoint (the first N private subnets).
@@ -436,6 +447,13 @@ export const stageProfileSchema = section({
   region: v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-west-1"')),
   /** Production protections (deletion protection, Multi-AZ...) are asserted for stages where this is true. */
   production: v.boolean('true or false'),
+  /**
+   * Keep the data of stateful resources (queues, log groups, buckets, KMS keys, the image repository)
+   * when their stack deletes or replaces them: DeletionPolicy and UpdateReplacePolicy `Retain`.
+   * `false` deletes them with the stack (stages whose data nobody needs). The database keeps a final
+   * snapshot either way. A production profile must keep its data (PLATFORM.DATA.2).
+   */
+  retainData: v.boolean('true or false'),
   network: networkSchema,
   observability: observabilitySchema,
   datastore: datastoreSchema,

@@ -14,6 +14,8 @@ export const stageProfiles = {
   dev: {
     region: 'eu-west-1',
     production: false,
+    // Sandboxes come and go: their queues, logs and keys go with the stack (the database keeps a snapshot).
+    retainData: false,
     network: { vpcCidr: '10.20.0.0/16', azCount: 2, natMode: 'none', flowLogRetentionDays: 14 },
     observability: { alarmEmail: null, logRetentionDays: 14 },
     datastore: {
@@ -29,6 +31,8 @@ export const stageProfiles = {
       performanceInsightsRetentionDays: 7,
       maxConnections: 80,
       slowStatementMs: 500,
+      // Backups stay in the stage's region: dev data is rebuilt, not recovered from another region.
+      backupReplication: null,
     },
     integrations: {
       batchSize: 10,
@@ -87,9 +91,9 @@ export const stageProfiles = {
       apiRequestsPer5MinutesPerIp: 1000,
     },
     endpoints: {
-      // No `s3` interface endpoint: in-VPC S3 traffic takes the free gateway endpoint, and dev has no
-      // on-premises or peered clients that would need the interface one.
-      interfaceServices: ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring', 'ecs'],
+      // Only what the workloads call (derived). No `s3` interface endpoint: in-VPC S3 traffic takes the
+      // free gateway endpoint, and dev has no on-premises or peered clients that would need it.
+      extraInterfaceServices: {},
       // One AZ halves the endpoint bill; dev accepts losing AWS APIs while that AZ is down.
       interfaceAzCount: 1,
     },
@@ -99,6 +103,8 @@ export const stageProfiles = {
   staging: {
     region: 'eu-west-1',
     production: false,
+    // Test data only: removed with the stack, like dev's.
+    retainData: false,
     network: { vpcCidr: '10.21.0.0/16', azCount: 2, natMode: 'single', flowLogRetentionDays: 30 },
     observability: { alarmEmail: null, logRetentionDays: 30 },
     datastore: {
@@ -114,6 +120,7 @@ export const stageProfiles = {
       performanceInsightsRetentionDays: 7,
       maxConnections: 150,
       slowStatementMs: 500,
+      backupReplication: null,
     },
     integrations: {
       batchSize: 25,
@@ -173,9 +180,11 @@ export const stageProfiles = {
       apiRequestsPer5MinutesPerIp: 1000,
     },
     endpoints: {
-      // Every interface endpoint in both AZs, like prod: with private DNS, calls to these services
+      // The endpoints the workloads call, in both AZs, like prod: with private DNS, calls to these services
       // take the endpoints even though NAT exists, so staging tests prod's endpoint policies.
-      interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      extraInterfaceServices: {
+        s3: "The seed's PrivateLink example: clients outside the VPC (VPN, peered VPCs) reach S3 privately; staging mirrors prod.",
+      },
       interfaceAzCount: 2,
     },
     // For `npm run cost` only: Testers and load rehearsals.
@@ -184,6 +193,7 @@ export const stageProfiles = {
   prod: {
     region: 'eu-west-1',
     production: true,
+    retainData: true,
     network: { vpcCidr: '10.22.0.0/16', azCount: 3, natMode: 'perAz', flowLogRetentionDays: 365 },
     observability: { alarmEmail: null, logRetentionDays: 365 },
     datastore: {
@@ -199,6 +209,9 @@ export const stageProfiles = {
       performanceInsightsRetentionDays: 31,
       maxConnections: 500,
       slowStatementMs: 1000,
+      // A region outage must not take the only copy of the game's data: automated backups (point in
+      // time) are replicated to Frankfurt under a key there (services/backups).
+      backupReplication: { region: 'eu-central-1', retentionDays: 14 },
     },
     integrations: {
       batchSize: 100,
@@ -264,7 +277,9 @@ export const stageProfiles = {
       // The same endpoints as staging, so staging exercises prod's endpoint policies. No `kms` or
       // `sts`: no workload calls them (SQS-managed SSE, AWS-managed secret key, IAM database tokens
       // signed locally, task credentials from the ECS agent); with NAT on, a later call still works.
-      interfaceServices: ['s3', 'sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'monitoring'],
+      extraInterfaceServices: {
+        s3: "The seed's PrivateLink example: clients outside the VPC (VPN, peered VPCs, on-premises) reach S3 without the internet.",
+      },
       interfaceAzCount: 3,
     },
     // For `npm run cost` only: The launch plan: 50,000 monthly players, about 4 matches each a day.

@@ -27,6 +27,14 @@ describe('datastore stage profile', () => {
     [{ performanceInsights: 'yes' }, 'datastore.performanceInsights is "yes"; expected true or false'],
     [{ maxConnections: 10 }, 'datastore.maxConnections is 10; expected an integer from 20 to 5000'],
     [{ slowStatementMs: -1 }, 'datastore.slowStatementMs is -1; expected an integer from 0 to 3600000'],
+    [
+      { backupReplication: { region: 'eu-west-1', retentionDays: 7 } },
+      'datastore.backupReplication.region is "eu-west-1"; expected another region than the stage\'s own (eu-west-1)',
+    ],
+    [
+      { backupReplication: { region: 'eu-central-1', retentionDays: 36 } },
+      'datastore.backupReplication.retentionDays is 36; expected an integer from 1 to 35',
+    ],
   ])('rejects %j with one line naming key, value and what is allowed', (change, message) => {
     // Act
     const problems = problemsOf(withDevDatastore(change));

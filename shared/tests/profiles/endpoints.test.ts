@@ -1,5 +1,5 @@
 /**
- * The `endpoints` section of the stage profiles: an unknown, repeated or missing endpoint name, or
+ * The `endpoints` section of the stage profiles: an unknown extra endpoint name, one without a reason, or
  * more endpoint AZs than the VPC has, fails on load with one line naming key, value and what is allowed.
  */
 import { stageProfiles } from '@game-platform/shared/profiles';
@@ -17,9 +17,9 @@ describe('stage profile endpoints section', () => {
     expect(problems).toEqual([]);
   });
 
-  it('rejects an unknown endpoint name, naming the entry, the value and the names allowed', () => {
+  it('rejects an unknown extra endpoint name, naming the entry, the value and the names allowed', () => {
     // Prepare
-    const raw = withDevEndpoints({ interfaceServices: ['sqs', 'cloudwatch-logs'] });
+    const raw = withDevEndpoints({ extraInterfaceServices: { 'cloudwatch-logs': 'for the log shipper' } });
 
     // Act
     const problems = problemsOf(raw);
@@ -27,36 +27,34 @@ describe('stage profile endpoints section', () => {
     // Assess
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(
-      /^stage profile "dev": endpoints\.interfaceServices\.1 is "cloudwatch-logs"; expected one of /,
+      /^stage profile "dev": endpoints\.extraInterfaceServices\.cloudwatch-logs is "cloudwatch-logs"; expected one of /,
     );
     expect(problems[0]).toContain('"logs"');
     expect(problems[0]).toContain('"ecr.dkr"');
   });
 
-  it('rejects a name listed twice, naming the repeated one', () => {
+  it('rejects an extra endpoint without a reason', () => {
     // Prepare
-    const raw = withDevEndpoints({ interfaceServices: ['sqs', 'logs', 'sqs'] });
+    const raw = withDevEndpoints({ extraInterfaceServices: { kms: '' } });
 
     // Act
     const problems = problemsOf(raw);
 
     // Assess
     expect(problems).toEqual([
-      'stage profile "dev": endpoints.interfaceServices is ["sqs","logs","sqs"]; expected each service once ("sqs" listed more than once)',
+      'stage profile "dev": endpoints.extraInterfaceServices.kms is ""; expected the reason the endpoint is paid for, in a sentence',
     ]);
   });
 
-  it('rejects an empty list', () => {
+  it('rejects the old hand-written list, naming the keys allowed', () => {
     // Prepare
-    const raw = withDevEndpoints({ interfaceServices: [] });
+    const raw = withDevEndpoints({ interfaceServices: ['sqs'] });
 
     // Act
     const problems = problemsOf(raw);
 
     // Assess
-    expect(problems).toEqual([
-      'stage profile "dev": endpoints.interfaceServices is []; expected at least one endpoint service name',
-    ]);
+    expect(problems.join('\n')).toContain('endpoints.interfaceServices is not a known setting');
   });
 
   it('rejects endpoints in more AZs than the VPC has private subnets', () => {

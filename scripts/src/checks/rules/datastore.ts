@@ -9,6 +9,7 @@
  * - PLATFORM.RDS.3: every exported log type has a log group in the template, with a retention
  *   and a KMS key (RDS would otherwise create it with neither).
  * - PLATFORM.RDS.4: Performance Insights is on, encrypted with a customer-managed key.
+ * - PLATFORM.RDS.5: production replicates its automated backups to a second region with a key there.
  */
 import {
   type PlatformRule,
@@ -169,9 +170,48 @@ export const databasePerformanceInsights: PlatformRule = {
     }),
 };
 
+/**
+ * PLATFORM.RDS.5: in production, the automated backups are replicated to another region, encrypted
+ * there with a key given to the instance: one account and one region under one key must not hold
+ * every copy of the game's data.
+ */
+export const databaseBackupsInSecondRegion: PlatformRule = {
+  id: 'PLATFORM.RDS.5',
+  description: 'In production, automated backups are replicated to a second region with a key there',
+  check: ({ profile, templates }) =>
+    !profile.production
+      ? []
+      : instancesOf(templates).flatMap(({ service, id, properties }) => {
+          const region = properties.AutomaticBackupReplicationRegion;
+          const problems = [
+            ...(typeof region !== 'string' || region === profile.region
+              ? [
+                  `AutomaticBackupReplicationRegion is ${JSON.stringify(region ?? null)}; expected a region other than ${profile.region}`,
+                ]
+              : []),
+            ...(properties.AutomaticBackupReplicationKmsKeyId === undefined
+              ? [
+                  'AutomaticBackupReplicationKmsKeyId is unset; expected the key of the backups service in that region',
+                ]
+              : []),
+          ];
+          return problems.length === 0
+            ? []
+            : [
+                platformFinding(
+                  'PLATFORM.RDS.5',
+                  service,
+                  id,
+                  `${problems.join('; ')} (production profile "${profile.profileName}": set datastore.backupReplication)`,
+                ),
+              ];
+        }),
+};
+
 export const DATASTORE_RULES: PlatformRule[] = [
   databaseSnapshotOnDelete,
   databaseParameterGroup,
   databaseLogGroups,
   databasePerformanceInsights,
+  databaseBackupsInSecondRegion,
 ];

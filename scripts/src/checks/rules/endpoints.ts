@@ -10,7 +10,7 @@
  *   - the Allow actions of its roles: the function's `Role`; the task's `TaskRoleArn` and
  *     `ExecutionRoleArn` (Fargate pulls images, writes awslogs and reads secrets through the task's
  *     own network interface). Inline policies, `AWS::IAM::Policy`/`ManagedPolicy` of the same stack,
- *     and the AWS-managed policies listed below;
+ *     and the AWS-managed policies whose documents `managed-policies.ts` holds;
  *   - what the resource itself implies: an ECR image (ecr.api, ecr.dkr, S3 for the layers), the
  *     awslogs driver (logs), container secrets (secretsmanager, ssm), a function environment
  *     variable naming a secret (secretsmanager).
@@ -22,13 +22,21 @@
  * Where a role cannot say who calls (an SQS event source mapping polls with the function's role),
  * the derivation counts the call: an extra endpoint costs dollars, a missing one an outage.
  */
+import { LAMBDA_NETWORK_INTERFACE_ACTIONS } from '@game-platform/resources';
 import {
   ENDPOINT_SERVICES,
   type EndpointServiceName,
   endpointNameOf,
   endpointsForIamPrefix,
+  isEndpointServiceName,
   PREFIXES_WITHOUT_ENDPOINT,
+  workloadCalls,
 } from '@game-platform/shared/endpoints';
+import {
+  AWS_MANAGED_POLICIES_FILE,
+  awsManagedPolicyName,
+  managedPolicyStatements,
+} from '../managed-policies';
 import {
   asList,
   type Finding,
@@ -78,49 +86,12 @@ export interface DeployedEndpoint {
   azCount?: number;
 }
 
-/** What a Lambda function's role lets the Lambda service do for it: deliver its logs... */
+/** What a Lambda function's role lets the Lambda service do for it: deliver its logs, and manage its network interfaces. */
 const LAMBDA_LOG_DELIVERY = ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'];
-/** ...and manage its network interfaces in the VPC. */
-const LAMBDA_NETWORK_INTERFACES = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-];
-
 /** Actions the Lambda service performs with a function's role from outside the VPC: no endpoint involved. */
 const LAMBDA_SERVICE_ACTIONS = new Set(
-  [...LAMBDA_LOG_DELIVERY, ...LAMBDA_NETWORK_INTERFACES].map((action) => action.toLowerCase()),
+  [...LAMBDA_LOG_DELIVERY, ...LAMBDA_NETWORK_INTERFACE_ACTIONS].map((action) => action.toLowerCase()),
 );
-
-/** The actions of AWS-managed policies a workload role may attach (AWS managed policy reference). */
-export const AWS_MANAGED_POLICY_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  AWSLambdaBasicExecutionRole: LAMBDA_LOG_DELIVERY,
-  AWSLambdaVPCAccessExecutionRole: [...LAMBDA_LOG_DELIVERY, ...LAMBDA_NETWORK_INTERFACES],
-  AWSLambdaSQSQueueExecutionRole: [
-    'sqs:ReceiveMessage',
-    'sqs:DeleteMessage',
-    'sqs:GetQueueAttributes',
-    ...LAMBDA_LOG_DELIVERY,
-  ],
-  AmazonECSTaskExecutionRolePolicy: [
-    'ecr:GetAuthorizationToken',
-    'ecr:BatchCheckLayerAvailability',
-    'ecr:GetDownloadUrlForLayer',
-    'ecr:BatchGetImage',
-    'logs:CreateLogStream',
-    'logs:PutLogEvents',
-  ],
-  AWSXRayDaemonWriteAccess: [
-    'xray:PutTraceSegments',
-    'xray:PutTelemetryRecords',
-    'xray:GetSamplingRules',
-    'xray:GetSamplingTargets',
-    'xray:GetSamplingStatisticSummaries',
-  ],
-};
 
 type Json = Record<string, unknown>;
 
@@ -167,16 +138,13 @@ const roleStatements = (
       if (!attached.has(id)) add(`policy ${id}`, inStack.Properties?.PolicyDocument);
       continue;
     }
-    const name = /:iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+?)"?\]*\}*$/.exec(JSON.stringify(arn))?.[1];
-    const actions = name ? AWS_MANAGED_POLICY_ACTIONS[name] : undefined;
-    if (name && actions) {
-      statements.push({
-        source: `AWS-managed policy ${name}`,
-        statement: { Effect: 'Allow', Action: [...actions] },
-      });
+    const name = awsManagedPolicyName(arn);
+    const managed = managedPolicyStatements(arn);
+    if (name && managed) {
+      for (const statement of managed) statements.push({ source: `AWS-managed policy ${name}`, statement });
     } else {
       problems.push(
-        `role ${roleId} attaches managed policy ${JSON.stringify(arn)} whose actions are unknown here; use inline statements, or add the policy to AWS_MANAGED_POLICY_ACTIONS (scripts/src/checks/rules/endpoints.ts)`,
+        `role ${roleId} attaches managed policy ${JSON.stringify(arn)} whose actions are unknown here; use inline statements, or add the policy's document to ${AWS_MANAGED_POLICIES_FILE}`,
       );
     }
   }
@@ -408,7 +376,7 @@ export const missingEndpoints = (
 const howToFix = (endpoint: EndpointServiceName, profileName: string) =>
   endpoint === 's3'
     ? 'the endpoints stack must keep its S3 gateway endpoint (services/endpoints)'
-    : `add "${endpoint}" to endpoints.interfaceServices of stage profile "${profileName}" (shared/src/profiles/stages.ts)`;
+    : `list the call in shared/src/endpoints/workload-calls.ts, from which the endpoints stack of stage profile "${profileName}" is derived`;
 
 export const endpointCoverage: PlatformRule = {
   id: 'PLATFORM.ENDPOINTS.1',
@@ -442,5 +410,45 @@ export const endpointDerivation: PlatformRule = {
         message: `${workload.kind}: ${problem}; with network.natMode "none" an AWS call nobody planned an endpoint for times out`,
       }),
     );
+  },
+};
+
+const WORKLOAD_CALLS_FILE = 'shared/src/endpoints/workload-calls.ts';
+
+export const endpointsMatchCalls: PlatformRule = {
+  id: 'PLATFORM.ENDPOINTS.3',
+  description:
+    'The interface endpoints are what the workloads call (derived from the templates), plus the extras the profile lists with a reason',
+  check: ({ profile, templates }) => {
+    const { needs } = deriveEndpointNeeds(templates);
+    const extras = profile.endpoints.extraInterfaceServices as Record<string, string>;
+    const listed = new Set(workloadCalls(profile).map((call) => call.endpoint as string));
+    // In-VPC S3 calls take the gateway endpoint; an S3 interface endpoint is only ever an extra.
+    const called = new Set(needs.map((need) => need.endpoint as string).filter((name) => name !== 's3'));
+    const unused = deployedEndpoints(templates)
+      .filter((endpoint) => endpoint.type === 'Interface')
+      .filter((endpoint) => !called.has(endpoint.name) && !Object.hasOwn(extras, endpoint.name))
+      .map(
+        (endpoint): Finding => ({
+          check: 'platform rules',
+          rule: 'PLATFORM.ENDPOINTS.3',
+          service: endpoint.service,
+          resource: endpoint.logicalId,
+          message: `interface endpoint "${endpoint.name}" is paid for in every AZ it sits in, but no workload of the stage calls ${isEndpointServiceName(endpoint.name) ? ENDPOINT_SERVICES[endpoint.name].title : endpoint.name}; drop the call from ${WORKLOAD_CALLS_FILE}, or list it in endpoints.extraInterfaceServices of stage profile "${profile.profileName}" with the reason it is paid for`,
+        }),
+      );
+    const unlisted = missingEndpoints(
+      needs.filter((need) => need.endpoint !== 's3'),
+      new Set([...listed, ...Object.keys(extras)]),
+    ).map(
+      ({ workload, endpoint, reasons }): Finding => ({
+        check: 'platform rules',
+        rule: 'PLATFORM.ENDPOINTS.3',
+        service: workload.service,
+        resource: workload.logicalId,
+        message: `${workload.kind} calls ${ENDPOINT_SERVICES[endpoint].title} ("${endpoint}"): ${reasons.join('; ')}; but ${WORKLOAD_CALLS_FILE} lists no workload calling it, so the endpoints stack (derived from that list) has no "${endpoint}" endpoint. Add the call there`,
+      }),
+    );
+    return [...unused, ...unlisted];
   },
 };
