@@ -15,7 +15,7 @@ import type { Template } from '@game-platform/scripts/testing';
 import { interfaceEndpointsOf, workloadCalls } from '@game-platform/shared/endpoints';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
-import { engineImage, imageRepository } from '../src/image';
+import { engineImage } from '../src/image';
 import { executionRole, taskRole } from '../src/roles';
 import { containerLogGroup, taskDefinition } from '../src/task-definition';
 
@@ -31,21 +31,21 @@ const profile: StageProfile = {
 
 /** The engine resources as serverless.ts composes them, for this profile. */
 const engineTemplate = (): Template => {
-  const image = engineImage(profile, 'EngineImageRepository');
+  const image = engineImage(profile);
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Resources: JSON.parse(
       JSON.stringify({
-        EngineImageRepository: imageRepository(image.repositoryName),
         EngineLogGroup: containerLogGroup(profile, 'arn:aws:kms:eu-west-1:123456789012:key/0000'),
         EngineTaskRole: taskRole({
           eventsQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:game-prod-events',
           databaseResourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
           logGroupId: 'EngineLogGroup',
           enableExecuteCommand: false,
+          clusterName: 'game-prod-engine',
         }),
         EngineExecutionRole: executionRole({
-          repositoryId: 'EngineImageRepository',
+          repositoryArn: image.repositoryArn,
           logGroupId: 'EngineLogGroup',
           secretArns: Object.values(profile.engine.secrets),
         }),

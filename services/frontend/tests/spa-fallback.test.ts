@@ -13,9 +13,19 @@ import { checkSpecification } from '@game-platform/scripts/checks/specification'
 import type { Template } from '@game-platform/scripts/testing';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
+import { apiOriginResources } from '../src/api-origin';
 import { accessLogBucketResources, siteBucketResources } from '../src/buckets';
 import { distributionResources } from '../src/distribution';
 import { originAccessResources } from '../src/origin-access';
+
+/** The engine's load balancer and the firewall's web ACL, as compose would resolve them. */
+const params = {
+  loadBalancerArn:
+    'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/game-prod-engine/0123456789abcdef',
+  loadBalancerDnsName: 'internal-game-prod-engine-123456789.eu-west-1.elb.amazonaws.com',
+  webAclArn:
+    'arn:aws:wafv2:us-east-1:123456789012:global/webacl/game-prod-edge/01234567-89ab-cdef-0123-456789abcdef',
+};
 
 const frontendTemplate = (profile: StageProfile): Template => ({
   AWSTemplateFormatVersion: '2010-09-09',
@@ -24,7 +34,8 @@ const frontendTemplate = (profile: StageProfile): Template => ({
       ...siteBucketResources(profile),
       ...accessLogBucketResources(profile),
       ...originAccessResources(profile.frontend.originAccess),
-      ...distributionResources(profile),
+      ...apiOriginResources(params),
+      ...distributionResources(profile, params),
     }),
   ),
 });
