@@ -18,8 +18,8 @@ import {
 } from '@game-platform/resources';
 import { engineSettingsEnvironment } from './src/environment';
 import { engineImage, imageRepository } from './src/image';
-import { engineSection, engineStackResources } from './src/monitoring';
 import { LISTENER, LOAD_BALANCER, loadBalancerResources, TARGET_GROUP } from './src/load-balancer';
+import { engineSection, engineStackResources } from './src/monitoring';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
