@@ -1,7 +1,7 @@
 /** Compose references: placeholders of the right shape, and references checked against the producer's template. */
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
-import { composeReferences, readCompose } from '../src/synth/compose';
+import { composeReferences, deployOrder, readCompose } from '../src/synth/compose';
 import { placeholderFor } from '../src/synth/placeholders';
 import { checkReferences } from '../src/synth/references';
 import { validTemplate } from './fixtures';
@@ -87,5 +87,41 @@ describe('checkReferences', () => {
       expect(
         placeholderFor({ profile, producer: reference.producer, output: reference.output }),
       ).toHaveProperty('value');
+  });
+});
+
+describe('deployOrder', () => {
+  it('orders the real compose file with the frontend last, after the engine and the firewall', () => {
+    const result = deployOrder(readCompose());
+    const order = 'order' in result ? result.order : [];
+    expect([...order].sort()).toEqual(
+      readCompose()
+        .map((service) => service.name)
+        .sort(),
+    );
+    expect(order.indexOf('engine')).toBeGreaterThan(order.indexOf('integrations'));
+    expect(order.at(-1)).toBe('frontend');
+  });
+
+  it("names the cycle when two services take each other's outputs (the dashboard in the engine stack)", () => {
+    // Prepare: the engine takes the frontend's distribution id again, as before the dashboard moved.
+    const services = readCompose().map((service) =>
+      service.name === 'engine'
+        ? { ...service, params: { ...service.params, distributionId: '${frontend.distributionId}' } }
+        : service,
+    );
+
+    // Act
+    const result = deployOrder(services);
+
+    // Assess
+    expect(result).toEqual({ cycle: ['engine', 'frontend', 'engine'] });
+  });
+
+  it('follows dependsOn as well as params', () => {
+    const services = readCompose().map((service) =>
+      service.name === 'network' ? { ...service, dependsOn: ['integrations'] } : service,
+    );
+    expect(deployOrder(services)).toEqual({ cycle: ['network', 'integrations', 'network'] });
   });
 });

@@ -17,11 +17,10 @@ import {
   ref,
   serviceContext,
 } from '@game-platform/resources';
-import { stageDashboardResources } from './src/dashboard';
 import { engineSettingsEnvironment } from './src/environment';
 import { engineImage } from './src/image';
-import { engineSection } from './src/monitoring';
 import { LISTENER, LOAD_BALANCER, loadBalancerResources, TARGET_GROUP } from './src/load-balancer';
+import { engineSection, engineStackResources } from './src/monitoring';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
@@ -70,10 +69,17 @@ const outputs: Outputs = {
     Description: 'The target group engine tasks register in',
     Value: ref(TARGET_GROUP),
   },
+  // The names CloudWatch keys the engine's metrics by, for the stage's dashboard (frontend stack).
+  loadBalancerFullName: {
+    Description: "The load balancer's full name (app/<name>/<id>), as its CloudWatch metrics name it",
+    Value: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
+  },
+  engineTargetGroupFullName: {
+    Description: "The target group's full name (targetgroup/<name>/<id>), as its CloudWatch metrics name it",
+    Value: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
+  },
   engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
-
-const ENGINE = { stage, clusterId: 'EngineCluster', serviceId: 'EngineService' } as const;
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -129,29 +135,20 @@ const config: PlatformServiceConfig = {
         vpcId: '${param:vpcId}',
         subnetIds: '${param:privateSubnetIds}',
         securityGroupId: '${param:loadBalancerSecurityGroupId}',
-        topicArn: '${param:alarmTopicArn}',
       }),
       ...scalingResources({
         profile,
         clusterId: 'EngineCluster',
         serviceId: 'EngineService',
       }),
-      ...alarmResources(engineSection(ENGINE).alarms, { stage, topicArn: '${param:alarmTopicArn}' }),
+      // The tasks' and the load balancer's alarms, from the definitions the stage's dashboard draws.
+      ...alarmResources(engineSection({ stage, ...engineStackResources }).alarms, {
+        stage,
+        topicArn: '${param:alarmTopicArn}',
+      }),
     },
     Outputs: outputs,
   },
 };
-
-// The stage's dashboard, drawn last from every resource above: a load balancer added to this stack
-// gets its graphs without further wiring (src/dashboard.ts says why the engine stack owns it).
-Object.assign(
-  config.resources.Resources,
-  stageDashboardResources({
-    profile,
-    distributionId: '${param:distributionId}',
-    ...ENGINE,
-    engineResources: config.resources.Resources,
-  }),
-);
 
 export default config;

@@ -13,10 +13,7 @@ import {
   provider,
   serviceContext,
 } from '@game-platform/resources';
-import { WEB_ACL, webAcl } from './src/web-acl';
-
-/** Where CloudFront web ACLs live (https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html). */
-export const CLOUDFRONT_WEB_ACL_REGION = 'us-east-1';
+import { CLOUDFRONT_WEB_ACL_REGION, WEB_ACL, webAcl } from './src/web-acl';
 
 const context = serviceContext('firewall');
 const { profile } = context;

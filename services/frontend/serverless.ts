@@ -2,8 +2,9 @@
  * frontend: the players' single entry point. A private S3 bucket that only CloudFront reads (through
  * an Origin Access Identity, Origin Access Control, or both while moving from one to the other), the
  * CloudFront distribution with `/api/*` to the engine's internal load balancer through a VPC origin,
- * the firewall service's web ACL where the stage turns it on, and a log bucket. Deployed after the
- * engine and the firewall (their outputs are its params; README: "Deploy order and why"). After each
+ * the firewall service's web ACL where the stage turns it on, a log bucket, and the stage's
+ * dashboard. Deployed after the engine and the firewall (their outputs are its params; README:
+ * "Deploy order and why"), last of all, which is why the dashboard lives here. After each
  * deploy the site is built and published (`npm run site:publish`); see the README for releases and rollback.
  */
 import {
@@ -14,6 +15,7 @@ import {
 } from '@game-platform/resources';
 import { apiOriginResources } from './src/api-origin';
 import { accessLogBucketResources, siteBucketResources } from './src/buckets';
+import { stageDashboardResources } from './src/dashboard';
 import { distributionResources, frontendOutputs } from './src/distribution';
 import { monitoringSubscriptionResources } from './src/monitoring';
 import { originAccessResources } from './src/origin-access';
@@ -54,6 +56,16 @@ const config: PlatformServiceConfig = {
       ...distributionResources(profile, params),
       // Cache hit rate for the stage's dashboard.
       ...monitoringSubscriptionResources(),
+      // The stage's dashboard: this stack deploys last (src/dashboard.ts says why it lives here).
+      ...stageDashboardResources({
+        profile,
+        engine: {
+          clusterName: '${param:engineClusterName}',
+          serviceName: '${param:engineServiceName}',
+          loadBalancerFullName: '${param:loadBalancerFullName}',
+          targetGroupFullName: '${param:engineTargetGroupFullName}',
+        },
+      }),
     },
     Outputs: frontendOutputs(profile),
   },

@@ -447,8 +447,10 @@ export const PRICERS: Record<string, Pricer> = {
 export const NO_CHARGE: Record<string, string> = {
   'AWS::ApplicationAutoScaling::ScalableTarget': 'Application Auto Scaling has no charge',
   'AWS::ApplicationAutoScaling::ScalingPolicy': 'Application Auto Scaling has no charge',
+  'AWS::CloudFront::CachePolicy': 'no charge',
   'AWS::CloudFront::CloudFrontOriginAccessIdentity': 'no charge',
   'AWS::CloudFront::OriginAccessControl': 'no charge',
+  'AWS::CloudFront::OriginRequestPolicy': 'no charge',
   'AWS::CloudFront::ResponseHeadersPolicy': 'no charge',
   'AWS::CloudFront::VpcOrigin': "no charge of its own; data and requests are the distribution's",
   'AWS::EC2::FlowLog': 'the flow logs are billed as ingestion into their log group',

@@ -50,3 +50,33 @@ export const composeReferences = (services: ComposeService[]): ComposeReference[
       })),
     ),
   );
+
+/**
+ * The order compose deploys the services in: each producer before every consumer of its outputs,
+ * each `dependsOn` before its dependent. Compose packages every service in parallel whatever the
+ * order, so a cycle (two stacks each taking the other's output) packages fine and fails only at
+ * deploy time; synth checks here that an order exists, and names the cycle when none does.
+ */
+export const deployOrder = (services: ComposeService[]): { order: string[] } | { cycle: string[] } => {
+  const needs = new Map(services.map((service) => [service.name, new Set(service.dependsOn)]));
+  for (const reference of composeReferences(services)) needs.get(reference.consumer)?.add(reference.producer);
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'placed'>();
+  const visit = (name: string, path: string[]): string[] | undefined => {
+    if (state.get(name) === 'placed') return undefined;
+    if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
+    state.set(name, 'visiting');
+    for (const producer of needs.get(name) ?? []) {
+      const cycle = visit(producer, [...path, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, 'placed');
+    if (needs.has(name)) order.push(name);
+    return undefined;
+  };
+  for (const service of services) {
+    const cycle = visit(service.name, []);
+    if (cycle) return { cycle };
+  }
+  return { order };
+};

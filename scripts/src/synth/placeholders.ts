@@ -162,6 +162,18 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     ),
   },
   {
+    pattern: /LoadBalancerFullName$/i,
+    description: 'load balancer full name, as CloudWatch dimensions name it (app/<name>/<id>)',
+    resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
+    make: (c) => `app/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+  },
+  {
+    pattern: /TargetGroupFullName$/i,
+    description: 'target group full name, as CloudWatch dimensions name it (targetgroup/<name>/<id>)',
+    resourceTypes: ['AWS::ElasticLoadBalancingV2::TargetGroup'],
+    make: (c) => `targetgroup/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+  },
+  {
     pattern: /DnsName$/,
     description: 'internal load balancer DNS name',
     resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],

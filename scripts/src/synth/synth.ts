@@ -14,7 +14,7 @@ import { type GuardRuleResult, policyGateFindings, runPolicyGate } from '../chec
 import { checkSpecification } from '../checks/specification';
 import type { Finding, PlatformRule, Template } from '../checks/template';
 import { repoPath, synthDir } from '../paths';
-import { composeReferences, readCompose } from './compose';
+import { composeReferences, deployOrder, readCompose } from './compose';
 import { collectTemplates, prepareComposeProject, runCompose } from './package';
 import { checkReferences } from './references';
 
@@ -72,6 +72,11 @@ export const synthesizeStage = async (
   const profile = loadStageProfile(stage);
   const exceptions = loadExceptions();
   const services = readCompose();
+  const order = deployOrder(services);
+  if ('cycle' in order)
+    throw new SynthError(
+      `serverless-compose.yml has no deploy order: ${order.cycle.join(' needs ')} (through params or dependsOn); one of them must stop taking the other's output`,
+    );
 
   const { dir, errors } = prepareComposeProject(services, profile);
   if (errors.length)

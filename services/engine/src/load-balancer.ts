@@ -11,7 +11,6 @@
  * only CloudFront's VPC origin, and the engine's group admits only it.
  */
 import {
-  alarm,
   bucketBaseline,
   type CfnResource,
   getAtt,
@@ -50,7 +49,10 @@ export const TARGET_HEALTH_CHECK = {
   unhealthyThreshold: 3,
 } as const;
 
-/** Alarm thresholds, per minute over 5 minutes (README of the engine service, "Alarms"). */
+/**
+ * Alarm thresholds, per minute over 5 minutes (README of the engine service, "Alarms"); the alarms
+ * themselves are defined in src/monitoring.ts.
+ */
 export const EDGE_ALARMS = {
   minutes: 5,
   target5xxPerMinute: 5,
@@ -135,7 +137,6 @@ export interface LoadBalancerOptions {
   subnetIds: string;
   /** The network stack's load balancer group (compose param `loadBalancerSecurityGroupId`). */
   securityGroupId: string;
-  topicArn: string;
 }
 
 const loadBalancer = (
@@ -199,59 +200,10 @@ const targetGroup = (
 export const requestCountResourceLabel = () =>
   join('/', [getAtt(LOAD_BALANCER, 'LoadBalancerFullName'), getAtt(TARGET_GROUP, 'TargetGroupFullName')]);
 
-const edgeAlarms = (options: LoadBalancerOptions): Resources => {
-  const { stage } = options.profile;
-  const { minutes } = EDGE_ALARMS;
-  const loadBalancerName = getAtt(LOAD_BALANCER, 'LoadBalancerFullName');
-  const targetGroupName = getAtt(TARGET_GROUP, 'TargetGroupFullName');
-  const sustained = { periodSeconds: 60, evaluationPeriods: minutes, topicArn: options.topicArn };
-  return {
-    EngineTarget5xxAlarm: alarm({
-      description: `game-${stage}: engine tasks answered more than ${EDGE_ALARMS.target5xxPerMinute} 5xx responses a minute for ${minutes} minutes; see the engine's logs (the database or the queue is usually why)`,
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'HTTPCode_Target_5XX_Count',
-      dimensions: { LoadBalancer: loadBalancerName, TargetGroup: targetGroupName },
-      statistic: 'Sum',
-      comparison: 'GreaterThanThreshold',
-      threshold: EDGE_ALARMS.target5xxPerMinute,
-      ...sustained,
-    }),
-    EngineLoadBalancer5xxAlarm: alarm({
-      description: `game-${stage}: the engine's load balancer itself answered more than ${EDGE_ALARMS.loadBalancer5xxPerMinute} 5xx a minute for ${minutes} minutes (no healthy task, tasks refusing connections or timing out)`,
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'HTTPCode_ELB_5XX_Count',
-      dimensions: { LoadBalancer: loadBalancerName },
-      statistic: 'Sum',
-      comparison: 'GreaterThanThreshold',
-      threshold: EDGE_ALARMS.loadBalancer5xxPerMinute,
-      ...sustained,
-    }),
-    EngineResponseTimeP99Alarm: alarm({
-      description: `game-${stage}: the slowest 1 % of engine responses took over ${EDGE_ALARMS.p99ResponseSeconds} s for ${minutes} minutes (database load, pool exhaustion or CPU)`,
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'TargetResponseTime',
-      dimensions: { LoadBalancer: loadBalancerName, TargetGroup: targetGroupName },
-      statistic: 'p99',
-      comparison: 'GreaterThanThreshold',
-      threshold: EDGE_ALARMS.p99ResponseSeconds,
-      ...sustained,
-    }),
-    EngineUnhealthyHostsAlarm: alarm({
-      description: `game-${stage}: an engine task failed the load balancer's health check (${HEALTH_CHECK_PATH}) for ${minutes} minutes`,
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'UnHealthyHostCount',
-      dimensions: { LoadBalancer: loadBalancerName, TargetGroup: targetGroupName },
-      statistic: 'Maximum',
-      comparison: 'GreaterThanThreshold',
-      threshold: 0,
-      ...sustained,
-    }),
-  };
-};
-
 /**
- * The load balancer, its listener and target group, the access-log bucket where the profile asks for
- * one, and the load balancer's alarms (to the stage's alarm topic).
+ * The load balancer, its listener and target group, and the access-log bucket where the profile asks
+ * for one. Its alarms are part of the engine's monitoring definitions (src/monitoring.ts), deployed
+ * with the engine's other alarms and drawn on the stage's dashboard from the same definitions.
  */
 export const loadBalancerResources = (options: LoadBalancerOptions): Resources => ({
   ...(options.profile.edge.loadBalancerAccessLogs ? accessLogBucketResources(options.profile) : {}),
@@ -264,5 +216,4 @@ export const loadBalancerResources = (options: LoadBalancerOptions): Resources =
     Port: LOAD_BALANCER_LISTENER_PORT,
     DefaultActions: [{ Type: 'forward', TargetGroupArn: ref(TARGET_GROUP) }],
   }),
-  ...edgeAlarms(options),
 });

@@ -12,69 +12,107 @@
  * - average memory above 90 % for 5 minutes: same, and the tasks are close to being killed at the
  *   container memory limit.
  *
- * When the stack has a load balancer in front of the tasks, the section starts with it: requests,
- * 5xx (from the load balancer and from the tasks) and p99 response time.
+ * The load balancer in front of the tasks (src/load-balancer.ts), per minute over
+ * `EDGE_ALARMS.minutes`: the tasks' 5xx, the load balancer's own 5xx, p99 target response time and
+ * unhealthy hosts (thresholds and why: `EDGE_ALARMS`).
+ *
+ * One definition, two readers: the engine stack deploys the alarms with its own resources
+ * (`engineStackResources`: `Ref`/`GetAtt`), and the stage's dashboard in the frontend stack draws the
+ * same section with the engine's outputs (compose params naming the same resources).
  */
-import {
-  type DashboardSection,
-  type Graph,
-  getAtt,
-  type Resources,
-  ref,
-  type Value,
-} from '@game-platform/resources';
+import { type DashboardSection, getAtt, ref, type Value } from '@game-platform/resources';
+import { EDGE_ALARMS, HEALTH_CHECK_PATH, LOAD_BALANCER, TARGET_GROUP } from './load-balancer';
 
 export const ALARM_MINUTES = 5;
 export const CPU_HIGH_PERCENT = 85;
 export const MEMORY_HIGH_PERCENT = 90;
 
-export interface EngineSectionOptions {
-  stage: string;
-  clusterId: string;
-  serviceId: string;
-  /** The engine stack's resources: a load balancer among them gets its graphs. */
-  resources?: Resources;
+/** The engine's resources as CloudWatch names them in metric dimensions. */
+export interface EngineResourceNames {
+  clusterName: Value<string>;
+  serviceName: Value<string>;
+  /** `app/<name>/<id>`: ELBv2 metrics name the load balancer by its "full name". */
+  loadBalancerFullName: Value<string>;
+  /** `targetgroup/<name>/<id>`. */
+  targetGroupFullName: Value<string>;
 }
 
-/** ELBv2 metrics are keyed by the load balancer's "full name" (`app/<name>/<id>`). */
-export const loadBalancerGraphs = (loadBalancer: Value<string>): Graph[] => {
-  const metric = { namespace: 'AWS/ApplicationELB', dimensions: { LoadBalancer: loadBalancer } };
-  return [
-    {
-      title: 'Load balancer requests',
-      metrics: [{ ...metric, metricName: 'RequestCount', statistic: 'Sum', label: 'requests' }],
+export interface EngineSectionOptions extends EngineResourceNames {
+  stage: string;
+}
+
+/** The names inside the engine stack itself: a cluster's `Ref` is its name. */
+export const engineStackResources: EngineResourceNames = {
+  clusterName: ref('EngineCluster'),
+  serviceName: getAtt('EngineService', 'Name'),
+  loadBalancerFullName: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
+  targetGroupFullName: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
+};
+
+/** The load balancer's alarms: the players' requests as the engine sees them. */
+const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['alarms'] => {
+  const { stage } = options;
+  const { minutes } = EDGE_ALARMS;
+  const namespace = 'AWS/ApplicationELB';
+  const loadBalancer = { LoadBalancer: options.loadBalancerFullName };
+  const targetGroup = { ...loadBalancer, TargetGroup: options.targetGroupFullName };
+  const sustained = { periodSeconds: 60, evaluationPeriods: minutes };
+  return {
+    EngineTarget5xxAlarm: {
+      title: 'Engine 5xx a minute (tasks)',
+      description: `game-${stage}: engine tasks answered more than ${EDGE_ALARMS.target5xxPerMinute} 5xx responses a minute for ${minutes} minutes; see the engine's logs (the database or the queue is usually why)`,
+      namespace,
+      metricName: 'HTTPCode_Target_5XX_Count',
+      dimensions: targetGroup,
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: EDGE_ALARMS.target5xxPerMinute,
+      ...sustained,
     },
-    {
-      title: 'Load balancer 5xx',
-      metrics: [
-        {
-          ...metric,
-          metricName: 'HTTPCode_ELB_5XX_Count',
-          statistic: 'Sum',
-          label: 'from the load balancer',
-        },
-        { ...metric, metricName: 'HTTPCode_Target_5XX_Count', statistic: 'Sum', label: 'from the tasks' },
-      ],
+    EngineLoadBalancer5xxAlarm: {
+      title: 'Load balancer 5xx a minute (its own)',
+      description: `game-${stage}: the engine's load balancer itself answered more than ${EDGE_ALARMS.loadBalancer5xxPerMinute} 5xx a minute for ${minutes} minutes (no healthy task, tasks refusing connections or timing out)`,
+      namespace,
+      metricName: 'HTTPCode_ELB_5XX_Count',
+      dimensions: loadBalancer,
+      statistic: 'Sum',
+      comparison: 'GreaterThanThreshold',
+      threshold: EDGE_ALARMS.loadBalancer5xxPerMinute,
+      ...sustained,
     },
-    {
-      title: 'Load balancer response time p99 (s)',
-      metrics: [{ ...metric, metricName: 'TargetResponseTime', statistic: 'p99', label: 'p99' }],
+    EngineResponseTimeP99Alarm: {
+      title: 'Engine response time p99 (s)',
+      description: `game-${stage}: the slowest 1 % of engine responses took over ${EDGE_ALARMS.p99ResponseSeconds} s for ${minutes} minutes (database load, pool exhaustion or CPU)`,
+      namespace,
+      metricName: 'TargetResponseTime',
+      dimensions: targetGroup,
+      statistic: 'p99',
+      comparison: 'GreaterThanThreshold',
+      threshold: EDGE_ALARMS.p99ResponseSeconds,
+      ...sustained,
     },
-  ];
+    EngineUnhealthyHostsAlarm: {
+      title: 'Engine tasks failing the health check',
+      description: `game-${stage}: an engine task failed the load balancer's health check (${HEALTH_CHECK_PATH}) for ${minutes} minutes`,
+      namespace,
+      metricName: 'UnHealthyHostCount',
+      dimensions: targetGroup,
+      statistic: 'Maximum',
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+      ...sustained,
+    },
+  };
 };
 
 export const engineSection = (options: EngineSectionOptions): DashboardSection => {
   const { stage } = options;
-  // A cluster's Ref is its name.
-  const dimensions = { ClusterName: ref(options.clusterId), ServiceName: getAtt(options.serviceId, 'Name') };
+  const dimensions = { ClusterName: options.clusterName, ServiceName: options.serviceName };
   const sustained = { periodSeconds: 60, evaluationPeriods: ALARM_MINUTES };
-  const loadBalancers = Object.entries(options.resources ?? {})
-    // A string comparison: the type is not among this stack's typed resource types until one is added.
-    .filter(([, resource]) => (resource.Type as string) === 'AWS::ElasticLoadBalancingV2::LoadBalancer')
-    .map(([logicalId]) => getAtt(logicalId, 'LoadBalancerFullName'));
   return {
-    title: loadBalancers.length ? 'Engine: load balancer and Fargate tasks' : 'Engine: Fargate tasks',
+    title: 'Engine: load balancer and Fargate tasks',
     alarms: {
+      ...loadBalancerAlarms(options),
       EngineRunningTasksBelowDesiredAlarm: {
         title: 'Engine tasks: running vs desired',
         description: `game-${stage}: fewer engine tasks running than desired for ${ALARM_MINUTES} minutes (crashing, unhealthy, image pull or placement failures); see the service events in the ECS console`,
@@ -122,7 +160,22 @@ export const engineSection = (options: EngineSectionOptions): DashboardSection =
       },
     },
     panels: [
-      ...loadBalancers.flatMap(loadBalancerGraphs),
+      {
+        title: 'Load balancer requests',
+        metrics: [
+          {
+            namespace: 'AWS/ApplicationELB',
+            metricName: 'RequestCount',
+            dimensions: { LoadBalancer: options.loadBalancerFullName },
+            statistic: 'Sum',
+            label: 'requests',
+          },
+        ],
+      },
+      { alarm: 'EngineTarget5xxAlarm' },
+      { alarm: 'EngineLoadBalancer5xxAlarm' },
+      { alarm: 'EngineResponseTimeP99Alarm' },
+      { alarm: 'EngineUnhealthyHostsAlarm' },
       { alarm: 'EngineRunningTasksBelowDesiredAlarm' },
       { alarm: 'EngineCpuHighAlarm' },
       { alarm: 'EngineMemoryHighAlarm' },

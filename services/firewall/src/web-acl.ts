@@ -18,6 +18,9 @@ import type { StageProfile } from '@game-platform/shared/profiles';
 
 export const WEB_ACL = 'EdgeWebAcl';
 
+/** Where CloudFront web ACLs live (https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html). */
+export const CLOUDFRONT_WEB_ACL_REGION = 'us-east-1';
+
 /** The AWS managed rule groups, in evaluation order after the rate limit. */
 export const MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAmazonIpReputationList',

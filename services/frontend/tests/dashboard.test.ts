@@ -1,13 +1,15 @@
 /**
- * The stage dashboard as synthesized for each checked stage profile, against every template of the
- * stage: every alarm of the stage is on it, and every metric on it is one that a stack of the stage
- * emits or that AWS emits for a resource of the stage (no widget pointing at nothing). Names are
- * followed to resources: `Ref`/`Fn::GetAtt` in the engine template, compose params back to the
- * producer's output (synth's placeholders), literal names to the resource that carries that name.
+ * The stage dashboard as synthesized for each checked stage profile (in the frontend stack, which
+ * deploys last), against every template of the stage: every alarm of the stage is on it, and every
+ * metric on it is one that a stack of the stage emits or that AWS emits for a resource of the stage
+ * (no widget pointing at nothing). Names are followed to resources: `Ref`/`Fn::GetAtt` in the
+ * frontend template, compose params back to the producer's output (synth's placeholders: the
+ * engine's cluster, service, load balancer and target group), literal names to the resource that
+ * carries that name (database, queues, functions, web ACL).
  */
 
 import { OUTCOMES } from '@game-platform/integrations/src/consumer';
-import { type Resources, SERVICE_NAMES } from '@game-platform/resources';
+import { SERVICE_NAMES } from '@game-platform/resources';
 import {
   composeParamSources,
   type ParamSource,
@@ -17,15 +19,25 @@ import {
 } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
-import { stageDashboardResources } from '../src/dashboard';
 
 type Json = Record<string, unknown>;
+
+/**
+ * A dimension's value: the name of a resource of a type (`nameProperty`, a dotted path, names it;
+ * '' when only a `Ref`/`GetAtt` or a compose param can), a literal AWS uses, or (WAF's `Rule`) `ALL`
+ * or the metric name of a rule of the web ACL the metric's `WebACL` names.
+ */
+type DimensionValue = { type: string; nameProperty: string } | { literal: string } | { webAclRule: true };
 
 /** What AWS emits, per namespace: the resource each dimension names and the metrics it publishes (AWS docs, "... CloudWatch metrics"). */
 const AWS_METRICS: Record<
   string,
   {
-    dimensions: Record<string, { type: string; nameProperty: string } | { literal: string }>;
+    dimensions: Record<string, DimensionValue>;
+    /** The dimension sets AWS publishes the metrics by. Default: all the dimensions above. */
+    dimensionSets?: string[][];
+    /** Region AWS publishes in, whatever the stack's region. Default: the stack's. */
+    region?: string;
     metrics: string[];
   }
 > = {
@@ -34,6 +46,7 @@ const AWS_METRICS: Record<
       DistributionId: { type: 'AWS::CloudFront::Distribution', nameProperty: '' },
       Region: { literal: 'Global' },
     },
+    region: 'us-east-1',
     metrics: [
       'Requests',
       'BytesDownloaded',
@@ -44,8 +57,29 @@ const AWS_METRICS: Record<
     ],
   },
   'AWS/ApplicationELB': {
-    dimensions: { LoadBalancer: { type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', nameProperty: '' } },
-    metrics: ['RequestCount', 'HTTPCode_ELB_5XX_Count', 'HTTPCode_Target_5XX_Count', 'TargetResponseTime'],
+    dimensions: {
+      LoadBalancer: { type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', nameProperty: '' },
+      TargetGroup: { type: 'AWS::ElasticLoadBalancingV2::TargetGroup', nameProperty: '' },
+    },
+    // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+    dimensionSets: [['LoadBalancer'], ['LoadBalancer', 'TargetGroup']],
+    metrics: [
+      'RequestCount',
+      'HTTPCode_ELB_5XX_Count',
+      'HTTPCode_Target_5XX_Count',
+      'TargetResponseTime',
+      'HealthyHostCount',
+      'UnHealthyHostCount',
+    ],
+  },
+  // A CLOUDFRONT web ACL: us-east-1, no Region dimension (https://docs.aws.amazon.com/waf/latest/developerguide/waf-metrics.html).
+  'AWS/WAFV2': {
+    dimensions: {
+      WebACL: { type: 'AWS::WAFv2::WebACL', nameProperty: 'VisibilityConfig.MetricName' },
+      Rule: { webAclRule: true },
+    },
+    region: 'us-east-1',
+    metrics: ['AllowedRequests', 'BlockedRequests', 'CountedRequests', 'PassedRequests'],
   },
   'AWS/ECS': {
     dimensions: {
@@ -138,7 +172,7 @@ const stageTemplates = (stage: string): Record<string, Template> =>
 
 const dashboardOf = (templates: Record<string, Template>): Widget[] => {
   const dashboards = Object.values(
-    resourcesOfType(templates.engine as Template, 'AWS::CloudWatch::Dashboard'),
+    resourcesOfType(templates.frontend as Template, 'AWS::CloudWatch::Dashboard'),
   );
   expect(dashboards).toHaveLength(1);
   return (JSON.parse(render(dashboards[0]?.Properties?.DashboardBody)) as { widgets: Widget[] }).widgets;
@@ -165,6 +199,10 @@ const drawnMetrics = (widgets: Widget[]): DrawnMetric[] =>
           };
         }),
     );
+
+/** A property by dotted path, e.g. `VisibilityConfig.MetricName`. */
+const property = (properties: Json, path: string): unknown =>
+  path.split('.').reduce<unknown>((value, key) => (value as Json | undefined)?.[key], properties);
 
 interface Found {
   service: string;
@@ -196,7 +234,7 @@ const resolver = (templates: Record<string, Template>, params: Map<string, Param
     if (!nameProperty) return undefined;
     for (const [name, template] of Object.entries(templates)) {
       for (const [logicalId, resource] of Object.entries(resourcesOfType(template, type))) {
-        if (resource.Properties?.[nameProperty] === value) return inTemplate(name, logicalId);
+        if (property(resource.Properties ?? {}, nameProperty) === value) return inTemplate(name, logicalId);
       }
     }
     return undefined;
@@ -235,23 +273,39 @@ export const metricProblems = (
     metric.namespace === 'AWS/CloudFront' && CLOUDFRONT_ADDITIONAL_METRICS.includes(metric.metricName);
   if (!catalogue.metrics.includes(metric.metricName) && !additional)
     problems.push(`${where}: AWS publishes no such metric in ${metric.namespace}`);
-  const expectedRegion = metric.namespace === 'AWS/CloudFront' ? 'us-east-1' : '{{Ref AWS::Region}}';
+  const expectedRegion = catalogue.region ?? '{{Ref AWS::Region}}';
   if (metric.region !== expectedRegion)
     problems.push(`${where}: read in region ${metric.region}, published in ${expectedRegion}`);
-  const named = Object.keys(catalogue.dimensions).sort();
-  if (Object.keys(metric.dimensions).sort().join() !== named.join())
+  const sets = (catalogue.dimensionSets ?? [Object.keys(catalogue.dimensions)]).map((set) =>
+    [...set].sort().join(', '),
+  );
+  if (!sets.includes(Object.keys(metric.dimensions).sort().join(', ')))
     problems.push(
-      `${where}: dimensions ${Object.keys(metric.dimensions).join(', ')}; AWS publishes it by ${named.join(', ')}`,
+      `${where}: dimensions ${Object.keys(metric.dimensions).join(', ')}; AWS publishes it by ${sets.join(' or by ')}`,
     );
   for (const [dimension, value] of Object.entries(metric.dimensions)) {
     const expected = catalogue.dimensions[dimension];
     if (!expected) continue;
+    if ('webAclRule' in expected) {
+      const acl = resolve(
+        'frontend',
+        metric.dimensions.WebACL ?? '',
+        'AWS::WAFv2::WebACL',
+        'VisibilityConfig.MetricName',
+      );
+      const rules = ((acl?.properties.Rules ?? []) as Json[]).map((rule) =>
+        property(rule, 'VisibilityConfig.MetricName'),
+      );
+      if (value !== 'ALL' && !rules.includes(value))
+        problems.push(`${where}: Rule "${value}" is neither ALL nor a rule metric of the web ACL`);
+      continue;
+    }
     if ('literal' in expected) {
       if (value !== expected.literal)
         problems.push(`${where}: ${dimension} is "${value}", AWS uses "${expected.literal}"`);
       continue;
     }
-    const found = resolve('engine', value, expected.type, expected.nameProperty);
+    const found = resolve('frontend', value, expected.type, expected.nameProperty);
     if (!found || found.type !== expected.type) {
       problems.push(`${where}: ${dimension} "${value}" names no ${expected.type} of the stage`);
       continue;
@@ -283,7 +337,7 @@ export const metricProblems = (
 
 describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
   const templates = stageTemplates(stage);
-  const params = composeParamSources(stage, 'engine', templates);
+  const params = composeParamSources(stage, 'frontend', templates);
   const widgets = dashboardOf(templates);
   const metrics = drawnMetrics(widgets);
   const alarms = Object.entries(templates).flatMap(([service, template]) =>
@@ -302,7 +356,16 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
     const shown = statusWidgets.flatMap((widget) => widget.properties.alarms as string[]);
 
     // Assess
-    expect(alarms.length).toBeGreaterThanOrEqual(11);
+    // Among them the engine's four on its load balancer.
+    expect(alarms.length).toBeGreaterThanOrEqual(15);
+    expect(alarms.filter((a) => a.service === 'engine').map((a) => a.logicalId)).toEqual(
+      expect.arrayContaining([
+        'EngineTarget5xxAlarm',
+        'EngineLoadBalancer5xxAlarm',
+        'EngineResponseTimeP99Alarm',
+        'EngineUnhealthyHostsAlarm',
+      ]),
+    );
     expect(statusWidgets).toHaveLength(1);
     expect(shown.sort()).toEqual(
       alarms
@@ -320,14 +383,14 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
       Object.entries(dimensions)
         .map(([name, value]) => {
           const expected = AWS_METRICS[namespace]?.dimensions[name];
-          if (!expected || 'literal' in expected) return `${name}=${value}`;
+          if (!expected || !('type' in expected)) return `${name}=${value}`;
           const found = resolve(service, value, expected.type, expected.nameProperty);
           return `${name}=${found ? `${found.service}/${found.logicalId}` : `unresolved ${value}`}`;
         })
         .sort()
         .join(',');
     const drawn = new Set(
-      metrics.map((m) => `${m.namespace} ${m.metricName} ${identity('engine', m.namespace, m.dimensions)}`),
+      metrics.map((m) => `${m.namespace} ${m.metricName} ${identity('frontend', m.namespace, m.dimensions)}`),
     );
     const thresholds = new Set(
       widgets.flatMap((widget) =>
@@ -363,11 +426,67 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
     expect(metrics.flatMap((metric) => metricProblems(metric, templates, params))).toEqual([]);
   });
 
-  it('reads in the order a request flows: edge, engine, events, database', () => {
+  it('reads in the order a request flows: edge (and its web ACL where the stage has one), engine, events, database', () => {
     const headings = widgets
       .filter((widget) => widget.type === 'text')
-      .map((widget) => String(widget.properties.markdown).replace(/^## /, '').split(':')[0]);
-    expect(headings).toEqual(["Players' edge", 'Engine', 'Events', 'Database']);
+      .map((widget) => String(widget.properties.markdown).replace(/^## /, ''));
+    const webAcl = loadStageProfile(stage).edge.webAcl;
+    expect(headings.map((heading) => heading.split(':')[0])).toEqual([
+      "Players' edge",
+      ...(webAcl ? ["Players' edge"] : []),
+      'Engine',
+      'Events',
+      'Database',
+    ]);
+    expect(headings.includes("Players' edge: web application firewall")).toBe(webAcl);
+  });
+
+  it("draws the engine's load balancer and target group as the engine stack's outputs name them", () => {
+    const loadBalancerMetrics = metrics.filter((metric) => metric.namespace === 'AWS/ApplicationELB');
+    expect(loadBalancerMetrics.map((metric) => metric.metricName).sort()).toEqual([
+      'HTTPCode_ELB_5XX_Count',
+      'HTTPCode_Target_5XX_Count',
+      'RequestCount',
+      'TargetResponseTime',
+      'UnHealthyHostCount',
+    ]);
+    const named = new Set(
+      loadBalancerMetrics.flatMap((metric) =>
+        Object.values(metric.dimensions).map((value) => {
+          const source = params.get(value);
+          return `${source?.producer}.${source?.output} -> ${source?.resource?.logicalId}`;
+        }),
+      ),
+    );
+    expect([...named].sort()).toEqual([
+      'engine.engineTargetGroupFullName -> EngineTargetGroup',
+      'engine.loadBalancerFullName -> EngineLoadBalancer',
+    ]);
+  });
+
+  it('draws the web ACL, as a whole and by each of its rules, exactly where the stage has one', () => {
+    const firewall = templates.firewall as Template;
+    const acls = Object.values(resourcesOfType(firewall, 'AWS::WAFv2::WebACL'));
+    const drawn = metrics.filter((metric) => metric.namespace === 'AWS/WAFV2');
+    if (acls.length === 0) {
+      expect(drawn).toEqual([]);
+      return;
+    }
+    const ruleMetrics = ((acls[0]?.Properties?.Rules ?? []) as Json[]).map((rule) =>
+      property(rule, 'VisibilityConfig.MetricName'),
+    );
+    expect(ruleMetrics.length).toBeGreaterThan(0);
+    expect(drawn.map((metric) => metric.dimensions.Rule).sort()).toEqual(
+      ['ALL', 'ALL', ...ruleMetrics].sort(),
+    );
+    // A rule the web ACL does not have points at nothing.
+    const wrongRule = {
+      ...(drawn[0] as DrawnMetric),
+      dimensions: { ...drawn[0]?.dimensions, Rule: 'NoSuchRule' },
+    };
+    expect(metricProblems(wrongRule, templates, params)).toEqual([
+      expect.stringContaining('Rule "NoSuchRule" is neither ALL nor a rule metric of the web ACL'),
+    ]);
   });
 
   it('draws the connections against max_connections and the budget the profile checks', () => {
@@ -398,60 +517,5 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
       ),
       expect.stringContaining('AWS publishes no such metric in AWS/SQS'),
     ]);
-  });
-});
-
-describe('when the engine stack gains a load balancer (the player edge)', () => {
-  it('starts the engine row with its requests, 5xx and p99 latency, each emitted for that load balancer', () => {
-    // Prepare: dev's templates, with an internal ALB added to the engine stack.
-    const templates = stageTemplates('dev');
-    const engine = templates.engine as Template;
-    const withLoadBalancer: Template = {
-      ...engine,
-      Resources: {
-        ...engine.Resources,
-        EngineLoadBalancer: {
-          Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
-          Properties: { Scheme: 'internal', Type: 'application' },
-        },
-      },
-    };
-    const profile = loadStageProfile('dev');
-
-    // Act: the dashboard the engine stack would now synthesize.
-    const { StageDashboard } = stageDashboardResources({
-      profile,
-      distributionId: 'E0123456789ABC',
-      clusterId: 'EngineCluster',
-      serviceId: 'EngineService',
-      engineResources: withLoadBalancer.Resources as Resources,
-    });
-    const widgets = (
-      JSON.parse(
-        render((StageDashboard?.Properties as { DashboardBody?: unknown } | undefined)?.DashboardBody),
-      ) as { widgets: Widget[] }
-    ).widgets;
-    const metrics = drawnMetrics(widgets);
-    const loadBalancerMetrics = metrics.filter((metric) => metric.namespace === 'AWS/ApplicationELB');
-
-    // Assess
-    expect(widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown)).toContain(
-      '## Engine: load balancer and Fargate tasks',
-    );
-    expect(loadBalancerMetrics.map((m) => m.metricName)).toEqual([
-      'RequestCount',
-      'HTTPCode_ELB_5XX_Count',
-      'HTTPCode_Target_5XX_Count',
-      'TargetResponseTime',
-    ]);
-    expect(loadBalancerMetrics[0]?.dimensions).toEqual({
-      LoadBalancer: '{{GetAtt EngineLoadBalancer.LoadBalancerFullName}}',
-    });
-    const params = new Map<string, ParamSource>();
-    expect(
-      loadBalancerMetrics.flatMap((metric) =>
-        metricProblems(metric, { ...templates, engine: withLoadBalancer }, params),
-      ),
-    ).toEqual([]);
   });
 });
