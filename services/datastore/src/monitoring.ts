@@ -55,7 +55,11 @@ export const databaseSection = (
   const thresholds = alarmThresholds(profile);
   const { datastore, engine, integrations } = profile;
   const metric = { namespace: 'AWS/RDS', dimensions: { DBInstanceIdentifier: instanceId } };
-  const prune = { namespace: 'AWS/Lambda', dimensions: { FunctionName: pruneFunctionName }, statistic: 'Sum' as const };
+  const prune = {
+    namespace: 'AWS/Lambda',
+    dimensions: { FunctionName: pruneFunctionName },
+    statistic: 'Sum' as const,
+  };
   const budgeted =
     engine.maxCount * engine.databasePoolMax +
     integrations.databaseConnectionBudget +

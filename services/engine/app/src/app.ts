@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ecsTaskProtection, noTaskProtection } from './adapters/ecs-task-protection';
-import { createSessionTracker, type ProtectedSessionTracker } from './domain/sessions';
 import {
   createDatabasePool,
   postgresChangeSignal,
@@ -18,6 +17,7 @@ import { createSqsClient, sqsBatchPublisher, sqsQueueProbe } from './adapters/sq
 import type { EngineConfig } from './config';
 import { LEADERBOARD_LIMIT } from './domain/leaderboard';
 import { LeaderboardCache } from './domain/leaderboard-cache';
+import { createSessionTracker, type ProtectedSessionTracker } from './domain/sessions';
 import { createEngineServer } from './http/server';
 import type { Logger } from './log';
 
