@@ -100,6 +100,7 @@ describe.each(CHECKED_PROFILES)('the VPC functions of %s as synthesized', (stage
   it.each([
     ['integrations', 'ConsumerIamRoleLambdaExecution', 'consumer'],
     ['datastore', 'MigrateIamRoleLambdaExecution', 'migrate'],
+    ['datastore', 'PruneIamRoleLambdaExecution', 'prune'],
   ])(
     '%s/%s attaches no managed policy, writes only its own logs and cannot touch interfaces from its code',
     (service, roleId, fn) => {

@@ -83,7 +83,8 @@ const logGroupGb = (context: PricingContext): { gb: number; what: string; vended
     };
   if (name.startsWith('/aws/lambda/')) return { gb: 0, what: 'runs on deploy only', vended: false };
   if (context.service === 'engine') {
-    const tasks = profile.engine.imageTag === null ? 0 : profile.engine.minCount;
+    // The deploy builds the image when none is pinned, so every stage runs at least minCount tasks.
+    const tasks = profile.engine.minCount;
     const matches = profile.expectedLoad.matchesPerDay * 30.4;
     return {
       gb: (matches * ASSUMPTIONS.engineLogBytesPerMatch) / 1e9 + tasks * ASSUMPTIONS.engineLogGbPerTaskMonth,
@@ -191,7 +192,6 @@ export const PRICERS: Record<string, Pricer> = {
         monthlyUsd: perTask * tasks.min,
         atMaxUsd: perTask * tasks.max,
         prices: [cpuKey, memoryKey],
-        ...(tasks.max === 0 ? { note: 'no image yet (engine.imageTag null): the service runs no task' } : {}),
       }),
     ];
   },
@@ -453,6 +453,8 @@ export const NO_CHARGE: Record<string, string> = {
   'AWS::CloudFront::OriginRequestPolicy': 'no charge',
   'AWS::CloudFront::ResponseHeadersPolicy': 'no charge',
   'AWS::CloudFront::VpcOrigin': "no charge of its own; data and requests are the distribution's",
+  'AWS::Events::Rule':
+    'scheduled rules have no charge (https://aws.amazon.com/eventbridge/pricing/: state changes and scheduled events on the default bus are free)',
   'AWS::EC2::FlowLog': 'the flow logs are billed as ingestion into their log group',
   'AWS::EC2::InternetGateway': 'no charge',
   'AWS::EC2::Route': 'no charge',

@@ -126,6 +126,7 @@ describe('stage cost', () => {
       ['Interface', 'sqs', ['integrations/ConsumerLambdaFunction', 'engine/EngineTaskDefinition']],
     ]);
     expect(cost.notCovered).toEqual([
+      { endpoint: 'ecs', neededBy: ['engine/EngineTaskDefinition'] },
       { endpoint: 'ecr.api', neededBy: ['engine/EngineTaskDefinition'] },
       { endpoint: 'ecr.dkr', neededBy: ['engine/EngineTaskDefinition'] },
       { endpoint: 'logs', neededBy: ['engine/EngineTaskDefinition'] },

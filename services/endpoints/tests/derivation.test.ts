@@ -42,7 +42,7 @@ const endpointsTemplate = (interfaceNames: readonly string[]): Template => ({
   },
 });
 
-const DEV_INTERFACE_ENDPOINTS = ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs'];
+const DEV_INTERFACE_ENDPOINTS = ['sqs', 'secretsmanager', 'ecr.api', 'ecr.dkr', 'logs', 'ecs'];
 const devEndpointsWithout = (dropped: string) => DEV_INTERFACE_ENDPOINTS.filter((name) => name !== dropped);
 
 const stage = (
@@ -123,7 +123,7 @@ describe('endpoint derivation', () => {
     expect(fromFixture).toEqual(fromSynth);
   });
 
-  it('derives that the engine task calls SQS, ECR (api, dkr, S3 layers) and Logs; rds-db:connect needs no endpoint', () => {
+  it('derives that the engine task calls SQS, ECS (scale-in protection), ECR (api, dkr, S3 layers) and Logs; rds-db:connect needs no endpoint', () => {
     // Prepare
     const templates = { engine: fixture('engine-task') };
 
@@ -134,12 +134,14 @@ describe('endpoint derivation', () => {
     expect(endpointsNeededBy(templates, 'EngineTaskDefinition')).toEqual([
       'ecr.api',
       'ecr.dkr',
+      'ecs',
       'logs',
       's3',
       'sqs',
     ]);
     expect(reasonsOf(derivation.needs)).toEqual([
       'role EngineTaskRole statement "SendGameEvents" (sqs:SendMessage)',
+      'role EngineTaskRole statement "ProtectOwnTasksFromScaleIn" (ecs:UpdateTaskProtection, ecs:GetTaskProtection)',
       'role EngineExecutionRole statement "PullEngineImage" (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer)',
       'role EngineExecutionRole statement "GetRegistryToken" (ecr:GetAuthorizationToken)',
       'role EngineExecutionRole statement "WriteEngineLogs" (logs:CreateLogStream, logs:PutLogEvents)',

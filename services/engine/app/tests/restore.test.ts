@@ -76,7 +76,7 @@ const engineOn = async (server: LocalPostgres): Promise<RunningEngine> => {
 };
 
 const leaderboardOf = async (engine: RunningEngine) => {
-  const response = await fetch(`${engine.url}/leaderboard?limit=10`);
+  const response = await fetch(`${engine.url}/api/leaderboard?limit=10`);
   return { status: response.status, body: (await response.json()) as { entries: unknown[] } };
 };
 
