@@ -106,4 +106,17 @@ describe.each(CHECKED_PROFILES)('player edge rules (%s)', (stage) => {
       ),
     ]);
   });
+
+  it("PLATFORM.EDGE.3: the engine group admitting a load balancer whose rule forwards to neither of the service's target groups", () => {
+    const findings = findingsAfter(({ engine }) => {
+      properties(engine, 'EngineProductionListenerRule').Actions = [
+        { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } },
+      ];
+    });
+    expect(findings).toEqual([
+      expect.stringMatching(
+        /^PLATFORM\.EDGE\.3 network\/EngineFromLoadBalancerIngress: .*\(none: the service has no load balancer, so nothing may come in\)$/,
+      ),
+    ]);
+  });
 });

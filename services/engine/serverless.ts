@@ -19,9 +19,17 @@ import {
 } from '@game-platform/resources';
 import { engineSettingsEnvironment } from './src/environment';
 import { engineImage } from './src/image';
-import { LISTENER, LOAD_BALANCER, loadBalancerResources, TARGET_GROUP } from './src/load-balancer';
+import {
+  ALTERNATE_TARGET_GROUP,
+  LISTENER,
+  LOAD_BALANCER,
+  loadBalancerResources,
+  PRODUCTION_LISTENER_RULE,
+  TARGET_GROUP,
+  TARGET_GROUPS,
+} from './src/load-balancer';
 import { engineSection, engineStackResources } from './src/monitoring';
-import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
+import { ENGINE_DATABASE_USER, executionRole, loadBalancerInfrastructureRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
 
@@ -78,6 +86,10 @@ const outputs: Outputs = {
     Description: "The target group's full name (targetgroup/<name>/<id>), as its CloudWatch metrics name it",
     Value: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
   },
+  engineAlternateTargetGroupFullName: {
+    Description: "Blue/green's second target group's full name, as its CloudWatch metrics name it",
+    Value: getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
+  },
   engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
 
@@ -129,7 +141,19 @@ const config: PlatformServiceConfig = {
         subnetIds: '${param:privateSubnetIds}',
         securityGroupId: '${param:engineSecurityGroupId}',
         targetGroupId: TARGET_GROUP,
+        alternateTargetGroupId: ALTERNATE_TARGET_GROUP,
+        productionListenerRuleId: PRODUCTION_LISTENER_RULE,
+        infrastructureRoleId: 'EngineLoadBalancerInfrastructureRole',
       }),
+      // The role ECS moves traffic with in a blue/green release; a rolling stage has no use for it.
+      ...(engine.deployment.strategy === 'BLUE_GREEN'
+        ? {
+            EngineLoadBalancerInfrastructureRole: loadBalancerInfrastructureRole({
+              targetGroupIds: TARGET_GROUPS,
+              productionListenerRuleId: PRODUCTION_LISTENER_RULE,
+            }),
+          }
+        : {}),
       ...loadBalancerResources({
         profile,
         vpcId: '${param:vpcId}',

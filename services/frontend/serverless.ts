@@ -64,6 +64,7 @@ const config: PlatformServiceConfig = {
           serviceName: '${param:engineServiceName}',
           loadBalancerFullName: '${param:loadBalancerFullName}',
           targetGroupFullName: '${param:engineTargetGroupFullName}',
+          alternateTargetGroupFullName: '${param:engineAlternateTargetGroupFullName}',
         },
       }),
     },

@@ -34,6 +34,7 @@ export interface ResourcePropertiesByType {
   'AWS::ECS::Service': ECSServiceProps;
   'AWS::ECS::TaskDefinition': ECSTaskDefinitionProps;
   'AWS::ElasticLoadBalancingV2::Listener': ElasticLoadBalancingV2ListenerProps;
+  'AWS::ElasticLoadBalancingV2::ListenerRule': ElasticLoadBalancingV2ListenerRuleProps;
   'AWS::ElasticLoadBalancingV2::LoadBalancer': ElasticLoadBalancingV2LoadBalancerProps;
   'AWS::ElasticLoadBalancingV2::TargetGroup': ElasticLoadBalancingV2TargetGroupProps;
   'AWS::IAM::ManagedPolicy': IAMManagedPolicyProps;
@@ -91,6 +92,7 @@ export interface ResourceAttributesByType {
   'AWS::ECS::Service': 'Name' | 'ServiceArn';
   'AWS::ECS::TaskDefinition': 'TaskDefinitionArn';
   'AWS::ElasticLoadBalancingV2::Listener': 'ListenerArn';
+  'AWS::ElasticLoadBalancingV2::ListenerRule': 'IsDefault' | 'RuleArn';
   'AWS::ElasticLoadBalancingV2::LoadBalancer': 'CanonicalHostedZoneID' | 'DNSName' | 'LoadBalancerArn' | 'LoadBalancerFullName' | 'LoadBalancerName' | 'SecurityGroups';
   'AWS::ElasticLoadBalancingV2::TargetGroup': 'LoadBalancerArns' | 'TargetGroupArn' | 'TargetGroupFullName' | 'TargetGroupName';
   'AWS::IAM::ManagedPolicy': 'AttachmentCount' | 'CreateDate' | 'DefaultVersionId' | 'IsAttachable' | 'PermissionsBoundaryUsageCount' | 'PolicyArn' | 'PolicyId' | 'UpdateDate';
@@ -3019,6 +3021,246 @@ export interface ElasticLoadBalancingV2Listener_JwtValidationActionAdditionalCla
   Name: Value<string>;
   /** The claim value. */
   Values: Value<Array<Value<string>>>;
+}
+
+/** Specifies a listener rule. */
+export interface ElasticLoadBalancingV2ListenerRuleProps {
+  /** The actions. */
+  Actions: Value<Array<ElasticLoadBalancingV2ListenerRule_Action>>;
+  /** The conditions. */
+  Conditions: Value<Array<ElasticLoadBalancingV2ListenerRule_RuleCondition>>;
+  /** The Amazon Resource Name (ARN) of the listener. */
+  ListenerArn?: Value<string>;
+  /** The rule priority. */
+  Priority: Value<number>;
+  Tags?: Value<Array<Tag>>;
+  Transforms?: Value<Array<ElasticLoadBalancingV2ListenerRule_Transform>>;
+}
+
+/** Specifies an action for a listener rule. */
+export interface ElasticLoadBalancingV2ListenerRule_Action {
+  /** [HTTPS listeners] Information for using Amazon Cognito to authenticate users. */
+  AuthenticateCognitoConfig?: ElasticLoadBalancingV2ListenerRule_AuthenticateCognitoConfig;
+  /** [HTTPS listeners] Information about an identity provider that is compliant with OpenID Connect (OIDC). */
+  AuthenticateOidcConfig?: ElasticLoadBalancingV2ListenerRule_AuthenticateOidcConfig;
+  /** [Application Load Balancer] Information for creating an action that returns a custom HTTP response. */
+  FixedResponseConfig?: ElasticLoadBalancingV2ListenerRule_FixedResponseConfig;
+  /** Information for creating an action that distributes requests among multiple target groups. */
+  ForwardConfig?: ElasticLoadBalancingV2ListenerRule_ForwardConfig;
+  /** [HTTPS listeners] Information for validating JWT access tokens in client requests. */
+  JwtValidationConfig?: ElasticLoadBalancingV2ListenerRule_JwtValidationConfig;
+  /** The order for the action. */
+  Order?: Value<number>;
+  /** [Application Load Balancer] Information for creating a redirect action. */
+  RedirectConfig?: ElasticLoadBalancingV2ListenerRule_RedirectConfig;
+  /** The Amazon Resource Name (ARN) of the target group. */
+  TargetGroupArn?: Value<string>;
+  /** The type of action. */
+  Type: Value<string>;
+}
+
+/** Specifies a condition for a listener rule. */
+export interface ElasticLoadBalancingV2ListenerRule_RuleCondition {
+  /** The field in the HTTP request. */
+  Field?: Value<string>;
+  /** Information for a host header condition. */
+  HostHeaderConfig?: ElasticLoadBalancingV2ListenerRule_HostHeaderConfig;
+  /** Information for an HTTP header condition. */
+  HttpHeaderConfig?: ElasticLoadBalancingV2ListenerRule_HttpHeaderConfig;
+  /** Information for an HTTP method condition. */
+  HttpRequestMethodConfig?: ElasticLoadBalancingV2ListenerRule_HttpRequestMethodConfig;
+  /** Information for a path pattern condition. */
+  PathPatternConfig?: ElasticLoadBalancingV2ListenerRule_PathPatternConfig;
+  /** Information for a query string condition. */
+  QueryStringConfig?: ElasticLoadBalancingV2ListenerRule_QueryStringConfig;
+  /** The regular expressions to match against the condition field. */
+  RegexValues?: Value<Array<Value<string>>>;
+  /** Information for a source IP condition. */
+  SourceIpConfig?: ElasticLoadBalancingV2ListenerRule_SourceIpConfig;
+  /** The condition value. */
+  Values?: Value<Array<Value<string>>>;
+}
+
+export interface ElasticLoadBalancingV2ListenerRule_Transform {
+  HostHeaderRewriteConfig?: ElasticLoadBalancingV2ListenerRule_RewriteConfigObject;
+  Type: Value<string>;
+  UrlRewriteConfig?: ElasticLoadBalancingV2ListenerRule_RewriteConfigObject;
+}
+
+/** Specifies information required when integrating with Amazon Cognito to authenticate users. */
+export interface ElasticLoadBalancingV2ListenerRule_AuthenticateCognitoConfig {
+  /** The query parameters (up to 10) to include in the redirect request to the authorization endpoint. */
+  AuthenticationRequestExtraParams?: Record<string, Value<string>>;
+  /** The behavior if the user is not authenticated. */
+  OnUnauthenticatedRequest?: Value<string>;
+  /** The set of user claims to be requested from the IdP. */
+  Scope?: Value<string>;
+  /** The name of the cookie used to maintain session information. */
+  SessionCookieName?: Value<string>;
+  /** The maximum duration of the authentication session, in seconds. */
+  SessionTimeout?: Value<number>;
+  /** The Amazon Resource Name (ARN) of the Amazon Cognito user pool. */
+  UserPoolArn: Value<string>;
+  /** The ID of the Amazon Cognito user pool client. */
+  UserPoolClientId: Value<string>;
+  /** The domain prefix or fully-qualified domain name of the Amazon Cognito user pool. */
+  UserPoolDomain: Value<string>;
+}
+
+/** Specifies information required using an identity provide (IdP) that is compliant with OpenID Connect (OIDC) to authenticate users. */
+export interface ElasticLoadBalancingV2ListenerRule_AuthenticateOidcConfig {
+  /** The query parameters (up to 10) to include in the redirect request to the authorization endpoint. */
+  AuthenticationRequestExtraParams?: Record<string, Value<string>>;
+  /** The authorization endpoint of the IdP. */
+  AuthorizationEndpoint: Value<string>;
+  /** The OAuth 2.0 client identifier. */
+  ClientId: Value<string>;
+  /** The OAuth 2.0 client secret. */
+  ClientSecret?: Value<string>;
+  /** The OIDC issuer identifier of the IdP. */
+  Issuer: Value<string>;
+  /** The behavior if the user is not authenticated. */
+  OnUnauthenticatedRequest?: Value<string>;
+  /** The set of user claims to be requested from the IdP. */
+  Scope?: Value<string>;
+  /** The name of the cookie used to maintain session information. */
+  SessionCookieName?: Value<string>;
+  /** The maximum duration of the authentication session, in seconds. */
+  SessionTimeout?: Value<number>;
+  /** The token endpoint of the IdP. */
+  TokenEndpoint: Value<string>;
+  /** Indicates whether to use the existing client secret when modifying a rule. */
+  UseExistingClientSecret?: Value<boolean>;
+  /** The user info endpoint of the IdP. */
+  UserInfoEndpoint: Value<string>;
+}
+
+/** Specifies information required when returning a custom HTTP response. */
+export interface ElasticLoadBalancingV2ListenerRule_FixedResponseConfig {
+  /** The content type. */
+  ContentType?: Value<string>;
+  /** The message. */
+  MessageBody?: Value<string>;
+  /** The HTTP response code (2XX, 4XX, or 5XX). */
+  StatusCode: Value<string>;
+}
+
+/** Information for creating an action that distributes requests among multiple target groups. */
+export interface ElasticLoadBalancingV2ListenerRule_ForwardConfig {
+  /** Information about how traffic will be distributed between multiple target groups in a forward rule. */
+  TargetGroups?: Value<Array<ElasticLoadBalancingV2ListenerRule_TargetGroupTuple>>;
+  /** Information about the target group stickiness for a rule. */
+  TargetGroupStickinessConfig?: ElasticLoadBalancingV2ListenerRule_TargetGroupStickinessConfig;
+}
+
+export interface ElasticLoadBalancingV2ListenerRule_JwtValidationConfig {
+  AdditionalClaims?: Value<Array<ElasticLoadBalancingV2ListenerRule_JwtValidationActionAdditionalClaim>>;
+  Issuer: Value<string>;
+  JwksEndpoint: Value<string>;
+}
+
+/** Information about a redirect action. */
+export interface ElasticLoadBalancingV2ListenerRule_RedirectConfig {
+  /** The hostname. */
+  Host?: Value<string>;
+  /** The absolute path, starting with the leading "/". */
+  Path?: Value<string>;
+  /** The port. */
+  Port?: Value<string>;
+  /** The protocol. */
+  Protocol?: Value<string>;
+  /** The query parameters, URL-encoded when necessary, but not percent-encoded. */
+  Query?: Value<string>;
+  /** The HTTP redirect code. */
+  StatusCode: Value<string>;
+}
+
+/** Information about a host header condition. */
+export interface ElasticLoadBalancingV2ListenerRule_HostHeaderConfig {
+  RegexValues?: Value<Array<Value<string>>>;
+  /** The host names. */
+  Values?: Value<Array<Value<string>>>;
+}
+
+/** Information about an HTTP header condition. */
+export interface ElasticLoadBalancingV2ListenerRule_HttpHeaderConfig {
+  /** The name of the HTTP header field. */
+  HttpHeaderName?: Value<string>;
+  RegexValues?: Value<Array<Value<string>>>;
+  /** The strings to compare against the value of the HTTP header. */
+  Values?: Value<Array<Value<string>>>;
+}
+
+/** Information about an HTTP method condition. */
+export interface ElasticLoadBalancingV2ListenerRule_HttpRequestMethodConfig {
+  /** The name of the request method. */
+  Values?: Value<Array<Value<string>>>;
+}
+
+/** Information about a path pattern condition. */
+export interface ElasticLoadBalancingV2ListenerRule_PathPatternConfig {
+  RegexValues?: Value<Array<Value<string>>>;
+  /** The path patterns to compare against the request URL. */
+  Values?: Value<Array<Value<string>>>;
+}
+
+/** Information about a query string condition. */
+export interface ElasticLoadBalancingV2ListenerRule_QueryStringConfig {
+  /** The key/value pairs or values to find in the query string. */
+  Values?: Value<Array<ElasticLoadBalancingV2ListenerRule_QueryStringKeyValue>>;
+}
+
+/** Information about a source IP condition. */
+export interface ElasticLoadBalancingV2ListenerRule_SourceIpConfig {
+  IpAddressType?: Value<string>;
+  /** The source IP addresses, in CIDR format. */
+  Values?: Value<Array<Value<string>>>;
+}
+
+export interface ElasticLoadBalancingV2ListenerRule_RewriteConfigObject {
+  Rewrites: Value<Array<ElasticLoadBalancingV2ListenerRule_RewriteConfig>>;
+}
+
+/** Information about how traffic will be distributed between multiple target groups in a forward rule. */
+export interface ElasticLoadBalancingV2ListenerRule_TargetGroupTuple {
+  /** The Amazon Resource Name (ARN) of the target group. */
+  TargetGroupArn?: Value<string>;
+  /** The weight. */
+  Weight?: Value<number>;
+}
+
+/** Information about the target group stickiness for a rule. */
+export interface ElasticLoadBalancingV2ListenerRule_TargetGroupStickinessConfig {
+  /** [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. */
+  DurationSeconds?: Value<number>;
+  /** Indicates whether target group stickiness is enabled. */
+  Enabled?: Value<boolean>;
+}
+
+/** Information about an additional claim to validate. */
+export interface ElasticLoadBalancingV2ListenerRule_JwtValidationActionAdditionalClaim {
+  /** The format of the claim value. */
+  Format: Value<string>;
+  /** The name of the claim. */
+  Name: Value<string>;
+  /** The claim value. */
+  Values: Value<Array<Value<string>>>;
+}
+
+/** Information about a key/value pair. */
+export interface ElasticLoadBalancingV2ListenerRule_QueryStringKeyValue {
+  /** The key. */
+  Key?: Value<string>;
+  /** The value. */
+  Value?: Value<string>;
+}
+
+/** Information about a rewrite transform. */
+export interface ElasticLoadBalancingV2ListenerRule_RewriteConfig {
+  /** The regular expression to match in the input string. */
+  Regex: Value<string>;
+  /** The replacement string to use when rewriting the matched input. */
+  Replace: Value<string>;
 }
 
 /** Specifies an Application Load Balancer, a Network Load Balancer, or a Gateway Load Balancer. */

@@ -46,6 +46,7 @@ export const resourceTypes = [
   'AWS::ECS::Service',
   'AWS::ECS::TaskDefinition',
   'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::IAM::ManagedPolicy',

@@ -185,6 +185,11 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = new Set([
   'ec2:DescribeNetworkInterfaces',
   'ec2:DescribeSubnets',
   'ecr:GetAuthorizationToken',
+  // What ECS reads in a blue/green release (the engine's load balancer infrastructure role).
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
   'logs:CreateLogDelivery',
   'logs:DescribeLogGroups',
   // ECS Exec (Session Manager channels of the task itself).

@@ -2,7 +2,15 @@
  * The engine's internal Application Load Balancer: how players' `/api/*` requests reach the tasks.
  *
  *   CloudFront (VPC origin) --HTTP :80--> EngineLoadBalancer (internal, private subnets)
- *     --> EngineHttpListener --> EngineTargetGroup (ip targets: the tasks' ENIs, container port)
+ *     --> EngineHttpListener --> EngineProductionListenerRule (every path)
+ *       --> EngineTargetGroup / EngineAlternateTargetGroup (ip targets: the tasks' ENIs, container port)
+ *
+ * Two target groups and a rule, because ECS's own blue/green deployment (profile `engine.deployment`)
+ * starts the new tasks in whichever group holds no production traffic and then moves the rule's
+ * weights to it: ECS shifts traffic on a listener RULE (`ProductionListenerRule`), not on a listener's
+ * default action. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html
+ * Every stage has both groups and the rule (they cost nothing, the compose wiring is the same for every
+ * stage, and a stage changes strategy with one profile line); a rolling stage leaves the second empty.
  *
  * The logical ids are exported constants: the frontend's VPC origin, the live-play WebSocket routes
  * and blue/green releases build on them, and the platform rules find them by type.
@@ -13,8 +21,6 @@
 import {
   bucketBaseline,
   type CfnResource,
-  getAtt,
-  join,
   type PolicyStatement,
   policyDocument,
   type Resources,
@@ -31,6 +37,12 @@ import { shutdownTimeoutSeconds } from './task-definition';
 
 export const LOAD_BALANCER = 'EngineLoadBalancer';
 export const TARGET_GROUP = 'EngineTargetGroup';
+/** Blue/green's second group: the new tasks start here when `TARGET_GROUP` holds the traffic, and vice versa. */
+export const ALTERNATE_TARGET_GROUP = 'EngineAlternateTargetGroup';
+/** The rule every player request goes through; ECS moves its weights between the two groups in a release. */
+export const PRODUCTION_LISTENER_RULE = 'EngineProductionListenerRule';
+/** Both target groups: which of them holds the traffic changes with every blue/green release. */
+export const TARGET_GROUPS = [TARGET_GROUP, ALTERNATE_TARGET_GROUP] as const;
 export const LISTENER = 'EngineHttpListener';
 export const LOAD_BALANCER_LOG_BUCKET = 'EngineLoadBalancerLogBucket';
 
@@ -170,12 +182,14 @@ const loadBalancer = (
   );
 };
 
+/** Target group names: 32 characters at most, so with stage names of up to 16 `-alt` still fits. */
 const targetGroup = (
   options: LoadBalancerOptions,
+  name: string,
 ): CfnResource<'AWS::ElasticLoadBalancingV2::TargetGroup'> => {
   const { profile } = options;
   return resource('AWS::ElasticLoadBalancingV2::TargetGroup', {
-    Name: `game-${profile.stage}-engine`,
+    Name: name,
     // awsvpc tasks register by IP address.
     TargetType: 'ip',
     Protocol: 'HTTP',
@@ -196,9 +210,12 @@ const targetGroup = (
   });
 };
 
-/** `app/<name>/<id>/targetgroup/<name>/<id>`: how the request-count scaling metric names the pair. */
-export const requestCountResourceLabel = () =>
-  join('/', [getAtt(LOAD_BALANCER, 'LoadBalancerFullName'), getAtt(TARGET_GROUP, 'TargetGroupFullName')]);
+/**
+ * Priority of the production rule. Every request to the tasks must go through this one rule: a rule
+ * forwarding to a single target group would keep sending to the old tasks after a blue/green swap.
+ * Lower numbers stay free for rules that answer without the tasks (a fixed response, a block).
+ */
+export const PRODUCTION_RULE_PRIORITY = 100;
 
 /**
  * The load balancer, its listener and target group, and the access-log bucket where the profile asks
@@ -208,12 +225,39 @@ export const requestCountResourceLabel = () =>
 export const loadBalancerResources = (options: LoadBalancerOptions): Resources => ({
   ...(options.profile.edge.loadBalancerAccessLogs ? accessLogBucketResources(options.profile) : {}),
   [LOAD_BALANCER]: loadBalancer(options),
-  [TARGET_GROUP]: targetGroup(options),
+  [TARGET_GROUP]: targetGroup(options, `game-${options.profile.stage}-engine`),
+  [ALTERNATE_TARGET_GROUP]: targetGroup(options, `game-${options.profile.stage}-engine-alt`),
   [LISTENER]: resource('AWS::ElasticLoadBalancingV2::Listener', {
     LoadBalancerArn: ref(LOAD_BALANCER),
     // HTTP: CloudFront terminates TLS; the VPC origin's traffic stays on AWS's network (policy exception CT.ELASTICLOADBALANCING.PR.1/2).
     Protocol: 'HTTP',
     Port: LOAD_BALANCER_LISTENER_PORT,
-    DefaultActions: [{ Type: 'forward', TargetGroupArn: ref(TARGET_GROUP) }],
+    // Never reached (the production rule matches every path); a fixed answer rather than a forward
+    // to one group, which after a blue/green release may be the empty one.
+    DefaultActions: [
+      {
+        Type: 'fixed-response',
+        FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no route' },
+      },
+    ],
+  }),
+  [PRODUCTION_LISTENER_RULE]: resource('AWS::ElasticLoadBalancingV2::ListenerRule', {
+    ListenerArn: ref(LISTENER),
+    Priority: PRODUCTION_RULE_PRIORITY,
+    Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
+    // All traffic to the first group at creation; from then on ECS owns the weights (it moves them to
+    // the group of the new tasks in each blue/green release). The template never changes them, so a
+    // stack update does not move traffic back to a group ECS has emptied.
+    Actions: [
+      {
+        Type: 'forward',
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: ref(TARGET_GROUP), Weight: 1 },
+            { TargetGroupArn: ref(ALTERNATE_TARGET_GROUP), Weight: 0 },
+          ],
+        },
+      },
+    ],
   }),
 });

@@ -14,14 +14,24 @@
  *
  * The load balancer in front of the tasks (src/load-balancer.ts), per minute over
  * `EDGE_ALARMS.minutes`: the tasks' 5xx, the load balancer's own 5xx, p99 target response time and
- * unhealthy hosts (thresholds and why: `EDGE_ALARMS`).
+ * unhealthy hosts (thresholds and why: `EDGE_ALARMS`). They watch the load balancer as a whole, or
+ * both target groups, never one group: a blue/green release moves the traffic from one group to the
+ * other, and an alarm on one group would go blind to the players after every second release.
+ * These four are the release alarms (`RELEASE_ALARMS`): a blue/green deployment rolls back when one
+ * goes off during its bake time.
  *
  * One definition, two readers: the engine stack deploys the alarms with its own resources
  * (`engineStackResources`: `Ref`/`GetAtt`), and the stage's dashboard in the frontend stack draws the
  * same section with the engine's outputs (compose params naming the same resources).
  */
 import { type DashboardSection, getAtt, ref, type Value } from '@game-platform/resources';
-import { EDGE_ALARMS, HEALTH_CHECK_PATH, LOAD_BALANCER, TARGET_GROUP } from './load-balancer';
+import {
+  ALTERNATE_TARGET_GROUP,
+  EDGE_ALARMS,
+  HEALTH_CHECK_PATH,
+  LOAD_BALANCER,
+  TARGET_GROUP,
+} from './load-balancer';
 
 export const ALARM_MINUTES = 5;
 export const CPU_HIGH_PERCENT = 85;
@@ -35,6 +45,8 @@ export interface EngineResourceNames {
   loadBalancerFullName: Value<string>;
   /** `targetgroup/<name>/<id>`. */
   targetGroupFullName: Value<string>;
+  /** The same for blue/green's second target group. */
+  alternateTargetGroupFullName: Value<string>;
 }
 
 export interface EngineSectionOptions extends EngineResourceNames {
@@ -47,7 +59,21 @@ export const engineStackResources: EngineResourceNames = {
   serviceName: getAtt('EngineService', 'Name'),
   loadBalancerFullName: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
   targetGroupFullName: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
+  alternateTargetGroupFullName: getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
 };
+
+/**
+ * The alarms a blue/green release rolls back on (service.ts, `DeploymentConfiguration.Alarms`): the
+ * ones a bad image trips under real traffic (errors, slowness, failing health checks). Not CPU,
+ * memory or the task count: those measure capacity, and a release doubling the tasks for its bake
+ * time, or a traffic peak, must not undo a good image.
+ */
+export const RELEASE_ALARMS = [
+  'EngineTarget5xxAlarm',
+  'EngineLoadBalancer5xxAlarm',
+  'EngineResponseTimeP99Alarm',
+  'EngineUnhealthyHostsAlarm',
+] as const;
 
 /** The load balancer's alarms: the players' requests as the engine sees them. */
 const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['alarms'] => {
@@ -55,7 +81,13 @@ const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['al
   const { minutes } = EDGE_ALARMS;
   const namespace = 'AWS/ApplicationELB';
   const loadBalancer = { LoadBalancer: options.loadBalancerFullName };
-  const targetGroup = { ...loadBalancer, TargetGroup: options.targetGroupFullName };
+  const unhealthyHosts = (targetGroupFullName: Value<string>) => ({
+    namespace,
+    metricName: 'UnHealthyHostCount',
+    // UnHealthyHostCount exists per target group only, so the alarm takes the larger of the two.
+    dimensions: { ...loadBalancer, TargetGroup: targetGroupFullName },
+    statistic: 'Maximum' as const,
+  });
   const sustained = { periodSeconds: 60, evaluationPeriods: minutes };
   return {
     EngineTarget5xxAlarm: {
@@ -63,7 +95,7 @@ const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['al
       description: `game-${stage}: engine tasks answered more than ${EDGE_ALARMS.target5xxPerMinute} 5xx responses a minute for ${minutes} minutes; see the engine's logs (the database or the queue is usually why)`,
       namespace,
       metricName: 'HTTPCode_Target_5XX_Count',
-      dimensions: targetGroup,
+      dimensions: loadBalancer,
       statistic: 'Sum',
       comparison: 'GreaterThanThreshold',
       threshold: EDGE_ALARMS.target5xxPerMinute,
@@ -85,7 +117,7 @@ const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['al
       description: `game-${stage}: the slowest 1 % of engine responses took over ${EDGE_ALARMS.p99ResponseSeconds} s for ${minutes} minutes (database load, pool exhaustion or CPU)`,
       namespace,
       metricName: 'TargetResponseTime',
-      dimensions: targetGroup,
+      dimensions: loadBalancer,
       statistic: 'p99',
       comparison: 'GreaterThanThreshold',
       threshold: EDGE_ALARMS.p99ResponseSeconds,
@@ -94,10 +126,12 @@ const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['al
     EngineUnhealthyHostsAlarm: {
       title: 'Engine tasks failing the health check',
       description: `game-${stage}: an engine task failed the load balancer's health check (${HEALTH_CHECK_PATH}) for ${minutes} minutes`,
-      namespace,
-      metricName: 'UnHealthyHostCount',
-      dimensions: targetGroup,
-      statistic: 'Maximum',
+      metrics: {
+        primary: unhealthyHosts(options.targetGroupFullName),
+        alternate: unhealthyHosts(options.alternateTargetGroupFullName),
+      },
+      expression: 'MAX([primary, alternate])',
+      label: 'Unhealthy tasks (the larger of the two target groups)',
       comparison: 'GreaterThanThreshold',
       threshold: 0,
       ...sustained,

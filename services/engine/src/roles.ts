@@ -1,11 +1,14 @@
 /**
- * The engine's two IAM roles, separate on purpose:
+ * The engine's IAM roles, separate on purpose:
  *
  * - the task role is what the app's code may do: send game events to the integrations queue and
  *   log in to PostgreSQL as `game_engine` with IAM authentication; nothing else unless the stage
  *   turns ECS Exec on;
  * - the execution role is what ECS does to start a task: pull the image, write the container's
  *   logs, read the secrets the task definition injects. The app never holds these permissions.
+ *
+ * - on a blue/green stage, the load balancer infrastructure role is what ECS itself does in a release:
+ *   register the tasks in the engine's two target groups and move the production rule's weights.
  *
  * No AWS-managed policy (AmazonECSTaskExecutionRolePolicy grants ECR and Logs on every resource):
  * every statement names its resources. PLATFORM.ENGINE.1 checks both roles on every stage.
@@ -18,6 +21,7 @@ import {
   type Intrinsic,
   type PolicyStatement,
   policyDocument,
+  ref,
   resource,
   sub,
   type Value,
@@ -191,3 +195,66 @@ export const executionRole = (options: ExecutionRoleOptions): CfnResource<'AWS::
     false,
   );
 };
+
+export interface InfrastructureRoleOptions {
+  /** Logical ids of the engine's two target groups (load-balancer.ts `TARGET_GROUPS`). */
+  targetGroupIds: readonly string[];
+  /** Logical id of the production listener rule (load-balancer.ts `PRODUCTION_LISTENER_RULE`). */
+  productionListenerRuleId: string;
+}
+
+/**
+ * The role ECS assumes in a blue/green release (`AdvancedConfiguration.RoleArn`): the statements of
+ * AWS's AmazonECSInfrastructureRolePolicyForLoadBalancers, narrowed to this load balancer.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSInfrastructureRolePolicyForLoadBalancers.html
+ *
+ * The managed policy is not attached (PLATFORM.IAM.3): it grants register/deregister on every target
+ * group and ModifyListener/ModifyRule on every listener and rule of the account. Left out of its
+ * statements: `ModifyListener` (ECS shifts an ALB's traffic on the production RULE; a listener is
+ * modified only for a Network Load Balancer, which names a listener instead of a rule).
+ * Trust: `ecs.amazonaws.com` from this account only (confused-deputy protection).
+ */
+export const loadBalancerInfrastructureRole = (
+  options: InfrastructureRoleOptions,
+): CfnResource<'AWS::IAM::Role'> =>
+  resource('AWS::IAM::Role', {
+    Description: "Engine releases: what ECS does to the engine's load balancer in a blue/green deployment",
+    AssumeRolePolicyDocument: assumeRolePolicy('ecs.amazonaws.com', {
+      StringEquals: { 'aws:SourceAccount': AWS.accountId },
+    }),
+    Policies: [
+      {
+        PolicyName: 'engine-release-traffic',
+        PolicyDocument: policyDocument(
+          {
+            Sid: 'ReadLoadBalancerState',
+            Effect: 'Allow',
+            Action: LOAD_BALANCER_READ_ACTIONS,
+            // Elastic Load Balancing's Describe calls have no resource-level permissions: "*" only.
+            Resource: '*',
+          },
+          {
+            Sid: 'RegisterTasksInEngineTargetGroups',
+            Effect: 'Allow',
+            Action: ['elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets'],
+            Resource: options.targetGroupIds.map((id) => ref(id)),
+          },
+          {
+            Sid: 'ShiftTrafficOnProductionRule',
+            Effect: 'Allow',
+            Action: ['elasticloadbalancing:ModifyRule'],
+            Resource: ref(options.productionListenerRuleId),
+          },
+        ),
+      },
+    ],
+  });
+
+/** What ECS reads to follow a release: the listener, its rules, the target groups and their health. */
+export const LOAD_BALANCER_READ_ACTIONS = [
+  'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeRules',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+];

@@ -2,9 +2,19 @@
  * The engine's ECS cluster, Fargate service and its autoscaling.
  *
  * The service runs in the private subnets (no public IP, no NAT needed: AWS APIs through the
- * endpoints stack), rolls out a new task definition by starting new tasks before stopping old ones
- * (100 % / 200 %), and rolls back on its own when the new tasks do not become healthy (deployment
- * circuit breaker). Fargate spreads tasks over the subnets' AZs and rebalances them after an AZ event.
+ * endpoints stack) and releases a new task definition the way the profile's `engine.deployment` says:
+ *
+ * - `ROLLING` (dev): new tasks start before old ones stop (100 % / 200 %); the deployment circuit
+ *   breaker rolls back when they do not become healthy;
+ * - `BLUE_GREEN` (staging, prod), ECS's own strategy: a full set of new (green) tasks starts in the
+ *   target group without traffic, ECS moves the production listener rule's weights to it in one step,
+ *   and the old (blue) tasks keep running for `bakeTimeMinutes`. If a release alarm (`RELEASE_ALARMS`)
+ *   goes off or the circuit breaker trips before the bake ends, ECS moves the weights back to blue
+ *   (still running, so nothing waits for a task to start) and stops green. After the bake, blue's
+ *   tasks are deregistered (drained for `deregistrationDelaySeconds`) and stopped.
+ *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html
+ *
+ * Fargate spreads tasks over the subnets' AZs and rebalances them after an AZ event.
  *
  * How many tasks run is Application Auto Scaling's job, between `engine.minCount` and
  * `engine.maxCount`: target tracking on average CPU, on average memory and on requests per task
@@ -12,9 +22,19 @@
  * The template sets no `DesiredCount`: one in the template would reset a scaled-out service to
  * that number on every deploy.
  */
-import { type CfnResource, type Resources, ref, resource, splitList, sub } from '@game-platform/resources';
+import {
+  alarmName,
+  type CfnResource,
+  getAtt,
+  type Resources,
+  ref,
+  resource,
+  splitList,
+  sub,
+} from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
-import { healthCheckGracePeriodSeconds, LISTENER, requestCountResourceLabel } from './load-balancer';
+import { healthCheckGracePeriodSeconds, LOAD_BALANCER } from './load-balancer';
+import { RELEASE_ALARMS } from './monitoring';
 import { CONTAINER_NAME } from './task-definition';
 
 /**
@@ -26,7 +46,7 @@ export const SCALING = {
   cpuTargetPercent: 60,
   memoryTargetPercent: 75,
   /**
-   * Requests per task per minute (ALBRequestCountPerTarget). One task served ~2,400 leaderboard reads
+   * Requests per task per minute (`requestsPerTask`). One task served ~2,400 leaderboard reads
    * a second in the benchmark; 1,000 a minute keeps a wide margin for the database behind them and
    * scales out on a burst before CPU shows it (CloudFront's cache absorbs most reads first).
    */
@@ -56,7 +76,35 @@ export interface ServiceOptions {
   securityGroupId: string;
   /** The load balancer's target group the tasks register in (load-balancer.ts). */
   targetGroupId: string;
+  /** Blue/green's second target group (load-balancer.ts). */
+  alternateTargetGroupId: string;
+  /** The listener rule whose weights ECS moves between the two groups (load-balancer.ts). */
+  productionListenerRuleId: string;
+  /** The role ECS assumes to move them (roles.ts `loadBalancerInfrastructureRole`); blue/green only. */
+  infrastructureRoleId: string;
 }
+
+/**
+ * How the service releases, from the profile: rolling with the circuit breaker, or ECS blue/green with
+ * the bake time and the release alarms as rollback triggers (by their fixed names, `alarmName`).
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-deploymentconfiguration.html
+ */
+export const deploymentConfiguration = (profile: StageProfile) => {
+  const { deployment } = profile.engine;
+  const circuitBreaker = { DeploymentCircuitBreaker: { Enable: true, Rollback: true } };
+  if (deployment.strategy === 'ROLLING')
+    return { Strategy: 'ROLLING', MinimumHealthyPercent: 100, MaximumPercent: 200, ...circuitBreaker };
+  return {
+    Strategy: 'BLUE_GREEN',
+    BakeTimeInMinutes: deployment.bakeTimeMinutes,
+    ...circuitBreaker,
+    Alarms: {
+      AlarmNames: RELEASE_ALARMS.map((id) => alarmName(profile.stage, id)),
+      Enable: true,
+      Rollback: true,
+    },
+  };
+};
 
 /** The Fargate service `game-<stage>-engine`. */
 export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::Service'> => {
@@ -70,11 +118,7 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
       LaunchType: 'FARGATE',
       PlatformVersion: 'LATEST',
       DeploymentController: { Type: 'ECS' },
-      DeploymentConfiguration: {
-        MinimumHealthyPercent: 100,
-        MaximumPercent: 200,
-        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-      },
+      DeploymentConfiguration: deploymentConfiguration(options.profile),
       NetworkConfiguration: {
         AwsvpcConfiguration: {
           AssignPublicIp: 'DISABLED',
@@ -83,13 +127,23 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
           Subnets: splitList(options.subnetIds),
         },
       },
-      // Each task registers its IP in the target group; ECS waits for it to pass the load balancer's
-      // health check in a deployment, and deregisters (and drains) it before stopping it.
+      // Each task registers its IP in a target group; ECS waits for it to pass the load balancer's
+      // health check in a deployment, and deregisters (and drains) it before stopping it. Blue/green
+      // names the second group, the production rule and the role ECS moves traffic with.
       LoadBalancers: [
         {
           ContainerName: CONTAINER_NAME,
           ContainerPort: engine.containerPort,
           TargetGroupArn: ref(options.targetGroupId),
+          ...(engine.deployment.strategy === 'BLUE_GREEN'
+            ? {
+                AdvancedConfiguration: {
+                  AlternateTargetGroupArn: ref(options.alternateTargetGroupId),
+                  ProductionListenerRule: ref(options.productionListenerRuleId),
+                  RoleArn: getAtt(options.infrastructureRoleId, 'Arn'),
+                },
+              }
+            : {}),
         },
       ],
       HealthCheckGracePeriodSeconds: healthCheckGracePeriodSeconds(options.profile),
@@ -98,8 +152,8 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
       PropagateTags: 'SERVICE',
       EnableECSManagedTags: true,
     },
-    // ECS refuses a target group that no listener uses yet.
-    { DependsOn: [LISTENER] },
+    // ECS refuses a target group that no listener rule uses yet.
+    { DependsOn: [options.productionListenerRuleId] },
   );
 };
 
@@ -107,12 +161,51 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
 const scalableResourceId = (clusterId: string, serviceId: string) =>
   sub(`service/\${${clusterId}}/\${${serviceId}.Name}`);
 
+/**
+ * Requests per running task per minute, for the whole load balancer: the load balancer's
+ * `RequestCount` over Container Insights' `RunningTaskCount`. Not the predefined
+ * ALBRequestCountPerTarget, which names ONE target group: after a blue/green release moves the
+ * traffic to the other group it would read no data, and request scaling would stop unnoticed.
+ */
+const requestsPerTask = (clusterId: string, serviceId: string) => ({
+  Metrics: [
+    {
+      Id: 'requests',
+      MetricStat: {
+        Metric: {
+          Namespace: 'AWS/ApplicationELB',
+          MetricName: 'RequestCount',
+          Dimensions: [{ Name: 'LoadBalancer', Value: getAtt(LOAD_BALANCER, 'LoadBalancerFullName') }],
+        },
+        Stat: 'Sum',
+      },
+      ReturnData: false,
+    },
+    {
+      Id: 'running',
+      MetricStat: {
+        Metric: {
+          Namespace: 'ECS/ContainerInsights',
+          MetricName: 'RunningTaskCount',
+          Dimensions: [
+            { Name: 'ClusterName', Value: ref(clusterId) },
+            { Name: 'ServiceName', Value: getAtt(serviceId, 'Name') },
+          ],
+        },
+        Stat: 'Average',
+      },
+      ReturnData: false,
+    },
+    { Id: 'requestsPerTask', Expression: 'requests / running', Label: 'Requests per task', ReturnData: true },
+  ],
+});
+
 const targetTracking = (
   targetId: string,
   metric:
     | 'ECSServiceAverageCPUUtilization'
     | 'ECSServiceAverageMemoryUtilization'
-    | { type: 'ALBRequestCountPerTarget'; resourceLabel: unknown },
+    | { custom: ReturnType<typeof requestsPerTask> },
   targetValue: number,
   policyName: string,
 ): CfnResource<'AWS::ApplicationAutoScaling::ScalingPolicy'> =>
@@ -121,10 +214,9 @@ const targetTracking = (
     PolicyType: 'TargetTrackingScaling',
     ScalingTargetId: ref(targetId),
     TargetTrackingScalingPolicyConfiguration: {
-      PredefinedMetricSpecification:
-        typeof metric === 'string'
-          ? { PredefinedMetricType: metric }
-          : { PredefinedMetricType: metric.type, ResourceLabel: metric.resourceLabel as string },
+      ...(typeof metric === 'string'
+        ? { PredefinedMetricSpecification: { PredefinedMetricType: metric } }
+        : { CustomizedMetricSpecification: metric.custom }),
       TargetValue: targetValue,
       ScaleOutCooldown: SCALING.scaleOutCooldownSeconds,
       ScaleInCooldown: SCALING.scaleInCooldownSeconds,
@@ -164,7 +256,7 @@ export const scalingResources = (options: {
     ),
     EngineRequestCountScalingPolicy: targetTracking(
       'EngineScalableTarget',
-      { type: 'ALBRequestCountPerTarget', resourceLabel: requestCountResourceLabel() },
+      { custom: requestsPerTask(options.clusterId, options.serviceId) },
       SCALING.requestsPerTaskPerMinute,
       `game-${stage}-engine-requests`,
     ),

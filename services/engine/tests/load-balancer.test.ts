@@ -65,38 +65,63 @@ describe.each(CHECKED_PROFILES)('engine load balancer (%s)', (stage) => {
     }
   });
 
-  it('listens on HTTP 80 and forwards to an ip target group on the container port', () => {
-    expect(props('EngineHttpListener')).toEqual({
-      LoadBalancerArn: { Ref: 'EngineLoadBalancer' },
-      Protocol: 'HTTP',
-      Port: 80,
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: 'EngineTargetGroup' } }],
-    });
-    expect(props('EngineTargetGroup')).toMatchObject({
-      TargetType: 'ip',
-      Protocol: 'HTTP',
-      Port: engine.containerPort,
-      VpcId: expect.stringMatching(/^vpc-0/),
-      HealthCheckPath: '/health',
-      HealthCheckIntervalSeconds: TARGET_HEALTH_CHECK.intervalSeconds,
-      HealthyThresholdCount: TARGET_HEALTH_CHECK.healthyThreshold,
-      UnhealthyThresholdCount: TARGET_HEALTH_CHECK.unhealthyThreshold,
-      Matcher: { HttpCode: '200' },
-    });
-  });
+  it.each(['EngineTargetGroup', 'EngineAlternateTargetGroup'])(
+    'listens on HTTP 80 and forwards through the production rule to %s, ip targets on the container port',
+    (group) => {
+      expect(props('EngineHttpListener')).toEqual({
+        LoadBalancerArn: { Ref: 'EngineLoadBalancer' },
+        Protocol: 'HTTP',
+        Port: 80,
+        DefaultActions: [
+          {
+            Type: 'fixed-response',
+            FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'no route' },
+          },
+        ],
+      });
+      expect(props('EngineProductionListenerRule')).toMatchObject({
+        ListenerArn: { Ref: 'EngineHttpListener' },
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: expect.arrayContaining([
+                expect.objectContaining({ TargetGroupArn: { Ref: group } }),
+              ]),
+            },
+          },
+        ],
+      });
+      expect(props(group)).toMatchObject({
+        TargetType: 'ip',
+        Protocol: 'HTTP',
+        Port: engine.containerPort,
+        VpcId: expect.stringMatching(/^vpc-0/),
+        HealthCheckPath: '/health',
+        HealthCheckIntervalSeconds: TARGET_HEALTH_CHECK.intervalSeconds,
+        HealthyThresholdCount: TARGET_HEALTH_CHECK.healthyThreshold,
+        UnhealthyThresholdCount: TARGET_HEALTH_CHECK.unhealthyThreshold,
+        Matcher: { HttpCode: '200' },
+      });
+    },
+  );
 
-  it('drains a deregistered task for exactly the app drain budget, inside the stop timeout', () => {
-    const delay = Number(
-      (props('EngineTargetGroup').TargetGroupAttributes as Array<{ Key: string; Value: string }>).find(
-        ({ Key }) => Key === 'deregistration_delay.timeout_seconds',
-      )?.Value,
-    );
-    const drainBudget = Number(engineSettingsEnvironment(profile).SHUTDOWN_TIMEOUT_SECONDS);
-    expect(delay).toBe(drainBudget);
-    expect(delay).toBeLessThan(engine.stopTimeoutSeconds);
-  });
+  it.each(['EngineTargetGroup', 'EngineAlternateTargetGroup'])(
+    '%s drains a deregistered task for exactly the app drain budget, inside the stop timeout',
+    (group) => {
+      const delay = Number(
+        (props(group).TargetGroupAttributes as Array<{ Key: string; Value: string }>).find(
+          ({ Key }) => Key === 'deregistration_delay.timeout_seconds',
+        )?.Value,
+      );
+      const drainBudget = Number(engineSettingsEnvironment(profile).SHUTDOWN_TIMEOUT_SECONDS);
+      expect(delay).toBe(drainBudget);
+      expect(delay).toBeLessThan(engine.stopTimeoutSeconds);
+    },
+  );
 
-  it('registers the service in the target group, after the listener exists, with a grace period', () => {
+  it('registers the service in the target group, after the production rule exists, with a grace period', () => {
     const service = resourceById(template, 'EngineService');
     expect(service.Properties).toMatchObject({
       LoadBalancers: [
@@ -108,26 +133,51 @@ describe.each(CHECKED_PROFILES)('engine load balancer (%s)', (stage) => {
       ],
       HealthCheckGracePeriodSeconds: engine.healthCheck.startPeriodSeconds,
     });
-    expect(service.DependsOn).toEqual(['EngineHttpListener']);
+    expect(service.DependsOn).toEqual(['EngineProductionListenerRule']);
   });
 
-  it('scales on requests per task beside CPU and memory', () => {
+  it('scales on requests per task of the whole load balancer (either target group), beside CPU and memory', () => {
     const policy = props('EngineRequestCountScalingPolicy');
     expect(policy).toMatchObject({
       PolicyType: 'TargetTrackingScaling',
       ScalingTargetId: { Ref: 'EngineScalableTarget' },
       TargetTrackingScalingPolicyConfiguration: {
-        PredefinedMetricSpecification: {
-          PredefinedMetricType: 'ALBRequestCountPerTarget',
-          ResourceLabel: {
-            'Fn::Join': [
-              '/',
-              [
-                { 'Fn::GetAtt': ['EngineLoadBalancer', 'LoadBalancerFullName'] },
-                { 'Fn::GetAtt': ['EngineTargetGroup', 'TargetGroupFullName'] },
-              ],
-            ],
-          },
+        CustomizedMetricSpecification: {
+          Metrics: [
+            {
+              Id: 'requests',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'AWS/ApplicationELB',
+                  MetricName: 'RequestCount',
+                  Dimensions: [
+                    {
+                      Name: 'LoadBalancer',
+                      Value: { 'Fn::GetAtt': ['EngineLoadBalancer', 'LoadBalancerFullName'] },
+                    },
+                  ],
+                },
+                Stat: 'Sum',
+              },
+              ReturnData: false,
+            },
+            {
+              Id: 'running',
+              MetricStat: {
+                Metric: {
+                  Namespace: 'ECS/ContainerInsights',
+                  MetricName: 'RunningTaskCount',
+                  Dimensions: [
+                    { Name: 'ClusterName', Value: { Ref: 'EngineCluster' } },
+                    { Name: 'ServiceName', Value: { 'Fn::GetAtt': ['EngineService', 'Name'] } },
+                  ],
+                },
+                Stat: 'Average',
+              },
+              ReturnData: false,
+            },
+            { Id: 'requestsPerTask', Expression: 'requests / running', ReturnData: true },
+          ],
         },
         TargetValue: 1000,
       },
@@ -156,11 +206,14 @@ describe.each(CHECKED_PROFILES)('engine load balancer (%s)', (stage) => {
       { ExtendedStatistic: 'p99' },
       EDGE_ALARMS.p99ResponseSeconds,
     ],
-    ['EngineUnhealthyHostsAlarm', 'UnHealthyHostCount', { Statistic: 'Maximum' }, 0],
-  ])('alarms to the stage topic: %s on %s', (id, metric, statistic, threshold) => {
+  ])('alarms to the stage topic: %s on %s of the whole load balancer', (id, metric, statistic, threshold) => {
     expect(props(id)).toMatchObject({
       Namespace: 'AWS/ApplicationELB',
       MetricName: metric,
+      // The load balancer alone: both target groups, whichever holds the traffic after a release.
+      Dimensions: [
+        { Name: 'LoadBalancer', Value: { 'Fn::GetAtt': ['EngineLoadBalancer', 'LoadBalancerFullName'] } },
+      ],
       ...statistic,
       Threshold: threshold,
       ComparisonOperator: 'GreaterThanThreshold',

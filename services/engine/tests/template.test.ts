@@ -231,11 +231,11 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
       TaskDefinition: { Ref: 'EngineTaskDefinition' },
       LaunchType: 'FARGATE',
       PlatformVersion: 'LATEST',
-      DeploymentConfiguration: {
-        MinimumHealthyPercent: 100,
-        MaximumPercent: 200,
+      // The strategy per stage (rolling or blue/green): tests/release.test.ts.
+      DeploymentController: { Type: 'ECS' },
+      DeploymentConfiguration: expect.objectContaining({
         DeploymentCircuitBreaker: { Enable: true, Rollback: true },
-      },
+      }),
       AvailabilityZoneRebalancing: 'ENABLED',
       EnableExecuteCommand: engine.enableExecuteCommand,
       PropagateTags: 'SERVICE',
@@ -271,9 +271,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
       }),
       // From the load balancer: tests/load-balancer.test.ts.
       expect.objectContaining({
-        PredefinedMetricSpecification: expect.objectContaining({
-          PredefinedMetricType: 'ALBRequestCountPerTarget',
-        }),
+        CustomizedMetricSpecification: expect.objectContaining({ Metrics: expect.any(Array) }),
       }),
     ]);
   });

@@ -441,13 +441,15 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
     expect(headings.includes("Players' edge: web application firewall")).toBe(webAcl);
   });
 
-  it("draws the engine's load balancer and target group as the engine stack's outputs name them", () => {
+  it("draws the engine's load balancer and both target groups as the engine stack's outputs name them", () => {
     const loadBalancerMetrics = metrics.filter((metric) => metric.namespace === 'AWS/ApplicationELB');
     expect(loadBalancerMetrics.map((metric) => metric.metricName).sort()).toEqual([
       'HTTPCode_ELB_5XX_Count',
       'HTTPCode_Target_5XX_Count',
       'RequestCount',
       'TargetResponseTime',
+      // One per target group: blue/green's two.
+      'UnHealthyHostCount',
       'UnHealthyHostCount',
     ]);
     const named = new Set(
@@ -459,6 +461,7 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
       ),
     );
     expect([...named].sort()).toEqual([
+      'engine.engineAlternateTargetGroupFullName -> EngineAlternateTargetGroup',
       'engine.engineTargetGroupFullName -> EngineTargetGroup',
       'engine.loadBalancerFullName -> EngineLoadBalancer',
     ]);

@@ -237,6 +237,29 @@ export const engineSchema = section({
       v.regex(/^[a-z][a-z0-9-]{0,15}$/, 'the name of another stage with a profile of its own (or null)'),
     ),
   ),
+  /**
+   * How ECS replaces the tasks in a release (README of services/engine, "Releases").
+   * `ROLLING`: new tasks start beside the old ones (100 % / 200 %) and the deployment circuit
+   * breaker rolls back when they do not become healthy. `BLUE_GREEN` (ECS's own strategy): a full
+   * green set starts in the second target group, the production listener rule moves all traffic to
+   * it at once, and the old (blue) set keeps running for `bakeTimeMinutes` while the engine's
+   * release alarms watch; an alarm in that time moves traffic back to blue.
+   */
+  deployment: v.variant(
+    'strategy',
+    [
+      section({ strategy: v.literal('ROLLING') }),
+      section({
+        strategy: v.literal('BLUE_GREEN'),
+        /**
+         * Minutes the old tasks keep running after traffic moved to the new ones (ECS
+         * `BakeTimeInMinutes`, at most 1440). At least the 5 minutes the release alarms need to fire.
+         */
+        bakeTimeMinutes: integer(5, 1440),
+      }),
+    ],
+    'an object with "strategy": "ROLLING" or "BLUE_GREEN" (BLUE_GREEN also needs bakeTimeMinutes)',
+  ),
   /** Fargate task CPU units (256 = 0.25 vCPU). The memory must be a value Fargate accepts with it. */
   cpu: v.picklist(
     FARGATE_CPU_UNITS,

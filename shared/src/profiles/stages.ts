@@ -53,6 +53,8 @@ export const stageProfiles = {
       // when the repository does not have it (README of services/engine, "Releases").
       imageTag: null,
       promoteFrom: null,
+      // Rolling with the circuit breaker: a developer's deploy replaces tasks in place, quickly.
+      deployment: { strategy: 'ROLLING' },
       cpu: 256,
       memoryMiB: 512,
       minCount: 1,
@@ -142,6 +144,10 @@ export const stageProfiles = {
       // services/engine, "Releases").
       imageTag: null,
       promoteFrom: null,
+      // The release path prod takes (second target group, listener rule swap, alarm rollback), rehearsed
+      // on the bytes prod will run; a short bake: one window of the release alarms (5 minutes).
+      // Not canary or linear: staging's little traffic would give a 10 % slice no signal to alarm on.
+      deployment: { strategy: 'BLUE_GREEN', bakeTimeMinutes: 5 },
       cpu: 512,
       memoryMiB: 1024,
       minCount: 1,
@@ -235,6 +241,10 @@ export const stageProfiles = {
       // services/engine, "Releases").
       imageTag: null,
       promoteFrom: null,
+      // Blue/green: players move to a fully started green set at once, and blue keeps running for
+      // 15 minutes (three windows of the 5-minute release alarms), so a 5xx, p99 or health-check
+      // regression under real traffic moves them back to blue without a task start.
+      deployment: { strategy: 'BLUE_GREEN', bakeTimeMinutes: 15 },
       cpu: 1024,
       memoryMiB: 2048,
       // Two tasks at rest, one per AZ: a task or an AZ can fail without an outage.

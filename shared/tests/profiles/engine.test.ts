@@ -306,3 +306,45 @@ describe('engine profile: scaling, health check, shutdown, secrets', () => {
     ]);
   });
 });
+
+describe('engine profile: how releases replace the tasks', () => {
+  it('accepts rolling, and blue/green with a bake time', () => {
+    // Act
+    const problems = [
+      ...problemsOf(withEngine({ deployment: { strategy: 'ROLLING' } }, 'prod')),
+      ...problemsOf(withEngine({ deployment: { strategy: 'BLUE_GREEN', bakeTimeMinutes: 30 } })),
+    ];
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    [
+      'an unknown strategy',
+      { strategy: 'CANARY' },
+      'stage profile "dev": engine.deployment.strategy is "CANARY"; expected an object with "strategy": "ROLLING" or "BLUE_GREEN" (BLUE_GREEN also needs bakeTimeMinutes)',
+    ],
+    [
+      'blue/green without a bake time',
+      { strategy: 'BLUE_GREEN' },
+      'stage profile "dev": engine.deployment.bakeTimeMinutes is missing; expected a value (every key is required: strategy, bakeTimeMinutes)',
+    ],
+    [
+      'a bake shorter than the release alarms need to fire',
+      { strategy: 'BLUE_GREEN', bakeTimeMinutes: 2 },
+      'stage profile "dev": engine.deployment.bakeTimeMinutes is 2; expected an integer from 5 to 1440',
+    ],
+    [
+      'a bake time on a rolling stage, where it would be ignored',
+      { strategy: 'ROLLING', bakeTimeMinutes: 10 },
+      'stage profile "dev": engine.deployment.bakeTimeMinutes is not a known setting; expected one of the keys of engine.deployment: strategy',
+    ],
+  ])('rejects %s in one line', (_, deployment, message) => {
+    // Act
+    const problems = problemsOf(withEngine({ deployment }));
+
+    // Assess
+    expect(problems).toEqual([message]);
+  });
+});

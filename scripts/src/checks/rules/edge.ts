@@ -137,6 +137,17 @@ const describePeer = (rule: Json) =>
       ? 'a prefix list'
       : `the security group ${JSON.stringify(rule.SourceSecurityGroupId)}`;
 
+/** The target groups a listener or rule action forwards to: `TargetGroupArn`, or weighted `ForwardConfig`. */
+const forwardedTargetGroups = (action: Json): string[] =>
+  [
+    action.TargetGroupArn,
+    ...asList((action.ForwardConfig as Json | undefined)?.TargetGroups).map(
+      (tuple) => (tuple as Json).TargetGroupArn,
+    ),
+  ]
+    .map((arn) => referencedLogicalId(arn))
+    .filter((id): id is string => id !== undefined);
+
 export const servicesOnlyBehindTheirLoadBalancers: PlatformRule = {
   id: 'PLATFORM.EDGE.3',
   description: "An ECS service's security groups admit only the load balancers that forward to it",
@@ -144,16 +155,30 @@ export const servicesOnlyBehindTheirLoadBalancers: PlatformRule = {
     Object.entries(stage.templates).flatMap(([service, template]) =>
       resourcesOfType(template, 'AWS::ECS::Service').flatMap(([serviceId, resource]): Finding[] => {
         const properties = resource.Properties ?? {};
+        // The service's target groups, blue/green's alternate one included.
         const targetGroups = asList(properties.LoadBalancers)
-          .map((entry) => referencedLogicalId((entry as Json).TargetGroupArn))
+          .flatMap((entry) => [
+            (entry as Json).TargetGroupArn,
+            ((entry as Json).AdvancedConfiguration as Json | undefined)?.AlternateTargetGroupArn,
+          ])
+          .map((arn) => referencedLogicalId(arn))
           .filter((id): id is string => id !== undefined);
-        const loadBalancers = resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::Listener')
-          .filter(([, listener]) =>
-            asList(listener.Properties?.DefaultActions).some((action) =>
-              targetGroups.includes(referencedLogicalId((action as Json).TargetGroupArn) ?? ''),
-            ),
-          )
-          .map(([, listener]) => referencedLogicalId(listener.Properties?.LoadBalancerArn))
+        const forwardsToService = (actions: unknown) =>
+          asList(actions).some((action) =>
+            forwardedTargetGroups(action as Json).some((id) => targetGroups.includes(id)),
+          );
+        // Listeners that forward to them, by their default action or by one of their rules.
+        const listeners = [
+          ...resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::Listener')
+            .filter(([, listener]) => forwardsToService(listener.Properties?.DefaultActions))
+            .map(([id]) => id),
+          ...resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')
+            .filter(([, rule]) => forwardsToService(rule.Properties?.Actions))
+            .map(([, rule]) => referencedLogicalId(rule.Properties?.ListenerArn))
+            .filter((id): id is string => id !== undefined),
+        ];
+        const loadBalancers = listeners
+          .map((id) => referencedLogicalId(template.Resources[id]?.Properties?.LoadBalancerArn))
           .filter((id): id is string => id !== undefined);
         const allowed = loadBalancers.flatMap((id) =>
           asList(template.Resources[id]?.Properties?.SecurityGroups)
