@@ -20,8 +20,8 @@ import {
 import { stageDashboardResources } from './src/dashboard';
 import { engineSettingsEnvironment } from './src/environment';
 import { engineImage } from './src/image';
-import { engineSection } from './src/monitoring';
 import { LISTENER, LOAD_BALANCER, loadBalancerResources, TARGET_GROUP } from './src/load-balancer';
+import { engineSection } from './src/monitoring';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';

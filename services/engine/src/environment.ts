@@ -10,4 +10,6 @@ export const engineSettingsEnvironment = (profile: StageProfile): Record<string,
   DB_POOL_MAX: String(profile.engine.databasePoolMax),
   SHUTDOWN_TIMEOUT_SECONDS: String(shutdownTimeoutSeconds(profile)),
   LOG_LEVEL: 'info',
+  // The `Stage` dimension of the engine's own metrics (live connections, in EMF log lines).
+  STAGE: profile.stage,
 });

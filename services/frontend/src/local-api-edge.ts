@@ -123,7 +123,7 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
       const target = new URL(request.url ?? '/', origin);
       const outgoing = httpRequest(
         target,
-        { method: request.method, headers: { ...forwardedHeaders(request.headers), host: target.host } },
+        { method: request.method, headers: { host: target.host, ...forwardedHeaders(request.headers) } },
         (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -189,8 +189,8 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
     const target = new URL(options.origin);
     const upstream = connect(Number(target.port), target.hostname, () => {
       const headers = {
-        ...forwardedHeaders(request.headers),
         host: target.host,
+        ...forwardedHeaders(request.headers),
         upgrade: String(request.headers.upgrade ?? 'websocket'),
         connection: 'Upgrade',
       };

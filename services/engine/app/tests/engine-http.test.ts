@@ -508,7 +508,9 @@ describe('engine under player load', () => {
       );
       const snapshot = await pushed;
       const pushedAfterMs = performance.now() - committedAt;
-      const changed = await fetch(`${live.url}/api/leaderboard?limit=3`, { headers: { 'if-none-match': etag } });
+      const changed = await fetch(`${live.url}/api/leaderboard?limit=3`, {
+        headers: { 'if-none-match': etag },
+      });
 
       // Assess
       expect(first.status).toBe(200);
