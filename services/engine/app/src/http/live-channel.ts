@@ -112,7 +112,6 @@ export const createLiveChannel = (
   let draining = false;
   let rejectedTaps = 0;
   let roundsPublished = 0;
-  let leaderboardFrame: string | undefined;
 
   const frameOf = (snapshot: LeaderboardSnapshot) =>
     JSON.stringify({
@@ -125,9 +124,9 @@ export const createLiveChannel = (
   // commit: every page sees a result once it is stored (what a reload would show), and the whole
   // crowd costs one query per refresh interval per task, however many pages are open.
   const unsubscribe = dependencies.leaderboard.subscribe((snapshot) => {
-    leaderboardFrame = frameOf(snapshot);
+    const frame = frameOf(snapshot);
     for (const connection of open)
-      if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(leaderboardFrame);
+      if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(frame);
   });
 
   const heartbeat = setInterval(() => {
@@ -235,15 +234,8 @@ export const createLiveChannel = (
       endSession();
       log.debug('live connection closed', { code, playerId: player.playerId });
     });
-    if (leaderboardFrame) socket.send(leaderboardFrame);
-    else
-      dependencies.leaderboard.get().then(
-        (snapshot) => {
-          leaderboardFrame ??= frameOf(snapshot);
-          if (socket.readyState === WebSocket.OPEN) socket.send(leaderboardFrame);
-        },
-        (error: unknown) => log.warn('live channel: leaderboard not sent on connect', { error }),
-      );
+    // No board on connect: the page reads /api/leaderboard itself (from the edge's cache) when it
+    // connects, and from then on gets every change here.
   };
 
   const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
