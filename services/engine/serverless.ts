@@ -22,6 +22,7 @@ import { engineSettingsEnvironment } from './src/environment';
 import { engineImage } from './src/image';
 import { LISTENER, LOAD_BALANCER, loadBalancerResources, TARGET_GROUP } from './src/load-balancer';
 import { engineSection } from './src/monitoring';
+import { PLAYER_ID_KEY_SECRET, PLAYER_ID_KEY_VARIABLE, playerIdKeyResources } from './src/player-id-key';
 import { ENGINE_DATABASE_USER, executionRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
@@ -107,7 +108,10 @@ const config: PlatformServiceConfig = {
         repositoryArn: image.repositoryArn,
         logGroupId: 'EngineLogGroup',
         secretArns: Object.values(engine.secrets),
+        stackSecretArns: [ref(PLAYER_ID_KEY_SECRET)],
       }),
+      // The live channel's key for guest player ids, injected below as PLAYER_ID_SIGNING_KEY.
+      ...playerIdKeyResources(stage, 'EngineExecutionRole'),
       EngineTaskDefinition: taskDefinition({
         profile,
         image: image.uri,
@@ -115,6 +119,7 @@ const config: PlatformServiceConfig = {
         taskRoleId: 'EngineTaskRole',
         executionRoleId: 'EngineExecutionRole',
         logGroupId: 'EngineLogGroup',
+        stackSecrets: { [PLAYER_ID_KEY_VARIABLE]: ref(PLAYER_ID_KEY_SECRET) },
       }),
       EngineService: engineService({
         profile,
