@@ -147,10 +147,41 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
       PORT: String(engine.containerPort),
       SHUTDOWN_TIMEOUT_SECONDS: String(engine.stopTimeoutSeconds - 5),
       LOG_LEVEL: 'info',
+      STAGE: stage,
     });
     expect(JSON.stringify(environment())).not.toMatch(/secretsmanager|PASSWORD|SECRET|TOKEN/i);
-    // IAM database authentication: no secret to inject by default; a profile's secrets go to `Secrets`.
-    expect(container().Secrets).toEqual(Object.keys(engine.secrets).length ? expect.any(Array) : undefined);
+    // IAM database authentication: no database secret; the player id key and a profile's secrets go to `Secrets`.
+    expect(container().Secrets).toEqual([
+      ...Object.entries(engine.secrets).map(([Name, ValueFrom]) => ({ Name, ValueFrom })),
+      { Name: 'PLAYER_ID_SIGNING_KEY', ValueFrom: { Ref: 'PlayerIdSigningKeySecret' } },
+    ]);
+  });
+
+  it('creates the player id signing key as a generated secret that only the execution role may read', () => {
+    expect(properties('PlayerIdSigningKeySecret')).toEqual({
+      Name: `game-${stage}/engine/player-id-signing-key`,
+      Description: expect.stringContaining('not rotated'),
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    expect(properties('PlayerIdSigningKeySecretPolicy')).toEqual({
+      SecretId: { Ref: 'PlayerIdSigningKeySecret' },
+      BlockPublicPolicy: true,
+      ResourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OnlyEngineTasksReadTheKey',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: ['secretsmanager:GetSecretValue'],
+            Resource: '*',
+            Condition: {
+              ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['EngineExecutionRole', 'Arn'] } },
+            },
+          },
+        ],
+      },
+    });
   });
 
   it(`lets the task role send to the events queue, connect as game_engine, protect its own tasks from scale-in${engine.enableExecuteCommand ? ', open ECS Exec sessions' : ''}, and nothing else`, () => {
@@ -197,7 +228,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('aws:SourceAccount');
   });
 
-  it('lets the execution role pull this repository and write this log group; only the registry token is on "*"', () => {
+  it('lets the execution role pull this repository, write this log group and read the injected secrets; only the registry token is on "*"', () => {
     const role = properties('EngineExecutionRole');
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(policyStatements(role)).toEqual([
@@ -215,6 +246,12 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: { 'Fn::GetAtt': ['EngineLogGroup', 'Arn'] },
+      },
+      {
+        Sid: 'ReadInjectedSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [...Object.values(engine.secrets), { Ref: 'PlayerIdSigningKeySecret' }],
       },
     ]);
     expect(properties('EngineTaskDefinition')).toMatchObject({

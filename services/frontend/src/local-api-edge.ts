@@ -182,12 +182,19 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
   /** A WebSocket handshake: forwarded with the whitelisted headers, then the two sockets piped. */
   const upgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
     const path = request.url ?? '/';
-    if (!options.origin || !isApiPath(path.split('?')[0] ?? '') || request.method !== 'GET') {
+    if (!isApiPath(path.split('?')[0] ?? '') || request.method !== 'GET') {
       socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
+    // CloudFront's answer when it cannot reach the origin, as for plain requests.
+    const badGateway = () => {
+      socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    };
+    if (!options.origin) return badGateway();
     const target = new URL(options.origin);
+    let connected = false;
     const upstream = connect(Number(target.port), target.hostname, () => {
+      connected = true;
       const headers = {
         host: target.host,
         ...forwardedHeaders(request.headers),
@@ -201,9 +208,14 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
       socket.pipe(upstream);
     });
     upgraded.add(socket).add(upstream);
+    // The engine cannot be reached: the viewer gets CloudFront's 502, not a dropped connection.
+    upstream.once('error', () => {
+      if (!connected && socket.writable) badGateway();
+    });
     const close = () => {
       upstream.destroy();
-      socket.destroy();
+      // Before the engine answered, the viewer's socket is ending with the 502 above.
+      if (connected) socket.destroy();
     };
     socket.on('close', () => upgraded.delete(socket));
     upstream.on('close', () => upgraded.delete(upstream));
