@@ -12,8 +12,18 @@
  * The template sets no `DesiredCount`: one in the template would reset a scaled-out service to
  * that number on every deploy.
  */
-import { type CfnResource, type Resources, ref, resource, splitList, sub } from '@game-platform/resources';
+import {
+  type ApplicationAutoScalingScalingPolicy_CustomizedMetricSpecification,
+  type CfnResource,
+  type Resources,
+  ref,
+  resource,
+  splitList,
+  sub,
+} from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
+import { ENGINE_METRICS_NAMESPACE, LIVE_CONNECTIONS_METRIC } from '../app/src/adapters/emf-metrics';
+import { LIVE_CONNECTIONS_SCALE_AT, LIVE_MAX_CONNECTIONS_PER_TASK } from './environment';
 import { healthCheckGracePeriodSeconds, LISTENER, requestCountResourceLabel } from './load-balancer';
 import { CONTAINER_NAME } from './task-definition';
 
@@ -112,7 +122,8 @@ const targetTracking = (
   metric:
     | 'ECSServiceAverageCPUUtilization'
     | 'ECSServiceAverageMemoryUtilization'
-    | { type: 'ALBRequestCountPerTarget'; resourceLabel: unknown },
+    | { type: 'ALBRequestCountPerTarget'; resourceLabel: unknown }
+    | { custom: ApplicationAutoScalingScalingPolicy_CustomizedMetricSpecification },
   targetValue: number,
   policyName: string,
 ): CfnResource<'AWS::ApplicationAutoScaling::ScalingPolicy'> =>
@@ -121,10 +132,14 @@ const targetTracking = (
     PolicyType: 'TargetTrackingScaling',
     ScalingTargetId: ref(targetId),
     TargetTrackingScalingPolicyConfiguration: {
-      PredefinedMetricSpecification:
-        typeof metric === 'string'
-          ? { PredefinedMetricType: metric }
-          : { PredefinedMetricType: metric.type, ResourceLabel: metric.resourceLabel as string },
+      ...(typeof metric === 'object' && 'custom' in metric
+        ? { CustomizedMetricSpecification: metric.custom }
+        : {
+            PredefinedMetricSpecification:
+              typeof metric === 'string'
+                ? { PredefinedMetricType: metric }
+                : { PredefinedMetricType: metric.type, ResourceLabel: metric.resourceLabel as string },
+          }),
       TargetValue: targetValue,
       ScaleOutCooldown: SCALING.scaleOutCooldownSeconds,
       ScaleInCooldown: SCALING.scaleInCooldownSeconds,
@@ -132,8 +147,8 @@ const targetTracking = (
   });
 
 /**
- * The scalable target (bounds from the profile) and the three target
- * tracking policies (CPU, memory, requests per task). No `RoleARN`: Application Auto Scaling uses its ECS service-linked role
+ * The scalable target (bounds from the profile) and the four target
+ * tracking policies (CPU, memory, requests per task, live connections per task). No `RoleARN`: Application Auto Scaling uses its ECS service-linked role
  * (AWSServiceRoleForApplicationAutoScaling_ECSService), creating it on first use.
  */
 export const scalingResources = (options: {
@@ -167,6 +182,22 @@ export const scalingResources = (options: {
       { type: 'ALBRequestCountPerTarget', resourceLabel: requestCountResourceLabel() },
       SCALING.requestsPerTaskPerMinute,
       `game-${stage}-engine-requests`,
+    ),
+    // Live connections per task, from the engine's EMF log lines (Average over the tasks' datapoints):
+    // a crowd of open pages scales out before the task's connection cap refuses anyone.
+    EngineLiveConnectionsScalingPolicy: targetTracking(
+      'EngineScalableTarget',
+      {
+        custom: {
+          Namespace: ENGINE_METRICS_NAMESPACE,
+          MetricName: LIVE_CONNECTIONS_METRIC,
+          Dimensions: [{ Name: 'Stage', Value: stage }],
+          Statistic: 'Average',
+          Unit: 'Count',
+        },
+      },
+      LIVE_MAX_CONNECTIONS_PER_TASK * LIVE_CONNECTIONS_SCALE_AT,
+      `game-${stage}-engine-live-connections`,
     ),
   };
 };

@@ -148,6 +148,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
       SHUTDOWN_TIMEOUT_SECONDS: String(engine.stopTimeoutSeconds - 5),
       LOG_LEVEL: 'info',
       STAGE: stage,
+      LIVE_MAX_CONNECTIONS: '1000',
     });
     expect(JSON.stringify(environment())).not.toMatch(/secretsmanager|PASSWORD|SECRET|TOKEN/i);
     // IAM database authentication: no database secret; the player id key and a profile's secrets go to `Secrets`.
@@ -285,7 +286,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     for (const subnet of network.Subnets as string[]) expect(subnet).toMatch(/^subnet-/);
   });
 
-  it(`leaves the task count to autoscaling between ${engine.minCount} and ${engine.maxCount}, on CPU, memory and requests per task`, () => {
+  it(`leaves the task count to autoscaling between ${engine.minCount} and ${engine.maxCount}, on CPU, memory, requests and live connections per task`, () => {
     expect(properties('EngineService').DesiredCount).toBeUndefined();
     expect(properties('EngineScalableTarget')).toMatchObject({
       ServiceNamespace: 'ecs',
@@ -312,7 +313,19 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
           PredefinedMetricType: 'ALBRequestCountPerTarget',
         }),
       }),
+      // The live channel's connections per task, from the engine's EMF lines: 70 % of the task's cap.
+      expect.objectContaining({
+        CustomizedMetricSpecification: {
+          Namespace: 'GamePlatform/Engine',
+          MetricName: 'LiveConnections',
+          Dimensions: [{ Name: 'Stage', Value: stage }],
+          Statistic: 'Average',
+          Unit: 'Count',
+        },
+        TargetValue: 700,
+      }),
     ]);
+    expect(environment().LIVE_MAX_CONNECTIONS).toBe('1000');
   });
 
   it('alarms, with actions, on missing tasks (desired - running), high CPU and high memory', () => {

@@ -8,6 +8,8 @@ import type { LiveMetrics } from '../domain/ports';
 
 /** The namespace of the engine's own metrics (the dashboard and alarms read them from here). */
 export const ENGINE_METRICS_NAMESPACE = 'GamePlatform/Engine';
+/** Live connections a task holds, one datapoint per task per interval: autoscaling tracks its Average. */
+export const LIVE_CONNECTIONS_METRIC = 'LiveConnections';
 
 export const emfLiveMetrics = (
   stage: string,
@@ -24,7 +26,7 @@ export const emfLiveMetrics = (
               Namespace: ENGINE_METRICS_NAMESPACE,
               Dimensions: [['Stage']],
               Metrics: [
-                { Name: 'LiveConnections', Unit: 'Count' },
+                { Name: LIVE_CONNECTIONS_METRIC, Unit: 'Count' },
                 { Name: 'RejectedTaps', Unit: 'Count' },
                 { Name: 'LiveRoundsPublished', Unit: 'Count' },
               ],
@@ -33,7 +35,7 @@ export const emfLiveMetrics = (
         },
         Stage: stage,
         message: 'live metrics',
-        LiveConnections: liveConnections,
+        [LIVE_CONNECTIONS_METRIC]: liveConnections,
         RejectedTaps: rejectedTaps,
         LiveRoundsPublished: roundsPublished,
       }),
