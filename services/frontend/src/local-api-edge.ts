@@ -190,7 +190,10 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
     const badGateway = () => {
       socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     };
-    if (!options.origin) return badGateway();
+    if (!options.origin) {
+      badGateway();
+      return;
+    }
     const target = new URL(options.origin);
     let connected = false;
     const upstream = connect(Number(target.port), target.hostname, () => {
