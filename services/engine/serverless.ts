@@ -30,6 +30,7 @@ import {
 } from './src/load-balancer';
 import { engineSection, engineStackResources } from './src/monitoring';
 import { ENGINE_DATABASE_USER, executionRole, loadBalancerInfrastructureRole, taskRole } from './src/roles';
+import { PLAYER_ID_KEY_SECRET, PLAYER_ID_KEY_VARIABLE, playerIdKeyResources } from './src/player-id-key';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
 
@@ -125,7 +126,10 @@ const config: PlatformServiceConfig = {
         repositoryArn: image.repositoryArn,
         logGroupId: 'EngineLogGroup',
         secretArns: Object.values(engine.secrets),
+        stackSecretArns: [ref(PLAYER_ID_KEY_SECRET)],
       }),
+      // The live channel's key for guest player ids, injected below as PLAYER_ID_SIGNING_KEY.
+      ...playerIdKeyResources(stage, 'EngineExecutionRole'),
       EngineTaskDefinition: taskDefinition({
         profile,
         image: image.uri,
@@ -133,6 +137,7 @@ const config: PlatformServiceConfig = {
         taskRoleId: 'EngineTaskRole',
         executionRoleId: 'EngineExecutionRole',
         logGroupId: 'EngineLogGroup',
+        stackSecrets: { [PLAYER_ID_KEY_VARIABLE]: ref(PLAYER_ID_KEY_SECRET) },
       }),
       EngineService: engineService({
         profile,

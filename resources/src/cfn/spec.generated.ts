@@ -51,6 +51,8 @@ export interface ResourcePropertiesByType {
   'AWS::RDS::DBSubnetGroup': RDSDBSubnetGroupProps;
   'AWS::S3::Bucket': S3BucketProps;
   'AWS::S3::BucketPolicy': S3BucketPolicyProps;
+  'AWS::SecretsManager::ResourcePolicy': SecretsManagerResourcePolicyProps;
+  'AWS::SecretsManager::Secret': SecretsManagerSecretProps;
   'AWS::SNS::Subscription': SNSSubscriptionProps;
   'AWS::SNS::Topic': SNSTopicProps;
   'AWS::SNS::TopicPolicy': SNSTopicPolicyProps;
@@ -109,6 +111,8 @@ export interface ResourceAttributesByType {
   'AWS::RDS::DBSubnetGroup': 'DBSubnetGroupArn';
   'AWS::S3::Bucket': 'Arn' | 'DomainName' | 'DualStackDomainName' | 'MetadataConfiguration.AnnotationTableConfiguration.TableArn' | 'MetadataConfiguration.AnnotationTableConfiguration.TableName' | 'MetadataConfiguration.Destination' | 'MetadataConfiguration.InventoryTableConfiguration.TableArn' | 'MetadataConfiguration.InventoryTableConfiguration.TableName' | 'MetadataConfiguration.JournalTableConfiguration.TableArn' | 'MetadataConfiguration.JournalTableConfiguration.TableName' | 'MetadataTableConfiguration.S3TablesDestination.TableArn' | 'MetadataTableConfiguration.S3TablesDestination.TableNamespace' | 'RegionalDomainName' | 'WebsiteURL';
   'AWS::S3::BucketPolicy': never;
+  'AWS::SecretsManager::ResourcePolicy': 'Id';
+  'AWS::SecretsManager::Secret': 'Id';
   'AWS::SNS::Subscription': 'Arn';
   'AWS::SNS::Topic': 'TopicArn' | 'TopicName';
   'AWS::SNS::TopicPolicy': 'Id';
@@ -4882,6 +4886,68 @@ export interface S3BucketPolicyProps {
   Bucket: Value<string>;
   /** A policy document containing permissions to add to the specified bucket. */
   PolicyDocument: Json | Value<string>;
+}
+
+/** Attaches a resource-based permission policy to a secret. */
+export interface SecretsManagerResourcePolicyProps {
+  /** Specifies whether to block resource-based policies that allow broad access to the secret. */
+  BlockPublicPolicy?: Value<boolean>;
+  /** A JSON-formatted string for an AWS resource-based policy. */
+  ResourcePolicy: Value<string> | Json;
+  /** The ARN or name of the secret to attach the resource-based policy. */
+  SecretId: Value<string>;
+}
+
+/** Creates a new secret. */
+export interface SecretsManagerSecretProps {
+  /** The description of the secret. */
+  Description?: Value<string>;
+  /** A structure that specifies how to generate a password to encrypt and store in the secret. */
+  GenerateSecretString?: SecretsManagerSecret_GenerateSecretString;
+  /** The ARN, key ID, or alias of the AWS key that Secrets Manager uses to encrypt the secret value in the secret. */
+  KmsKeyId?: Value<string>;
+  /** The name of the new secret. */
+  Name?: Value<string>;
+  /** A custom type that specifies a `Region` and the `KmsKeyId` for a replica secret. */
+  ReplicaRegions?: Value<Array<SecretsManagerSecret_ReplicaRegion>>;
+  /** The text to encrypt and store in the secret. */
+  SecretString?: Value<string>;
+  /** A list of tags to attach to the secret. */
+  Tags?: Value<Array<Tag>>;
+  /** The exact string that identifies the third-party partner that holds the external secret. */
+  Type?: Value<string>;
+}
+
+/** Generates a random password. */
+export interface SecretsManagerSecret_GenerateSecretString {
+  /** A string of the characters that you don't want in the password. */
+  ExcludeCharacters?: Value<string>;
+  /** Specifies whether to exclude lowercase letters from the password. */
+  ExcludeLowercase?: Value<boolean>;
+  /** Specifies whether to exclude numbers from the password. */
+  ExcludeNumbers?: Value<boolean>;
+  /** Specifies whether to exclude the following punctuation characters from the password: `! " # $ % & ' ( ) * + , - . */
+  ExcludePunctuation?: Value<boolean>;
+  /** Specifies whether to exclude uppercase letters from the password. */
+  ExcludeUppercase?: Value<boolean>;
+  /** The JSON key name for the key/value pair, where the value is the generated password. */
+  GenerateStringKey?: Value<string>;
+  /** Specifies whether to include the space character. */
+  IncludeSpace?: Value<boolean>;
+  /** The length of the password. */
+  PasswordLength?: Value<number>;
+  /** Specifies whether to include at least one upper and lowercase letter, one number, and one punctuation. */
+  RequireEachIncludedType?: Value<boolean>;
+  /** A template that the generated string must match. */
+  SecretStringTemplate?: Value<string>;
+}
+
+/** Specifies a `Region` and the `KmsKeyId` for a replica secret. */
+export interface SecretsManagerSecret_ReplicaRegion {
+  /** The ARN, key ID, or alias of the KMS key to encrypt the secret. */
+  KmsKeyId?: Value<string>;
+  /** A string that represents a `Region` , for example "us-east-1". */
+  Region: Value<string>;
 }
 
 /** The `AWS::SNS::Subscription` resource subscribes an endpoint to an Amazon topic. */

@@ -63,6 +63,8 @@ export const resourceTypes = [
   'AWS::RDS::DBSubnetGroup',
   'AWS::S3::Bucket',
   'AWS::S3::BucketPolicy',
+  'AWS::SecretsManager::ResourcePolicy',
+  'AWS::SecretsManager::Secret',
   'AWS::SNS::Subscription',
   'AWS::SNS::Topic',
   'AWS::SNS::TopicPolicy',

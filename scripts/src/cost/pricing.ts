@@ -316,6 +316,16 @@ export const PRICERS: Record<string, Pricer> = {
       }),
     ];
   },
+  // API calls are billed too ($0.05 per 10,000); ECS reads the engine's key once per task start.
+  'AWS::SecretsManager::Secret': (c) => [
+    line(c, {
+      item: 'secret',
+      kind: 'fixed',
+      quantity: '1 secret',
+      monthlyUsd: c.prices.secretMonth.usd,
+      prices: ['secretMonth'],
+    }),
+  ],
   'AWS::KMS::Key': (c) => [
     line(c, {
       item: 'customer managed key',
@@ -455,6 +465,7 @@ export const NO_CHARGE: Record<string, string> = {
   'AWS::CloudFront::VpcOrigin': "no charge of its own; data and requests are the distribution's",
   'AWS::Events::Rule':
     'scheduled rules have no charge (https://aws.amazon.com/eventbridge/pricing/: state changes and scheduled events on the default bus are free)',
+  'AWS::SecretsManager::ResourcePolicy': "no charge of its own; the secret's is counted",
   'AWS::EC2::FlowLog': 'the flow logs are billed as ingestion into their log group',
   'AWS::EC2::InternetGateway': 'no charge',
   'AWS::EC2::Route': 'no charge',

@@ -9,15 +9,13 @@
  * - a `POST /api/matches` through the edge is refused and never reaches the engine.
  */
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser } from '@game-platform/frontend/tests/helpers/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/local';
-import { launchStart, type StartProcess } from '../../src/local/platform/start-process';
 import { REPO_ROOT } from '../../src/paths';
+import { type StartedPlatform, startOnFreePorts } from '../helpers/npm-start';
 
 /** The engine's `Cache-Control: s-maxage` on the leaderboard (services/engine/app/src/http/routes.ts). */
 const LEADERBOARD_TTL_MS = 5_000;
@@ -50,7 +48,7 @@ const until = async <T>(what: string, ms: number, probe: () => Promise<T | undef
 };
 
 let dataDir: string;
-let cli: StartProcess;
+let platform: StartedPlatform;
 let siteUrl: string;
 let engineUrl: string;
 let browser: Browser;
@@ -98,41 +96,14 @@ const engineRequests = (method: string, path: string) =>
     .filter((entry) => entry.method === method && entry.path === path);
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'game-player-edge-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the user postgres and must enter it
-  const ports = {
-    postgres: await freePort(),
-    sqs: await freePort(),
-    engine: await freePort(),
-    site: await freePort(),
-  };
-  cli = launchStart([
-    '--stage',
-    'alice',
-    '--data-dir',
-    dataDir,
-    '--postgres-port',
-    String(ports.postgres),
-    '--sqs-port',
-    String(ports.sqs),
-    '--engine-port',
-    String(ports.engine),
-    '--site-port',
-    String(ports.site),
-  ]);
-  await cli.waitFor(/^ready in /, 120_000);
-  siteUrl = `http://127.0.0.1:${ports.site}`;
-  engineUrl = `http://127.0.0.1:${ports.engine}`;
+  platform = await startOnFreePorts('alice');
+  ({ dataDir, siteUrl, engineUrl } = platform);
   browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (cli && cli.child.exitCode === null) {
-    cli.interrupt();
-    await Promise.race([cli.exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await platform?.stop();
 }, 60_000);
 
 describe('the player edge under npm start', () => {

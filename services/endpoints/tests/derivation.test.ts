@@ -152,6 +152,32 @@ describe('endpoint derivation', () => {
     expect(derivation.problems).toEqual([]);
   });
 
+  it('derives Secrets Manager, not SSM, for a container secret that references a secret of its own stack', () => {
+    // Prepare: the engine's task injects a secret its stack creates (ValueFrom is the secret's Ref, its ARN)
+    const engine = fixture('engine-task');
+    engine.Resources.PlayerIdSigningKeySecret = {
+      Type: 'AWS::SecretsManager::Secret',
+      Properties: { GenerateSecretString: { PasswordLength: 64 } },
+    };
+    const definition = engine.Resources.EngineTaskDefinition?.Properties as {
+      ContainerDefinitions: Array<Record<string, unknown>>;
+    };
+    const container = definition.ContainerDefinitions[0] ?? {};
+    container.Secrets = [{ Name: 'PLAYER_ID_SIGNING_KEY', ValueFrom: { Ref: 'PlayerIdSigningKeySecret' } }];
+    const templates = { engine };
+
+    // Act
+    const needed = endpointsNeededBy(templates, 'EngineTaskDefinition');
+    const findings = bothRules(stage('none', devEndpointsWithout('secretsmanager'), templates));
+
+    // Assess
+    expect(needed).toContain('secretsmanager');
+    expect(needed).not.toContain('ssm');
+    expect(findings.map((finding) => finding.message).join('\n')).toContain(
+      'container "engine" secret PLAYER_ID_SIGNING_KEY',
+    );
+  });
+
   it('ignores Lambda functions outside the VPC: their calls never use the endpoints', () => {
     // Prepare
     const template = fixture('integrations-consumer');

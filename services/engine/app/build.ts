@@ -24,7 +24,7 @@ export interface EngineBundle {
 
 /**
  * Builds into `outdir`. Default: minified ESM for Node 24 (the image's Node, and the one `npm ci`
- * brings for tests and `npm start`), `pg-native` left out (pg's optional native driver, never used).
+ * brings for tests and `npm start`), `pg-native` left out (pg's optional native driver, never used), and ws's optional native add-ons.
  * To change what is bundled, change the entry points here, not the Dockerfile.
  */
 export const buildEngineApp = async (outdir: string): Promise<EngineBundle> => {
@@ -42,7 +42,8 @@ export const buildEngineApp = async (outdir: string): Promise<EngineBundle> => {
     sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',
-    external: ['pg-native'],
+    // ws's optional native speed-ups (bufferutil, utf-8-validate): ws falls back to JavaScript without them.
+    external: ['pg-native', 'bufferutil', 'utf-8-validate'],
     // Bundled CommonJS packages (pg) call `require` for Node built-ins; ES modules have none.
     banner: {
       js: "import { createRequire as __engineCreateRequire } from 'node:module'; const require = __engineCreateRequire(import.meta.url);",

@@ -143,6 +143,8 @@ export interface ExecutionRoleOptions {
   logGroupId: string;
   /** Secrets Manager ARNs the task definition injects (`Secrets`); the role may read exactly these. */
   secretArns: string[];
+  /** Secrets the engine stack creates itself (their `Ref`, the ARN): readable by this role too. */
+  stackSecretArns?: Intrinsic[];
 }
 
 /**
@@ -157,7 +159,10 @@ export const secretOf = (valueFrom: string): string => valueFrom.split(':').slic
  * the profile lists (none by default).
  */
 export const executionRole = (options: ExecutionRoleOptions): CfnResource<'AWS::IAM::Role'> => {
-  const secrets = [...new Set(options.secretArns.map(secretOf))];
+  const secrets: Array<string | Intrinsic> = [
+    ...new Set(options.secretArns.map(secretOf)),
+    ...(options.stackSecretArns ?? []),
+  ];
   return role(
     'Engine tasks: what ECS does to start them (pull the image, write logs, inject secrets)',
     'engine-execution',
@@ -187,7 +192,7 @@ export const executionRole = (options: ExecutionRoleOptions): CfnResource<'AWS::
               Sid: 'ReadInjectedSecrets',
               Effect: 'Allow' as const,
               Action: ['secretsmanager:GetSecretValue'],
-              Resource: secrets,
+              Resource: secrets as Value<string>[],
             },
           ]
         : []),

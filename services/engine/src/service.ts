@@ -24,6 +24,7 @@
  */
 import {
   alarmName,
+  type ApplicationAutoScalingScalingPolicy_CustomizedMetricSpecification,
   type CfnResource,
   getAtt,
   type Resources,
@@ -35,6 +36,8 @@ import {
 import type { StageProfile } from '@game-platform/shared/profiles';
 import { healthCheckGracePeriodSeconds, LOAD_BALANCER } from './load-balancer';
 import { RELEASE_ALARMS } from './monitoring';
+import { ENGINE_METRICS_NAMESPACE, LIVE_CONNECTIONS_METRIC } from '../app/src/adapters/emf-metrics';
+import { LIVE_CONNECTIONS_SCALE_AT, LIVE_MAX_CONNECTIONS_PER_TASK } from './environment';
 import { CONTAINER_NAME } from './task-definition';
 
 /**
@@ -205,7 +208,11 @@ const targetTracking = (
   metric:
     | 'ECSServiceAverageCPUUtilization'
     | 'ECSServiceAverageMemoryUtilization'
-    | { custom: ReturnType<typeof requestsPerTask> },
+    | {
+        custom:
+          | ReturnType<typeof requestsPerTask>
+          | ApplicationAutoScalingScalingPolicy_CustomizedMetricSpecification;
+      },
   targetValue: number,
   policyName: string,
 ): CfnResource<'AWS::ApplicationAutoScaling::ScalingPolicy'> =>
@@ -224,8 +231,8 @@ const targetTracking = (
   });
 
 /**
- * The scalable target (bounds from the profile) and the three target
- * tracking policies (CPU, memory, requests per task). No `RoleARN`: Application Auto Scaling uses its ECS service-linked role
+ * The scalable target (bounds from the profile) and the four target
+ * tracking policies (CPU, memory, requests per task, live connections per task). No `RoleARN`: Application Auto Scaling uses its ECS service-linked role
  * (AWSServiceRoleForApplicationAutoScaling_ECSService), creating it on first use.
  */
 export const scalingResources = (options: {
@@ -259,6 +266,22 @@ export const scalingResources = (options: {
       { custom: requestsPerTask(options.clusterId, options.serviceId) },
       SCALING.requestsPerTaskPerMinute,
       `game-${stage}-engine-requests`,
+    ),
+    // Live connections per task, from the engine's EMF log lines (Average over the tasks' datapoints):
+    // a crowd of open pages scales out before the task's connection cap refuses anyone.
+    EngineLiveConnectionsScalingPolicy: targetTracking(
+      'EngineScalableTarget',
+      {
+        custom: {
+          Namespace: ENGINE_METRICS_NAMESPACE,
+          MetricName: LIVE_CONNECTIONS_METRIC,
+          Dimensions: [{ Name: 'Stage', Value: stage }],
+          Statistic: 'Average',
+          Unit: 'Count',
+        },
+      },
+      LIVE_MAX_CONNECTIONS_PER_TASK * LIVE_CONNECTIONS_SCALE_AT,
+      `game-${stage}-engine-live-connections`,
     ),
   };
 };

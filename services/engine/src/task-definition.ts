@@ -51,6 +51,8 @@ export interface TaskDefinitionOptions {
   taskRoleId: string;
   executionRoleId: string;
   logGroupId: string;
+  /** Secrets of the engine stack itself: variable name -> the secret's ARN (its `Ref`), besides the profile's `engine.secrets`. */
+  stackSecrets?: Record<string, Value<string>>;
 }
 
 /**
@@ -68,7 +70,7 @@ export const containerLogGroup = (
   });
 
 /** The environment and the secrets must not name the same variable: which would win is not obvious. */
-const checkNoOverlap = (environment: Record<string, unknown>, secrets: Record<string, string>) => {
+const checkNoOverlap = (environment: Record<string, unknown>, secrets: Record<string, unknown>) => {
   const both = Object.keys(secrets).filter((name) => Object.hasOwn(environment, name));
   if (both.length > 0)
     throw new Error(
@@ -83,7 +85,8 @@ const volumesOf = (engine: StageProfile['engine']) => [
 
 const containerDefinition = (options: TaskDefinitionOptions): ECSTaskDefinition_ContainerDefinition => {
   const { engine } = options.profile;
-  checkNoOverlap(options.environment, engine.secrets);
+  const secrets: Record<string, Value<string>> = { ...engine.secrets, ...options.stackSecrets };
+  checkNoOverlap(options.environment, secrets);
   return {
     Name: CONTAINER_NAME,
     Image: options.image,
@@ -102,8 +105,8 @@ const containerDefinition = (options: TaskDefinitionOptions): ECSTaskDefinition_
     },
     PortMappings: [{ ContainerPort: engine.containerPort, Protocol: 'tcp', Name: 'http' }],
     Environment: Object.entries(options.environment).map(([Name, Value]) => ({ Name, Value })),
-    ...(Object.keys(engine.secrets).length > 0
-      ? { Secrets: Object.entries(engine.secrets).map(([Name, ValueFrom]) => ({ Name, ValueFrom })) }
+    ...(Object.keys(secrets).length > 0
+      ? { Secrets: Object.entries(secrets).map(([Name, ValueFrom]) => ({ Name, ValueFrom })) }
       : {}),
     MountPoints: volumesOf(engine).map(({ name, path }) => ({
       SourceVolume: name,

@@ -184,7 +184,12 @@ describe.each(CHECKED_PROFILES)('engine load balancer (%s)', (stage) => {
     });
     expect(
       Object.keys(resourcesOfType(template, 'AWS::ApplicationAutoScaling::ScalingPolicy')).sort(),
-    ).toEqual(['EngineCpuScalingPolicy', 'EngineMemoryScalingPolicy', 'EngineRequestCountScalingPolicy']);
+    ).toEqual([
+      'EngineCpuScalingPolicy',
+      'EngineLiveConnectionsScalingPolicy',
+      'EngineMemoryScalingPolicy',
+      'EngineRequestCountScalingPolicy',
+    ]);
   });
 
   it.each([

@@ -147,10 +147,42 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
       PORT: String(engine.containerPort),
       SHUTDOWN_TIMEOUT_SECONDS: String(engine.stopTimeoutSeconds - 5),
       LOG_LEVEL: 'info',
+      STAGE: stage,
+      LIVE_MAX_CONNECTIONS: '1000',
     });
     expect(JSON.stringify(environment())).not.toMatch(/secretsmanager|PASSWORD|SECRET|TOKEN/i);
-    // IAM database authentication: no secret to inject by default; a profile's secrets go to `Secrets`.
-    expect(container().Secrets).toEqual(Object.keys(engine.secrets).length ? expect.any(Array) : undefined);
+    // IAM database authentication: no database secret; the player id key and a profile's secrets go to `Secrets`.
+    expect(container().Secrets).toEqual([
+      ...Object.entries(engine.secrets).map(([Name, ValueFrom]) => ({ Name, ValueFrom })),
+      { Name: 'PLAYER_ID_SIGNING_KEY', ValueFrom: { Ref: 'PlayerIdSigningKeySecret' } },
+    ]);
+  });
+
+  it('creates the player id signing key as a generated secret that only the execution role may read', () => {
+    expect(properties('PlayerIdSigningKeySecret')).toEqual({
+      Name: `game-${stage}/engine/player-id-signing-key`,
+      Description: expect.stringContaining('not rotated'),
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
+    });
+    expect(properties('PlayerIdSigningKeySecretPolicy')).toEqual({
+      SecretId: { Ref: 'PlayerIdSigningKeySecret' },
+      BlockPublicPolicy: true,
+      ResourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'OnlyEngineTasksReadTheKey',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: ['secretsmanager:GetSecretValue'],
+            Resource: '*',
+            Condition: {
+              ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['EngineExecutionRole', 'Arn'] } },
+            },
+          },
+        ],
+      },
+    });
   });
 
   it(`lets the task role send to the events queue, connect as game_engine, protect its own tasks from scale-in${engine.enableExecuteCommand ? ', open ECS Exec sessions' : ''}, and nothing else`, () => {
@@ -197,7 +229,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     expect(JSON.stringify(role.AssumeRolePolicyDocument)).toContain('aws:SourceAccount');
   });
 
-  it('lets the execution role pull this repository and write this log group; only the registry token is on "*"', () => {
+  it('lets the execution role pull this repository, write this log group and read the injected secrets; only the registry token is on "*"', () => {
     const role = properties('EngineExecutionRole');
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(policyStatements(role)).toEqual([
@@ -215,6 +247,12 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: { 'Fn::GetAtt': ['EngineLogGroup', 'Arn'] },
+      },
+      {
+        Sid: 'ReadInjectedSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [...Object.values(engine.secrets), { Ref: 'PlayerIdSigningKeySecret' }],
       },
     ]);
     expect(properties('EngineTaskDefinition')).toMatchObject({
@@ -248,7 +286,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     for (const subnet of network.Subnets as string[]) expect(subnet).toMatch(/^subnet-/);
   });
 
-  it(`leaves the task count to autoscaling between ${engine.minCount} and ${engine.maxCount}, on CPU, memory and requests per task`, () => {
+  it(`leaves the task count to autoscaling between ${engine.minCount} and ${engine.maxCount}, on CPU, memory, requests and live connections per task`, () => {
     expect(properties('EngineService').DesiredCount).toBeUndefined();
     expect(properties('EngineScalableTarget')).toMatchObject({
       ServiceNamespace: 'ecs',
@@ -273,7 +311,19 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
       expect.objectContaining({
         CustomizedMetricSpecification: expect.objectContaining({ Metrics: expect.any(Array) }),
       }),
+      // The live channel's connections per task, from the engine's EMF lines: 70 % of the task's cap.
+      expect.objectContaining({
+        CustomizedMetricSpecification: {
+          Namespace: 'GamePlatform/Engine',
+          MetricName: 'LiveConnections',
+          Dimensions: [{ Name: 'Stage', Value: stage }],
+          Statistic: 'Average',
+          Unit: 'Count',
+        },
+        TargetValue: 700,
+      }),
     ]);
+    expect(environment().LIVE_MAX_CONNECTIONS).toBe('1000');
   });
 
   it('alarms, with actions, on missing tasks (desired - running), high CPU and high memory', () => {

@@ -123,7 +123,7 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
       const target = new URL(request.url ?? '/', origin);
       const outgoing = httpRequest(
         target,
-        { method: request.method, headers: { ...forwardedHeaders(request.headers), host: target.host } },
+        { method: request.method, headers: { host: target.host, ...forwardedHeaders(request.headers) } },
         (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -182,15 +182,25 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
   /** A WebSocket handshake: forwarded with the whitelisted headers, then the two sockets piped. */
   const upgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
     const path = request.url ?? '/';
-    if (!options.origin || !isApiPath(path.split('?')[0] ?? '') || request.method !== 'GET') {
+    if (!isApiPath(path.split('?')[0] ?? '') || request.method !== 'GET') {
       socket.end('HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
+    // CloudFront's answer when it cannot reach the origin, as for plain requests.
+    const badGateway = () => {
+      socket.end('HTTP/1.1 502 Bad Gateway\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    };
+    if (!options.origin) {
+      badGateway();
+      return;
+    }
     const target = new URL(options.origin);
+    let connected = false;
     const upstream = connect(Number(target.port), target.hostname, () => {
+      connected = true;
       const headers = {
-        ...forwardedHeaders(request.headers),
         host: target.host,
+        ...forwardedHeaders(request.headers),
         upgrade: String(request.headers.upgrade ?? 'websocket'),
         connection: 'Upgrade',
       };
@@ -201,9 +211,14 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
       socket.pipe(upstream);
     });
     upgraded.add(socket).add(upstream);
+    // The engine cannot be reached: the viewer gets CloudFront's 502, not a dropped connection.
+    upstream.once('error', () => {
+      if (!connected && socket.writable) badGateway();
+    });
     const close = () => {
       upstream.destroy();
-      socket.destroy();
+      // Before the engine answered, the viewer's socket is ending with the 502 above.
+      if (connected) socket.destroy();
     };
     socket.on('close', () => upgraded.delete(socket));
     upstream.on('close', () => upgraded.delete(upstream));

@@ -32,10 +32,14 @@ export const REFUSED_METHOD_STATUS = 403;
 /**
  * Viewer headers forwarded to the engine (origin request policy), besides the query string:
  * the request id the engine joins logs with, and what a WebSocket handshake needs (CloudFront
- * passes `Upgrade`/`Connection` itself once the key and version reach the origin).
+ * passes `Upgrade`/`Connection` itself once the key and version reach the origin). `Origin` and
+ * `Host` let the engine refuse a live channel opened by another site's page (its Origin's host must
+ * be the Host the player asked for: the distribution's domain, whatever it is).
  */
 export const FORWARDED_VIEWER_HEADERS = [
   'X-Request-Id',
+  'Origin',
+  'Host',
   'Sec-WebSocket-Key',
   'Sec-WebSocket-Version',
   'Sec-WebSocket-Protocol',

@@ -203,10 +203,24 @@ const SECRETS_MANAGER_ARN = /:secretsmanager:/;
 const SSM_PARAMETER_ARN = /:ssm:/;
 const ECR_IMAGE = /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/;
 
+/**
+ * Where a container secret's `ValueFrom` is read: a Secrets Manager ARN, or a reference to a secret
+ * of the same stack (`Ref` of an `AWS::SecretsManager::Secret` is its ARN) -> secretsmanager; an SSM
+ * parameter (ARN, name, or `AWS::SSM::Parameter` of the stack) -> ssm.
+ */
+const secretStore = (valueFrom: unknown, template: Template): EndpointServiceName => {
+  const id = referencedLogicalId(valueFrom);
+  const type = id === undefined ? undefined : template.Resources[id]?.Type;
+  if (type === 'AWS::SecretsManager::Secret') return 'secretsmanager';
+  if (type === 'AWS::SSM::Parameter') return 'ssm';
+  return SECRETS_MANAGER_ARN.test(JSON.stringify(valueFrom ?? '')) ? 'secretsmanager' : 'ssm';
+};
+
 /** Needs implied by container definitions: the image registry, the log driver, secrets. */
 const containerNeeds = (
   workload: Workload,
   definition: TemplateResource,
+  template: Template,
 ): { needs: EndpointNeed[]; problems: string[] } => {
   const needs: EndpointNeed[] = [];
   const problems: string[] = [];
@@ -236,11 +250,7 @@ const containerNeeds = (
     const logConfiguration = container.LogConfiguration as Json | undefined;
     if (logConfiguration?.LogDriver === 'awslogs') need('logs', `container ${name} log driver awslogs`);
     for (const secret of asList(container.Secrets) as Json[]) {
-      const from = JSON.stringify(secret.ValueFrom ?? '');
-      need(
-        SECRETS_MANAGER_ARN.test(from) ? 'secretsmanager' : 'ssm',
-        `container ${name} secret ${String(secret.Name)}`,
-      );
+      need(secretStore(secret.ValueFrom, template), `container ${name} secret ${String(secret.Name)}`);
     }
     const credentials = (container.RepositoryCredentials as Json | undefined)?.CredentialsParameter;
     if (credentials !== undefined) need('secretsmanager', `container ${name} repository credentials`);
@@ -304,7 +314,7 @@ export const deriveEndpointNeeds = (templates: Record<string, Template>): Deriva
         derivation.workloads.push(workload);
         fromRole(workload, template, 'TaskRoleArn', resource.Properties?.TaskRoleArn);
         fromRole(workload, template, 'ExecutionRoleArn', resource.Properties?.ExecutionRoleArn);
-        collect(workload, containerNeeds(workload, resource));
+        collect(workload, containerNeeds(workload, resource, template));
       }
     }
   }

@@ -26,6 +26,12 @@ export interface EngineOptions {
   queueUrl: string;
   sqsEndpoint: string;
   logFile: string;
+  /**
+   * The key guest player ids are signed with. In ECS it is injected from the engine stack's Secrets
+   * Manager secret (task definition `Secrets`); locally a fresh random one per `npm start`, so a
+   * player id kept by a browser from an earlier run is refused and the page asks for a new one.
+   */
+  playerIdSigningKey: string;
 }
 
 /** Variables of the task definition's environment that say where things are: replaced locally. */
@@ -44,7 +50,9 @@ export const ENGINE_ENDPOINT_VARIABLES = [
  * stop timeout, the log level), the image (`NODE_ENV`) and ECS (`AWS_REGION`). Locally the same, with
  * the endpoints replaced; `same-as-deployed.test.ts` compares it with the synthesized task definition.
  */
-export const localEngineEnvironment = (options: Omit<EngineOptions, 'bundle' | 'logFile'>) => ({
+export const localEngineEnvironment = (
+  options: Omit<EngineOptions, 'bundle' | 'logFile' | 'playerIdSigningKey'>,
+) => ({
   ...engineSettingsEnvironment(options.profile),
   AWS_REGION: options.profile.region,
   NODE_ENV: 'production',
@@ -90,7 +98,7 @@ export const startLocalEngine = async (options: EngineOptions): Promise<RunningP
   const engine = spawnPartProcess({
     // The image's command: `node --enable-source-maps /app/main.mjs`.
     args: ['--enable-source-maps', join(bundle.outdir, 'main.mjs')],
-    env: localEngineEnvironment(options),
+    env: { ...localEngineEnvironment(options), PLAYER_ID_SIGNING_KEY: options.playerIdSigningKey },
     logFile: options.logFile,
   });
   const problem = await waitUntilReady(url, engine.exited);

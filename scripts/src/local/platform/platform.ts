@@ -10,6 +10,7 @@
  * Independent work overlaps (the site and the engine bundle build while PostgreSQL starts); each part
  * is reported when ready. A failure stops whatever started, in reverse order, and names the part.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEngineApp } from '@game-platform/engine/app/build';
@@ -218,6 +219,7 @@ export const startLocalPlatform = async (
             queueUrl: queues.queue.queueUrl,
             sqsEndpoint: queues.aws.endpoint,
             logFile: logs.engine,
+            playerIdSigningKey: randomBytes(32).toString('base64url'),
           }),
         ),
       ),

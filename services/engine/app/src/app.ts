@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ecsTaskProtection, noTaskProtection } from './adapters/ecs-task-protection';
+import { emfLiveMetrics } from './adapters/emf-metrics';
 import {
   createDatabasePool,
   postgresChangeSignal,
@@ -17,7 +18,9 @@ import { createSqsClient, sqsBatchPublisher, sqsQueueProbe } from './adapters/sq
 import type { EngineConfig } from './config';
 import { LEADERBOARD_LIMIT } from './domain/leaderboard';
 import { LeaderboardCache } from './domain/leaderboard-cache';
+import { createPlayerIdentity } from './domain/player-identity';
 import { createSessionTracker, type ProtectedSessionTracker } from './domain/sessions';
+import { createLiveChannel, type LiveChannel, liveChannelOff } from './http/live-channel';
 import { createEngineServer } from './http/server';
 import type { Logger } from './log';
 
@@ -37,7 +40,22 @@ export interface RunningEngine {
    * change, within `LEADERBOARD_REFRESH_MS`), which is what a live channel pushes to players.
    */
   leaderboard: LeaderboardCache;
+  /** The live channel (`/api/live`): its open connections. */
+  live: LiveChannel;
 }
+
+/**
+ * The live channel's per-connection limits. A client sends a few dozen bytes per message ({"type":"tap"})
+ * and at most ~20 taps a second that count: 1 KiB and 60 messages a second leave room for a human and
+ * none for a flood. A ping every 15 s keeps the connection under the load balancer's 60 s idle timeout
+ * and finds dead peers within 30 s; 10 minutes without a message frees the slot of an abandoned tab.
+ */
+const LIVE_LIMITS = {
+  maxMessageBytes: 1024,
+  messagesPerSecond: 60,
+  heartbeatMs: 15_000,
+  idleTimeoutMs: 10 * 60_000,
+} as const;
 
 export interface EngineOverrides {
   /** A ready SQS client (tests); by default one is created from the configuration. */
@@ -73,19 +91,41 @@ export const startEngine = async (
     onChange: () => leaderboard.changed(),
     onConnection: (connected) => leaderboard.signalConnection(connected),
   });
+  const matchResults = {
+    publisher,
+    requestKeys: postgresRequestKeys(pool),
+    source: config.eventSource,
+    now: overrides.now ?? (() => new Date()),
+    newEventId: randomUUID,
+  };
   const engine = createEngineServer(
     {
-      publisher,
-      requestKeys: postgresRequestKeys(pool),
+      ...matchResults,
       leaderboard,
       probes: [postgresProbe(pool), sqsQueueProbe(sqs, config.eventsQueueUrl)],
-      source: config.eventSource,
-      now: overrides.now ?? (() => new Date()),
-      newEventId: randomUUID,
     },
     log,
     sessions,
   );
+  const live = config.playerIdSigningKey
+    ? createLiveChannel(
+        {
+          play: { ...matchResults, identity: createPlayerIdentity(config.playerIdSigningKey) },
+          leaderboard,
+          sessions,
+          metrics: emfLiveMetrics(config.stage),
+          log,
+        },
+        {
+          maxConnections: config.liveMaxConnections,
+          allowedOrigins: config.liveAllowedOrigins,
+          metricsIntervalMs: config.liveMetricsIntervalSeconds * 1000,
+          ...LIVE_LIMITS,
+        },
+      )
+    : liveChannelOff('PLAYER_ID_SIGNING_KEY is not set');
+  if (!config.playerIdSigningKey) log.warn('live play is off: PLAYER_ID_SIGNING_KEY is not set');
+  engine.server.on('upgrade', live.upgrade);
   await new Promise<void>((resolve, reject) => {
     engine.server.once('error', reject);
     engine.server.listen(config.port, config.host, () => {
@@ -100,18 +140,28 @@ export const startEngine = async (
     url: `http://${host}:${port}`,
     sessions,
     leaderboard,
+    live,
     stop: async (drainTimeoutMs) => {
       // Match results waiting for their batch go now, and later ones without waiting, so the
       // requests in flight get their answer and none is cut off by SIGKILL while lingering.
       const flushed = publisher.close();
-      const drained = await engine.drain(drainTimeoutMs);
+      // Live rounds finish (and publish) or are voided within the budget, alongside the HTTP drain;
+      // once both are done nothing publishes any more.
+      const [liveDrain, drained] = await Promise.all([
+        live.drain(drainTimeoutMs),
+        engine.drain(drainTimeoutMs),
+      ]);
       await sessions.close();
       await flushed;
       leaderboard.close();
       await changeSignal.close();
       await pool.end();
       sqs.destroy();
-      log.info('stopped', { drained });
+      log.info('stopped', {
+        drained,
+        liveConnectionsClosed: liveDrain.closed,
+        liveRoundsVoided: liveDrain.voidedRounds,
+      });
       return { drained };
     },
   };

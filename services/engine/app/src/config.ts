@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { type DatabaseSettings, readDatabaseSettings } from '@game-platform/shared/database';
+import { MIN_SIGNING_KEY_BYTES } from './domain/player-identity';
 import { LOG_LEVELS, type LogLevel } from './log';
 
 /** How the engine reaches PostgreSQL: never with the master secret, which only the migration runner reads. */
@@ -60,6 +61,20 @@ export interface EngineConfig {
    * by the database is visible within this bound, and without the signal no answer is older than it.
    */
   leaderboardRefreshMs: number;
+  /**
+   * `PLAYER_ID_SIGNING_KEY`: the key guest player ids are signed with (HMAC-SHA256, at least 32 bytes).
+   * In AWS ECS injects it from the engine stack's Secrets Manager secret (task definition `Secrets`);
+   * `npm start` sets a local one. Unset: the live channel refuses every connection (503) and says why.
+   */
+  playerIdSigningKey: string | undefined;
+  /** `LIVE_MAX_CONNECTIONS`, default 1000: live connections one task holds; one more is refused (503). */
+  liveMaxConnections: number;
+  /** `LIVE_ALLOWED_ORIGINS`: comma-separated origins allowed besides the page's own site (default none). */
+  liveAllowedOrigins: string[];
+  /** `LIVE_METRICS_INTERVAL_SECONDS`, default 60: how often the live-connection metric is published. */
+  liveMetricsIntervalSeconds: number;
+  /** `STAGE`, default `local`: the `Stage` dimension of the engine's metrics. */
+  stage: string;
 }
 
 export class EngineConfigError extends Error {
@@ -160,8 +175,38 @@ export const readEngineConfig = (env: Environment = process.env): EngineConfig =
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
     problems.push(`LOG_LEVEL is "${logLevel}"; expected one of ${LOG_LEVELS.join(', ')}`);
 
+  const playerIdSigningKey = env.PLAYER_ID_SIGNING_KEY || undefined;
+  if (playerIdSigningKey !== undefined && Buffer.byteLength(playerIdSigningKey) < MIN_SIGNING_KEY_BYTES)
+    problems.push(
+      `PLAYER_ID_SIGNING_KEY has ${Buffer.byteLength(playerIdSigningKey)} bytes; expected at least ${MIN_SIGNING_KEY_BYTES} (in AWS it comes from the engine's Secrets Manager secret)`,
+    );
+
+  const liveAllowedOrigins = (env.LIVE_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of liveAllowedOrigins) {
+    let valid = false;
+    try {
+      valid = new URL(origin).origin === origin;
+    } catch {}
+    if (!valid)
+      problems.push(
+        `LIVE_ALLOWED_ORIGINS has "${origin}"; expected origins such as https://play.example.com (scheme, host and port only), separated by commas`,
+      );
+  }
+
+  const stage = env.STAGE || 'local';
+  if (!/^[a-z0-9-]{1,32}$/.test(stage))
+    problems.push(`STAGE is "${stage}"; expected 1-32 lowercase letters, digits or hyphens, e.g. dev`);
+
   const config = {
     host,
+    playerIdSigningKey,
+    liveAllowedOrigins,
+    stage,
+    liveMaxConnections: integer('LIVE_MAX_CONNECTIONS', 1000, 1, 100_000),
+    liveMetricsIntervalSeconds: integer('LIVE_METRICS_INTERVAL_SECONDS', 60, 1, 3600),
     port: integer('PORT', 8080, 1024, 65535, ' (a non-root user cannot bind ports below 1024)'),
     eventsQueueUrl: eventsQueueUrl ?? '',
     region,

@@ -37,7 +37,28 @@ describe('readEngineConfig', () => {
       taskProtectionMaxMinutes: 60,
       matchBatchLingerMs: 5,
       leaderboardRefreshMs: 1000,
+      playerIdSigningKey: undefined,
+      liveMaxConnections: 1000,
+      liveAllowedOrigins: [],
+      liveMetricsIntervalSeconds: 60,
+      stage: 'local',
     });
+  });
+
+  it('refuses a short player id signing key and an allowed origin that is not an origin, naming each', () => {
+    // Act / Assess
+    expect(() =>
+      readEngineConfig({
+        ...LOCAL,
+        PLAYER_ID_SIGNING_KEY: 'too-short',
+        LIVE_ALLOWED_ORIGINS: 'https://play.example.com, https://play.example.com/page',
+      }),
+    ).toThrow(
+      new EngineConfigError([
+        "PLAYER_ID_SIGNING_KEY has 9 bytes; expected at least 32 (in AWS it comes from the engine's Secrets Manager secret)",
+        'LIVE_ALLOWED_ORIGINS has "https://play.example.com/page"; expected origins such as https://play.example.com (scheme, host and port only), separated by commas',
+      ]),
+    );
   });
 
   it('prefers AWS_REGION over the queue URL and reads every setting', () => {

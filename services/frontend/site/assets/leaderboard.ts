@@ -15,7 +15,7 @@ export interface LeaderboardEntry {
   wins: number;
 }
 
-const isEntryList = (value: unknown): value is LeaderboardEntry[] =>
+export const isEntryList = (value: unknown): value is LeaderboardEntry[] =>
   Array.isArray(value) &&
   value.every(
     (entry) =>
@@ -45,26 +45,40 @@ const row = (entry: LeaderboardEntry): HTMLTableRowElement => {
 };
 
 /**
+ * Shows `entries` in `rows` and says so in `status`. Marks `<html data-leaderboard>` with the
+ * outcome and `data-leaderboard-source` with where it came from (`fetch`, or `live` when the engine
+ * pushed it), for people debugging the page and for the browser tests.
+ */
+export const renderLeaderboard = (
+  rows: HTMLElement,
+  status: HTMLElement,
+  entries: LeaderboardEntry[],
+  source: 'fetch' | 'live',
+): void => {
+  rows.replaceChildren(...entries.map(row));
+  status.textContent =
+    entries.length === 0
+      ? 'No matches played yet: be the first!'
+      : `Top ${entries.length}, ${source === 'live' ? 'live' : 'updated every few seconds'}.`;
+  document.documentElement.dataset.leaderboard = entries.length === 0 ? 'empty' : 'loaded';
+  document.documentElement.dataset.leaderboardSource = source;
+};
+
+/**
  * Loads the leaderboard into `rows` and says how it went in `status`. Never throws: the page stays
- * usable (the forge works offline) when the API is down. Marks `<html data-leaderboard>` with the
- * outcome, for people debugging the page and for the browser tests.
+ * usable (the forge works offline) when the API is down.
  */
 export const showLeaderboard = async (rows: HTMLElement, status: HTMLElement): Promise<void> => {
-  const outcome = (state: 'loaded' | 'empty' | 'unavailable', text: string) => {
-    status.textContent = text;
-    document.documentElement.dataset.leaderboard = state;
+  const unavailable = () => {
+    status.textContent = 'The leaderboard is unavailable right now; try again in a moment.';
+    document.documentElement.dataset.leaderboard = 'unavailable';
   };
   try {
     const response = await fetch(LEADERBOARD_PATH, { headers: { accept: 'application/json' } });
     const body = response.ok ? ((await response.json()) as { entries?: unknown }) : undefined;
-    if (!body || !isEntryList(body.entries)) {
-      outcome('unavailable', 'The leaderboard is unavailable right now; try again in a moment.');
-      return;
-    }
-    rows.replaceChildren(...body.entries.map(row));
-    if (body.entries.length === 0) outcome('empty', 'No matches played yet: be the first!');
-    else outcome('loaded', `Top ${body.entries.length}, updated every few seconds.`);
+    if (!body || !isEntryList(body.entries)) return unavailable();
+    renderLeaderboard(rows, status, body.entries, 'fetch');
   } catch {
-    outcome('unavailable', 'The leaderboard is unavailable right now; try again in a moment.');
+    unavailable();
   }
 };

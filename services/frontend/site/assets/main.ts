@@ -1,9 +1,12 @@
 /**
  * The landing page's "quick forge" mini-game, leaderboard and patch notes. Plain DOM, no framework:
- * the page must stay small, and everything but the leaderboard works with no server behind the CDN.
+ * the page must stay small. With the engine reachable the round is played live (`live.ts`: the
+ * engine times it, counts the taps and stores the score; the leaderboard updates itself); without
+ * it the forge still works in the browser, and says its score is not saved.
  */
 import { createRound, type Round } from './forge';
-import { showLeaderboard } from './leaderboard';
+import { isEntryList, renderLeaderboard, showLeaderboard } from './leaderboard';
+import { connectLive, type ServerMessage, storedName } from './live';
 import { PATCH_NOTES } from './patch-notes';
 
 const ROUND_SECONDS = 10;
@@ -48,42 +51,131 @@ const start = (): void => {
   const time = element('time');
   const best = element('best');
   const status = element('status');
+  const nameInput = element<HTMLInputElement>('player-name');
+  const rows = element('leaderboard');
+  const boardStatus = element('leaderboard-status');
+  const html = document.documentElement;
+  /** A round played in the browser only (no engine): its score is not saved. */
   let round: Round | undefined;
+  /** A round the engine runs: when it ends by the engine's clock, as seen here. */
+  let liveEndsAt: number | undefined;
   let timer: number | undefined;
 
   best.textContent = String(readBest());
   renderPatchNotes(element('news'));
-  void showLeaderboard(element('leaderboard'), element('leaderboard-status'));
+  const poll = () => void showLeaderboard(rows, boardStatus);
+  poll();
 
-  const finish = (): void => {
-    if (!round) return;
+  const countdown = (remainingMs: () => number, onEnd: () => void) => {
     window.clearInterval(timer);
+    timer = window.setInterval(() => {
+      const left = Math.max(0, remainingMs());
+      time.textContent = (left / 1000).toFixed(1);
+      if (left <= 0) {
+        window.clearInterval(timer);
+        onEnd();
+      }
+    }, 100);
+  };
+
+  const result = (value: number, saved: boolean): void => {
     crystal.disabled = true;
     startButton.disabled = false;
-    const result = round.score();
-    if (result > readBest()) {
-      saveBest(result);
-      best.textContent = String(result);
-      status.textContent = `New best: ${result} crystals!`;
-    } else status.textContent = `You forged ${result} crystals.`;
+    const note = saved ? ' Saved to the leaderboard.' : ' (offline: not saved)';
+    if (value > readBest()) {
+      saveBest(value);
+      best.textContent = String(value);
+      status.textContent = `New best: ${value} crystals!${note}`;
+    } else status.textContent = `You forged ${value} crystals.${note}`;
+  };
+
+  const finishOffline = (): void => {
+    if (!round) return;
+    result(round.score(), false);
     round = undefined;
   };
 
+  const onMessage = (message: ServerMessage): void => {
+    switch (message.type) {
+      case 'leaderboard':
+        if (isEntryList(message.entries)) renderLeaderboard(rows, boardStatus, message.entries, 'live');
+        return;
+      case 'welcome':
+        html.dataset.player = String(message.playerId);
+        return;
+      case 'tap':
+        score.textContent = String(message.score);
+        return;
+      case 'error':
+        if (message.code !== 'invalid-token') status.textContent = String(message.message);
+        if (message.code === 'draining') startButton.disabled = false;
+        return;
+      case 'round':
+        html.dataset.round = String(message.state);
+        if (message.state === 'started') {
+          html.dataset.roundEndsAt = String(message.endsAt);
+          liveEndsAt = performance.now() + Number(message.durationMs);
+          crystal.disabled = false;
+          startButton.disabled = true;
+          score.textContent = '0';
+          status.textContent = 'Forge!';
+          // The engine ends the round; the countdown only shows it.
+          countdown(
+            () => (liveEndsAt ?? 0) - performance.now(),
+            () => {
+              crystal.disabled = true;
+            },
+          );
+        } else {
+          liveEndsAt = undefined;
+          window.clearInterval(timer);
+          time.textContent = '0.0';
+          if (message.state === 'finished') result(Number(message.score), true);
+          else {
+            result(Number(message.score), false);
+            status.textContent = `Round ${message.state}: ${String(message.reason)}`;
+          }
+        }
+        return;
+    }
+  };
+
+  const live = connectLive({
+    onMessage,
+    onState: (connected) => {
+      html.dataset.live = connected ? 'connected' : 'offline';
+      if (!connected && liveEndsAt !== undefined) {
+        liveEndsAt = undefined;
+        window.clearInterval(timer);
+        crystal.disabled = true;
+        startButton.disabled = false;
+        status.textContent = 'The connection dropped; the round does not count. Reconnecting...';
+      }
+    },
+    poll,
+  });
+
+  nameInput.value = storedName();
+  nameInput.addEventListener('change', () => live.rename(nameInput.value.trim()));
+
   startButton.addEventListener('click', () => {
+    live.wake();
+    if (live.send({ type: 'start' })) {
+      startButton.disabled = true;
+      status.textContent = 'Starting...';
+      return;
+    }
     round = createRound(ROUND_SECONDS * 1000, performance.now());
     crystal.disabled = false;
     startButton.disabled = true;
     score.textContent = '0';
-    status.textContent = 'Forge!';
-    timer = window.setInterval(() => {
-      const left = round?.remainingMs(performance.now()) ?? 0;
-      time.textContent = (left / 1000).toFixed(1);
-      if (left <= 0) finish();
-    }, 100);
+    status.textContent = 'Forge! (offline: this round is not saved)';
+    countdown(() => round?.remainingMs(performance.now()) ?? 0, finishOffline);
   });
 
   crystal.addEventListener('click', () => {
-    if (round?.tap(performance.now())) score.textContent = String(round.score());
+    if (liveEndsAt !== undefined) live.send({ type: 'tap' });
+    else if (round?.tap(performance.now())) score.textContent = String(round.score());
   });
 
   status.textContent = 'Ready when you are.';

@@ -73,3 +73,9 @@ export interface ChangeSignal {
   start(listener: { onChange(): void; onConnection(connected: boolean): void }): void;
   close(): Promise<void>;
 }
+
+/** The live channel's figures, published as metrics (the load balancer's and autoscaling's view of a task). */
+export interface LiveMetrics {
+  /** Called every metrics interval: connections open now, and taps rejected / rounds published since the last call. */
+  record(figures: { liveConnections: number; rejectedTaps: number; roundsPublished: number }): void;
+}
