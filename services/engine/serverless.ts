@@ -29,8 +29,8 @@ import {
   TARGET_GROUPS,
 } from './src/load-balancer';
 import { engineSection, engineStackResources } from './src/monitoring';
-import { ENGINE_DATABASE_USER, executionRole, loadBalancerInfrastructureRole, taskRole } from './src/roles';
 import { PLAYER_ID_KEY_SECRET, PLAYER_ID_KEY_VARIABLE, playerIdKeyResources } from './src/player-id-key';
+import { ENGINE_DATABASE_USER, executionRole, loadBalancerInfrastructureRole, taskRole } from './src/roles';
 import { cluster, engineService, scalingResources } from './src/service';
 import { containerLogGroup, taskDefinition } from './src/task-definition';
 

@@ -23,8 +23,8 @@
  * that number on every deploy.
  */
 import {
-  alarmName,
   type ApplicationAutoScalingScalingPolicy_CustomizedMetricSpecification,
+  alarmName,
   type CfnResource,
   getAtt,
   type Resources,
@@ -34,10 +34,10 @@ import {
   sub,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
-import { healthCheckGracePeriodSeconds, LOAD_BALANCER } from './load-balancer';
-import { RELEASE_ALARMS } from './monitoring';
 import { ENGINE_METRICS_NAMESPACE, LIVE_CONNECTIONS_METRIC } from '../app/src/adapters/emf-metrics';
 import { LIVE_CONNECTIONS_SCALE_AT, LIVE_MAX_CONNECTIONS_PER_TASK } from './environment';
+import { healthCheckGracePeriodSeconds, LOAD_BALANCER } from './load-balancer';
+import { RELEASE_ALARMS } from './monitoring';
 import { CONTAINER_NAME } from './task-definition';
 
 /**

@@ -28,7 +28,10 @@ const startChannel = async (timers: { heartbeatMs: number; idleTimeoutMs: number
         requestKeys: { claim: async (_key, fingerprint) => fingerprint },
         source: 'engine',
         now: () => new Date(),
-        newEventId: () => `00000000-0000-4000-8000-${String((id += 1)).padStart(12, '0')}`,
+        newEventId: () => {
+          id += 1;
+          return `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`;
+        },
       },
       leaderboard: new LeaderboardCache({
         reader: { top: async () => [] },
