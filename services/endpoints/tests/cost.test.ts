@@ -130,6 +130,7 @@ describe('stage cost', () => {
       { endpoint: 'ecr.api', neededBy: ['engine/EngineTaskDefinition'] },
       { endpoint: 'ecr.dkr', neededBy: ['engine/EngineTaskDefinition'] },
       { endpoint: 'logs', neededBy: ['engine/EngineTaskDefinition'] },
+      { endpoint: 'secretsmanager', neededBy: ['engine/EngineTaskDefinition'] },
     ]);
     expect(report).toContain(
       'no endpoint for logs (needed by engine/EngineTaskDefinition): those calls go through NAT',

@@ -123,7 +123,7 @@ describe('endpoint derivation', () => {
     expect(fromFixture).toEqual(fromSynth);
   });
 
-  it('derives that the engine task calls SQS, ECS (scale-in protection), ECR (api, dkr, S3 layers) and Logs; rds-db:connect needs no endpoint', () => {
+  it('derives that the engine task calls SQS, ECS (scale-in protection), ECR (api, dkr, S3 layers), Logs and Secrets Manager (its injected key); rds-db:connect needs no endpoint', () => {
     // Prepare
     const templates = { engine: fixture('engine-task') };
 
@@ -137,6 +137,7 @@ describe('endpoint derivation', () => {
       'ecs',
       'logs',
       's3',
+      'secretsmanager',
       'sqs',
     ]);
     expect(reasonsOf(derivation.needs)).toEqual([
@@ -145,9 +146,11 @@ describe('endpoint derivation', () => {
       'role EngineExecutionRole statement "PullEngineImage" (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer)',
       'role EngineExecutionRole statement "GetRegistryToken" (ecr:GetAuthorizationToken)',
       'role EngineExecutionRole statement "WriteEngineLogs" (logs:CreateLogStream, logs:PutLogEvents)',
+      'role EngineExecutionRole statement "ReadInjectedSecrets" (secretsmanager:GetSecretValue)',
       'container "engine" image from ECR',
       'container "engine" image from ECR (layers are served from S3)',
       'container "engine" log driver awslogs',
+      'container "engine" secret PLAYER_ID_SIGNING_KEY',
     ]);
     expect(derivation.problems).toEqual([]);
   });
@@ -280,7 +283,7 @@ describe('PLATFORM.ENDPOINTS.1: every call has an endpoint when NAT is off', () 
     expect(findings).toEqual([]);
   });
 
-  it('fails a profile without secretsmanager for the migrate function, naming the statement', () => {
+  it('fails a profile without secretsmanager for the engine (its injected key) and the migrate function, naming the statement', () => {
     // Prepare: the datastore stack as synthesized (its migrate function reads the master secret).
     const input = stage('none', devEndpointsWithout('secretsmanager'), withMigrate());
 
@@ -288,8 +291,11 @@ describe('PLATFORM.ENDPOINTS.1: every call has an endpoint when NAT is off', () 
     const findings = endpointCoverage.check(input);
 
     // Assess
-    expect(findings.map((f) => `${f.service}/${f.resource}`)).toEqual(['datastore/MigrateLambdaFunction']);
-    expect(findings[0]?.message).toContain(
+    expect(findings.map((f) => `${f.service}/${f.resource}`)).toEqual([
+      'engine/EngineTaskDefinition',
+      'datastore/MigrateLambdaFunction',
+    ]);
+    expect(findings[1]?.message).toContain(
       ': role MigrateIamRoleLambdaExecution statement "ReadDatabaseMasterSecret" (secretsmanager:GetSecretValue). Stage dev',
     );
   });
