@@ -9,7 +9,8 @@
  *   (`s-maxage`, else `max-age`; `no-store`, `no-cache` and `private` mean not at all; at most
  *   `API_MAX_TTL_SECONDS`; nothing without a header, as `DefaultTTL` is 0), keyed by path and query;
  * - only the whitelisted viewer headers reach the engine; the response gets the managed security
- *   headers and CloudFront's `x-cache` and `age`;
+ *   headers and CloudFront's `x-cache` and `age`; concurrent misses for one key reach the origin once
+ *   (request collapsing);
  * - a WebSocket upgrade is passed through to the engine, and its connection piped both ways.
  */
 import {
@@ -98,6 +99,8 @@ export interface LocalApiEdge {
 export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge => {
   const now = options.now ?? Date.now;
   const cache = new Map<string, CachedResponse>();
+  /** GETs on their way to the origin, by cache key: concurrent misses for one key share one. */
+  const inFlight = new Map<string, Promise<CachedResponse>>();
   const upgraded = new Set<Socket>();
 
   const send = (
@@ -164,7 +167,24 @@ export const createLocalApiEdge = (options: LocalApiEdgeOptions): LocalApiEdge =
     }
     let fetched: CachedResponse;
     try {
-      fetched = await fetchFromOrigin(options.origin, request);
+      // Request collapsing, as CloudFront does: a GET that misses while another GET for the same
+      // cache key is on its way to the origin waits for that answer and shares it when the answer
+      // may be cached. (The site reads the leaderboard on load and again when its live channel
+      // opens: one origin request for both, as in AWS.)
+      const shared = method === 'GET' ? await inFlight.get(key)?.catch(() => undefined) : undefined;
+      if (shared && shared.status === 200 && shared.ttlMs > 0) fetched = shared;
+      else {
+        const pending = fetchFromOrigin(options.origin, request);
+        if (method === 'GET') {
+          inFlight.set(key, pending);
+          pending
+            .finally(() => {
+              if (inFlight.get(key) === pending) inFlight.delete(key);
+            })
+            .catch(() => {});
+        }
+        fetched = await pending;
+      }
     } catch {
       // CloudFront's answer when it cannot connect to the origin.
       response.writeHead(502, { ...MANAGED_SECURITY_HEADERS, 'x-cache': 'Error from cloudfront' }).end();

@@ -136,6 +136,28 @@ describe('the local edge, /api/*', () => {
     expect(Object.fromEntries(first.headers)).toMatchObject(MANAGED_SECURITY_HEADERS);
   });
 
+  it('collapses concurrent misses for one cache key into one origin request, as CloudFront does', async () => {
+    // Act: five readers at once (a page's load and its live channel's first read, or a crowd)
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => fetch(`${edge.url}/api/cached?limit=7`)),
+    );
+    const bodies = await Promise.all(answers.map((answer) => answer.json()));
+
+    // Assess
+    expect(received.map((request) => request.url)).toEqual(['/api/cached?limit=7']);
+    expect(new Set(bodies.map((body) => JSON.stringify(body))).size).toBe(1);
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+  });
+
+  it('does not collapse what may not be cached: each uncached GET reaches the origin', async () => {
+    await Promise.all(Array.from({ length: 3 }, () => fetch(`${edge.url}/api/uncached?x=1`)));
+    expect(received.map((request) => request.url)).toEqual([
+      '/api/uncached?x=1',
+      '/api/uncached?x=1',
+      '/api/uncached?x=1',
+    ]);
+  });
+
   it('fills the cache only from a GET: a HEAD first leaves the next GET a miss with the whole body', async () => {
     const head = await fetch(`${edge.url}/api/cached?limit=9`, { method: 'HEAD' });
     const get = await fetch(`${edge.url}/api/cached?limit=9`);
