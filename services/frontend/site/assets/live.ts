@@ -27,7 +27,7 @@ export interface LiveHandlers {
   onMessage(message: ServerMessage): void;
   /** The channel opened (`true`) or dropped (`false`). */
   onState(connected: boolean): void;
-  /** Polls the leaderboard while the channel is down (and once when it opens). */
+  /** Polls the leaderboard while the channel is down (and once when it opens again after a drop). */
   poll(): void;
 }
 
@@ -66,6 +66,8 @@ export const connectLive = (handlers: LiveHandlers): LiveConnection => {
   let reconnectTimer: number | undefined;
   let idle = false;
   let planned = false;
+  /** The channel was open before: a later open follows a drop, and reads what it missed. */
+  let reopened = false;
 
   const startPolling = () => {
     if (pollTimer === undefined) pollTimer = window.setInterval(handlers.poll, POLL_MS);
@@ -106,8 +108,11 @@ export const connectLive = (handlers: LiveHandlers): LiveConnection => {
       attempt = 0;
       stopPolling();
       handlers.onState(true);
-      // What changed while the channel was down: one read (the edge's cache answers it).
-      handlers.poll();
+      // What changed while the channel was down: one read (the edge's cache answers it). Not on the
+      // first open: the page read the board as it loaded, and a second read per page view would
+      // double the leaderboard traffic for nothing.
+      if (reopened) handlers.poll();
+      reopened = true;
       hello(storedName() !== (stored(SAVED_NAME_KEY) ?? ''));
     });
     current.addEventListener('message', (event) => {
