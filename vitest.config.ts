@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    projects: ['shared', 'resources', 'scripts', 'services/*'],
+    projects: ['shared', 'resources', 'serverless-plugin', 'local', 'services/*', 'testing', 'tools'],
     testTimeout: 20_000,
   },
 });

@@ -28,7 +28,7 @@ export const serviceContext = (
 };
 
 /** Plugins of a service without Lambda functions: the platform plugin hardens what the framework generates. */
-export const PLATFORM_PLUGINS = ['@game-platform/resources/serverless-plugin'];
+export const PLATFORM_PLUGINS = ['@game-platform/serverless-plugin'];
 
 /**
  * Plugins of a service with Lambda functions: bundling, one IAM role per function, then the platform

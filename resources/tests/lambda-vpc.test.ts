@@ -3,11 +3,12 @@
  * replaced by statements for the function's own network interfaces, which its code cannot use.
  * Unit test of the plugin step, then the synthesized consumer and migrate roles of every stage.
  */
-import { synthesizedTemplate } from '@game-platform/scripts/testing';
+
+import { replaceLambdaVpcManagedPolicy } from '@game-platform/serverless-plugin/plugin';
 import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
+import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 import { LAMBDA_NETWORK_INTERFACE_ACTIONS } from '../src/lambda-vpc';
-import { replaceLambdaVpcManagedPolicy } from '../src/serverless-plugin/plugin';
 
 type Statement = { Sid?: string; Effect: string; Action: string[]; Resource: unknown; Condition?: unknown };
 type Resource = { Type: string; Properties?: Record<string, unknown> };

@@ -11,7 +11,7 @@ import {
   provider,
   serviceContext,
 } from '@game-platform/resources';
-import { backupOutputs, backupResources } from './src/replica-key';
+import { backupOutputs, backupResources } from './stack/replica-key';
 
 const context = serviceContext('backups');
 const { profile } = context;

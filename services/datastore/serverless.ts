@@ -15,9 +15,9 @@ import {
   serviceContext,
   sub,
 } from '@game-platform/resources';
-import { DATABASE_NAME, databaseAttributes, databaseResources, INSTANCE } from './src/database';
-import { databaseSection } from './src/monitoring';
 import { idempotencyRetentionDays, PRUNE_SCHEDULE, PRUNER_DATABASE_USER } from './src/retention';
+import { DATABASE_NAME, databaseAttributes, databaseResources, INSTANCE } from './stack/database';
+import { databaseSection } from './stack/monitoring';
 
 const context = serviceContext('datastore');
 const { profile } = context;

@@ -10,7 +10,7 @@ import {
   provider,
   serviceContext,
 } from '@game-platform/resources';
-import { endpointOutputs, endpointResources } from './src/endpoints';
+import { endpointOutputs, endpointResources } from './stack/endpoints';
 
 const context = serviceContext('endpoints');
 

@@ -17,8 +17,8 @@ import {
   ref,
   serviceContext,
 } from '@game-platform/resources';
-import { engineSettingsEnvironment } from './src/environment';
-import { engineImage } from './src/image';
+import { engineSettingsEnvironment } from './stack/environment';
+import { engineImage } from './stack/image';
 import {
   ALTERNATE_TARGET_GROUP,
   LISTENER,
@@ -27,12 +27,12 @@ import {
   PRODUCTION_LISTENER_RULE,
   TARGET_GROUP,
   TARGET_GROUPS,
-} from './src/load-balancer';
-import { engineSection, engineStackResources } from './src/monitoring';
-import { PLAYER_ID_KEY_SECRET, PLAYER_ID_KEY_VARIABLE, playerIdKeyResources } from './src/player-id-key';
-import { ENGINE_DATABASE_USER, executionRole, loadBalancerInfrastructureRole, taskRole } from './src/roles';
-import { cluster, engineService, scalingResources } from './src/service';
-import { containerLogGroup, taskDefinition } from './src/task-definition';
+} from './stack/load-balancer';
+import { engineSection, engineStackResources } from './stack/monitoring';
+import { PLAYER_ID_KEY_SECRET, PLAYER_ID_KEY_VARIABLE, playerIdKeyResources } from './stack/player-id-key';
+import { ENGINE_DATABASE_USER, executionRole, loadBalancerInfrastructureRole, taskRole } from './stack/roles';
+import { cluster, engineService, scalingResources } from './stack/service';
+import { containerLogGroup, taskDefinition } from './stack/task-definition';
 
 const context = serviceContext('engine');
 const { profile, stage } = context;

@@ -13,7 +13,7 @@ import {
   provider,
   serviceContext,
 } from '@game-platform/resources';
-import { CLOUDFRONT_WEB_ACL_REGION, WEB_ACL, webAcl } from './src/web-acl';
+import { CLOUDFRONT_WEB_ACL_REGION, WEB_ACL, webAcl } from './stack/web-acl';
 
 const context = serviceContext('firewall');
 const { profile } = context;

@@ -13,12 +13,12 @@ import {
   provider,
   serviceContext,
 } from '@game-platform/resources';
-import { apiOriginResources } from './src/api-origin';
-import { accessLogBucketResources, siteBucketResources } from './src/buckets';
-import { stageDashboardResources } from './src/dashboard';
-import { distributionResources, frontendOutputs } from './src/distribution';
-import { monitoringSubscriptionResources } from './src/monitoring';
-import { originAccessResources } from './src/origin-access';
+import { apiOriginResources } from './stack/api-origin';
+import { accessLogBucketResources, siteBucketResources } from './stack/buckets';
+import { stageDashboardResources } from './stack/dashboard';
+import { distributionResources, frontendOutputs } from './stack/distribution';
+import { monitoringSubscriptionResources } from './stack/monitoring';
+import { originAccessResources } from './stack/origin-access';
 
 const context = serviceContext('frontend');
 const { profile, stage } = context;

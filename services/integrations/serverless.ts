@@ -18,9 +18,9 @@ import {
   splitList,
   sub,
 } from '@game-platform/resources';
-import { CONSUMER_DATABASE_USER, consumerEnvironment, eventsQueueOptions } from './src/consumer-settings';
-import { consumerHandler, localInvokeEsbuild, localInvokeParams } from './src/local-invoke';
-import { eventsSection } from './src/monitoring';
+import { CONSUMER_DATABASE_USER, consumerEnvironment, eventsQueueOptions } from './stack/consumer-settings';
+import { consumerHandler, localInvokeEsbuild, localInvokeParams } from './stack/local-invoke';
+import { eventsSection } from './stack/monitoring';
 
 const context = serviceContext('integrations');
 const { profile, stage } = context;

@@ -17,8 +17,8 @@ import {
   sub,
 } from '@game-platform/resources';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge';
-import { observabilityResources } from './src/observability';
-import { CLOUDFRONT_PREFIX_LIST, securityGroupResources } from './src/security-groups';
+import { observabilityResources } from './stack/observability';
+import { CLOUDFRONT_PREFIX_LIST, securityGroupResources } from './stack/security-groups';
 import {
   flowLogResources,
   natResources,
@@ -26,7 +26,7 @@ import {
   subnetId,
   subnetResources,
   vpcResources,
-} from './src/vpc';
+} from './stack/vpc';
 
 const context = serviceContext('network');
 const { profile } = context;

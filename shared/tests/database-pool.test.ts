@@ -3,8 +3,9 @@
  * mode signs a fresh token for every new connection, and managed-secret mode drops its cached
  * credentials when PostgreSQL rejects them (rotation), fetching the secret again for the next one.
  */
-import { CachedCredentials, createPool, type DatabaseSettings } from '@game-platform/shared/database';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CachedCredentials, createPool, type DatabaseSettings } from '../src/database';
 import { startTlsPostgres, type TlsPostgres } from './helpers/tls-postgres';
 
 let server: TlsPostgres;

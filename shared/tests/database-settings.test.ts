@@ -1,6 +1,7 @@
 /** Reading the database settings from the environment: which mode wins, and what a bad value says. */
-import { DatabaseSettingsError, readDatabaseSettings } from '@game-platform/shared/database';
+
 import { describe, expect, it } from 'vitest';
+import { DatabaseSettingsError, readDatabaseSettings } from '../src/database';
 
 const ENDPOINT = { DB_HOST: 'db.example.internal', DB_PORT: '5432', DB_NAME: 'game' };
 

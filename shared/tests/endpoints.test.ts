@@ -2,13 +2,14 @@
  * The endpoint catalogue's lookups: the endpoint name in a CloudFormation ServiceName, and the
  * endpoints that serve an IAM prefix.
  */
+
+import { describe, expect, it } from 'vitest';
 import {
   ENDPOINT_SERVICE_NAMES,
   ENDPOINT_SERVICES,
   endpointNameOf,
   endpointsForIamPrefix,
-} from '@game-platform/shared/endpoints';
-import { describe, expect, it } from 'vitest';
+} from '../src/endpoints';
 
 describe('endpoint catalogue', () => {
   it.each([

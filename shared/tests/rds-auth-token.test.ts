@@ -3,8 +3,8 @@
  * inputs at the same instant must give the same token, with and without a session token.
  */
 import { Signer } from '@aws-sdk/rds-signer';
-import { environmentCredentials, rdsAuthToken } from '@game-platform/shared/database';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { environmentCredentials, rdsAuthToken } from '../src/database';
 
 const NOW = new Date('2026-11-27T10:11:12.345Z');
 const ENDPOINT = { host: 'game-dev.abc123.eu-west-1.rds.amazonaws.com', port: 5432, region: 'eu-west-1' };

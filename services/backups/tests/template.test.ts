@@ -3,8 +3,9 @@
  * replicates the database's automated backups, nothing of its own elsewhere, and the output the
  * datastore takes either way.
  */
-import { synthesizedTemplate } from '@game-platform/scripts/testing';
+
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 
 describe.each(CHECKED_PROFILES)('backups template (%s)', (stage) => {

@@ -3,9 +3,10 @@
  * else. Locally the roles get a password so the test can log in as them; in AWS they log in with
  * IAM tokens (rds_iam), which the last test shows is granted where that role exists.
  */
-import { migrate, readMigrations } from '@game-platform/datastore/migrations';
+
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, readMigrations } from '../src/migrations';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres';
 
 const PERMISSION_DENIED = '42501';

@@ -3,8 +3,9 @@
  * list there is written by hand, so this test holds it to the `migrations/` directory: same files,
  * same order, same bytes. (`package.test.ts` then runs the packaged artifact itself.)
  */
-import { readMigrations } from '@game-platform/datastore/migrations';
+
 import { describe, expect, it } from 'vitest';
+import { readMigrations } from '../src/migrations';
 import { BUNDLED_MIGRATIONS } from '../src/migrations/bundled';
 
 describe('bundled migrations', () => {

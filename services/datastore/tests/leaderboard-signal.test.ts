@@ -3,9 +3,10 @@
  * (player_stats, players) notifies `leaderboard_changed` once, to a session LISTENing as game_engine;
  * nothing is sent before the commit, for a rollback, or for a statement that changed no row.
  */
-import { migrate, readMigrations } from '@game-platform/datastore/migrations';
+
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { migrate, readMigrations } from '../src/migrations';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres';
 
 let postgres: TestPostgres;

@@ -2,8 +2,8 @@
  * `npm run migrate` as a user runs it, with a DATABASE_URL it cannot use: one line naming what is wrong
  * and what is expected, exit code 1, no stack trace, and never a password echoed back.
  */
-import { freePort } from '@game-platform/scripts/local';
-import { runNpmScript } from '@game-platform/scripts/testing/npm-script';
+import { freePort } from '@game-platform/local';
+import { runNpmScript } from '@game-platform/testing/npm-script';
 import { describe, expect, it } from 'vitest';
 
 const EXPECTED = 'expected a connection string such as postgres://user:password@127.0.0.1:5432/game';

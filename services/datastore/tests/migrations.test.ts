@@ -3,6 +3,9 @@
  * idempotent, safe under concurrency, refuses edited files, all-or-nothing per file) and the
  * guards added where these tests found gaps (out-of-order files, CRLF checkouts, bounded waits).
  */
+
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checksum,
   MIGRATION_LOCK_ID,
@@ -11,9 +14,7 @@ import {
   migrate,
   parseMigrations,
   readMigrations,
-} from '@game-platform/datastore/migrations';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+} from '../src/migrations';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres';
 
 const SCHEMA_TABLES = ['match_results', 'matches', 'player_stats', 'players', 'processed_events'];

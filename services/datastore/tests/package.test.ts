@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { checksum, readMigrations } from '@game-platform/datastore/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
+import { checksum, readMigrations } from '../src/migrations';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres';
 
 const SERVICE_DIR = fileURLToPath(new URL('../', import.meta.url));

@@ -4,10 +4,10 @@
  * stays, and a key outlives its event's row. (`template.test.ts` checks each stage's bound.)
  */
 import { randomUUID } from 'node:crypto';
-import { migrate, readMigrations } from '@game-platform/datastore/migrations';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { migrate, readMigrations } from '../src/migrations';
 import { idempotencyRetentionDays, pruneIdempotencyRecords } from '../src/retention';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres';
 

@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dataPolicies } from '@game-platform/resources';
-import { resourceById, synthesizedTemplate, type Template } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, type StageProfile, stageProfiles } from '@game-platform/shared/profiles';
+import { resourceById, synthesizedTemplate, type Template } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { alarmThresholds } from '../src/monitoring';
 import { idempotencyRetentionDays } from '../src/retention';
+import { alarmThresholds } from '../stack/monitoring';
 
 type Stage = keyof typeof stageProfiles;
 /** The stages synth checked; their templates are in `.synth/`. */

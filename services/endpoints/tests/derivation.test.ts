@@ -1,21 +1,21 @@
 /**
- * The synth rules PLATFORM.ENDPOINTS.1/2 (scripts/src/checks/rules/endpoints.ts) on templates shaped
+ * The synth rules PLATFORM.ENDPOINTS.1/2 (services/endpoints/rules.ts) on templates shaped
  * like the workloads' real ones (tests/templates/): what each workload is derived to call, that a
  * stage with no NAT fails when an endpoint is missing, naming workload, service and statement, and
  * that it passes when NAT is on.
  */
 import { readFileSync } from 'node:fs';
+import { interfaceEndpointsOf } from '@game-platform/shared/endpoints';
+import { loadStageProfile, type NAT_MODES, type StageProfile } from '@game-platform/shared/profiles';
+import { synthesizedTemplate, type Template } from '@game-platform/testing/templates';
+import { describe, expect, it } from 'vitest';
 import {
   deriveEndpointNeeds,
   endpointCoverage,
   endpointDerivation,
   endpointsMatchCalls,
   reasonsOf,
-} from '@game-platform/scripts/checks/rules/endpoints';
-import { synthesizedTemplate, type Template } from '@game-platform/scripts/testing';
-import { interfaceEndpointsOf } from '@game-platform/shared/endpoints';
-import { loadStageProfile, type NAT_MODES, type StageProfile } from '@game-platform/shared/profiles';
-import { describe, expect, it } from 'vitest';
+} from '../rules';
 
 const fixture = (name: string): Template =>
   JSON.parse(readFileSync(new URL(`./templates/${name}.json`, import.meta.url), 'utf8')) as Template;
@@ -365,7 +365,7 @@ describe('PLATFORM.ENDPOINTS.2: what a workload calls can be derived when NAT is
     // Assess
     expect(messages).toHaveLength(2);
     expect(messages[0]).toContain('AdministratorAccess');
-    expect(messages[0]).toContain('AWS_MANAGED_POLICIES (scripts/src/checks/managed-policies.ts)');
+    expect(messages[0]).toContain('AWS_MANAGED_POLICIES (resources/src/managed-policies.ts)');
     expect(messages[1]).toContain('"docker.io/library/nginx:1.27" is not an ECR image');
   });
 

@@ -4,20 +4,20 @@
  * block runs the endpoint derivation rule on the real dev and staging templates.
  */
 import { readFileSync } from 'node:fs';
-import { deployedEndpoints, endpointCoverage } from '@game-platform/scripts/checks/rules/endpoints';
-import {
-  resourceById,
-  resourcesOfType,
-  synthesizedTemplate,
-  type Template,
-} from '@game-platform/scripts/testing';
 import {
   ENDPOINT_SERVICES,
   type EndpointServiceName,
   interfaceEndpointsOf,
 } from '@game-platform/shared/endpoints';
 import { CHECKED_PROFILES, loadStageProfile, stageProfiles } from '@game-platform/shared/profiles';
+import {
+  resourceById,
+  resourcesOfType,
+  synthesizedTemplate,
+  type Template,
+} from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
+import { deployedEndpoints, endpointCoverage } from '../rules';
 
 /** The stages synth checked; their templates are in `.synth/`. */
 const STAGES = CHECKED_PROFILES;

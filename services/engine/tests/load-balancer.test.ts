@@ -6,11 +6,12 @@
  * matched to the app's drain budget; the service registered in it, scaled on requests per task, and
  * the alarms on target 5xx, load balancer 5xx, p99 response time and unhealthy hosts.
  */
-import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/scripts/testing';
+
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { engineSettingsEnvironment } from '../src/environment';
-import { EDGE_ALARMS, TARGET_HEALTH_CHECK } from '../src/load-balancer';
+import { engineSettingsEnvironment } from '../stack/environment';
+import { EDGE_ALARMS, TARGET_HEALTH_CHECK } from '../stack/load-balancer';
 
 type Json = Record<string, unknown>;
 

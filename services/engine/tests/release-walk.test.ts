@@ -6,11 +6,12 @@
  * built (or created); the last tests show that it does fail when a profile pins a tag that was
  * never pushed, or promotes from a stage that does not exist yet.
  */
-import { synthesizedTemplate } from '@game-platform/scripts/testing';
+
 import { CHECKED_PROFILES, loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
+import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../app/image/inputs';
-import { FRESH_ACCOUNT, ImageCommandError, imagePlan, imageTarget } from '../app/image/plan';
+import { REPO_ROOT } from '../cli/image/inputs';
+import { FRESH_ACCOUNT, ImageCommandError, imagePlan, imageTarget } from '../cli/image/plan';
 import engineConfig from '../serverless';
 
 const ACCOUNT = '123456789012';

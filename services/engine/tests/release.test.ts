@@ -5,11 +5,12 @@
  * template, by its fixed name), the second target group, the production listener rule ECS moves the
  * weights of, and the role ECS does it with, granted exactly that and nothing more.
  */
-import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/scripts/testing';
+
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { EDGE_ALARMS } from '../src/load-balancer';
-import { RELEASE_ALARMS } from '../src/monitoring';
+import { EDGE_ALARMS } from '../stack/load-balancer';
+import { RELEASE_ALARMS } from '../stack/monitoring';
 
 type Json = Record<string, unknown>;
 

@@ -7,17 +7,17 @@
  * CloudFormation specification and platform rules passing.
  */
 
-import { exactActions, exactResources } from '@game-platform/scripts/checks/platform-rules';
-import { deriveEndpointNeeds } from '@game-platform/scripts/checks/rules/endpoints';
-import { ENGINE_RULES } from '@game-platform/scripts/checks/rules/engine';
-import { checkSpecification } from '@game-platform/scripts/checks/specification';
-import type { Template } from '@game-platform/scripts/testing';
+import { deriveEndpointNeeds } from '@game-platform/endpoints/rules';
 import { interfaceEndpointsOf, workloadCalls } from '@game-platform/shared/endpoints';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
+import type { Template } from '@game-platform/testing/templates';
+import { exactActions, exactResources } from '@game-platform/tools/checks/platform-rules';
+import { checkSpecification } from '@game-platform/tools/checks/specification';
 import { describe, expect, it } from 'vitest';
-import { engineImage } from '../src/image';
-import { executionRole, taskRole } from '../src/roles';
-import { containerLogGroup, taskDefinition } from '../src/task-definition';
+import { ENGINE_RULES } from '../rules';
+import { engineImage } from '../stack/image';
+import { executionRole, taskRole } from '../stack/roles';
+import { containerLogGroup, taskDefinition } from '../stack/task-definition';
 
 const API_TOKEN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:game/api-token-AbC123';
 const SIGNING_KEY =

@@ -6,18 +6,19 @@
  * autoscaling, the alarms, and that PLATFORM.ENGINE.1-2 fail on this very template when the task
  * role grants something on "*" or the CPU/memory pair is not one Fargate accepts.
  */
-import { ENGINE_RULES } from '@game-platform/scripts/checks/rules/engine';
+
+import { CHECKED_PROFILES, isFargateTaskSize, loadStageProfile } from '@game-platform/shared/profiles';
 import {
   resourceById,
   resourcesOfType,
   synthesizedTemplate,
   type Template,
-} from '@game-platform/scripts/testing';
-import { CHECKED_PROFILES, isFargateTaskSize, loadStageProfile } from '@game-platform/shared/profiles';
+} from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../app/image/inputs';
-import { engineImageTag } from '../src/image';
-import { EXEC_CHANNEL_ACTIONS } from '../src/roles';
+import { REPO_ROOT } from '../cli/image/inputs';
+import { ENGINE_RULES } from '../rules';
+import { engineImageTag } from '../stack/image';
+import { EXEC_CHANNEL_ACTIONS } from '../stack/roles';
 
 /** The stages synth checked; their templates are in `.synth/`. */
 const STAGES = CHECKED_PROFILES;

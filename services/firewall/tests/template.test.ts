@@ -4,10 +4,11 @@
  * Retry-After) first, then the AWS managed rule groups, all with metrics; elsewhere no ACL and the
  * output "none".
  */
-import { resourcesOfType, synthesizedTemplate } from '@game-platform/scripts/testing';
+
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { MANAGED_RULE_GROUPS, RATE_LIMITED_RETRY_AFTER_SECONDS, RATE_WINDOW_SECONDS } from '../src/web-acl';
+import { MANAGED_RULE_GROUPS, RATE_LIMITED_RETRY_AFTER_SECONDS, RATE_WINDOW_SECONDS } from '../stack/web-acl';
 
 type Json = Record<string, unknown>;
 

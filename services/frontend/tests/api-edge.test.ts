@@ -4,11 +4,12 @@
  * never reach the engine, cached only as the engine says, the whitelisted viewer headers and the
  * WebSocket handshake forwarded), and the firewall's web ACL where the profile turns it on.
  */
-import { resourceById, synthesizedTemplate } from '@game-platform/scripts/testing';
+
 import { FORWARDED_VIEWER_HEADERS } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { resourceById, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { API_MAX_TTL_SECONDS } from '../src/api-origin';
+import { API_MAX_TTL_SECONDS } from '../stack/api-origin';
 
 type Json = Record<string, unknown>;
 

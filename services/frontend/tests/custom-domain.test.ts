@@ -7,12 +7,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTROL_TOWER_RULES, policyGateFindings, runPolicyGate } from '@game-platform/scripts/checks';
 import { loadStageProfile } from '@game-platform/shared/profiles';
+import {
+  CONTROL_TOWER_RULES,
+  policyGateFindings,
+  runPolicyGate,
+} from '@game-platform/tools/checks/policy-gate';
 import { describe, expect, it } from 'vitest';
-import { accessLogBucketResources, siteBucketResources } from '../src/buckets';
-import { distributionResources } from '../src/distribution';
-import { originAccessResources } from '../src/origin-access';
+import { accessLogBucketResources, siteBucketResources } from '../stack/buckets';
+import { distributionResources } from '../stack/distribution';
+import { originAccessResources } from '../stack/origin-access';
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0d3f2c1b-8a6e-4f1a-9b0c-5e2d7a1c3b4f';
 const WEB_ACL =

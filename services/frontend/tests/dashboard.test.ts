@@ -8,16 +8,16 @@
  * carries that name (database, queues, functions, web ACL).
  */
 
-import { OUTCOMES } from '@game-platform/integrations/src/consumer';
+import { OUTCOMES } from '@game-platform/integrations/stack/monitoring';
 import { SERVICE_NAMES } from '@game-platform/resources';
+import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import {
   composeParamSources,
   type ParamSource,
   resourcesOfType,
   synthesizedTemplate,
   type Template,
-} from '@game-platform/scripts/testing';
-import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+} from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 
 type Json = Record<string, unknown>;

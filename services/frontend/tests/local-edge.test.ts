@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { MANAGED_SECURITY_HEADERS } from '@game-platform/resources';
 import { stageProfiles } from '@game-platform/shared/profiles';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { API_MAX_TTL_SECONDS } from '../src/api-origin';
-import { edgeTtlSeconds } from '../src/local-api-edge';
-import { type LocalSiteServer, startLocalSiteServer } from '../src/local-server';
-import { SITE_SOURCES } from '../src/paths';
-import { siteBehaviour } from '../src/site-behaviour';
-import { buildSite } from '../src/site-build';
+import { buildSite } from '../cli/release/build';
+import { SITE_SOURCES } from '../cli/release/paths';
+import { edgeTtlSeconds } from '../local/api-edge';
+import { type LocalSiteServer, startLocalSiteServer } from '../local/site-server';
+import { API_MAX_TTL_SECONDS } from '../stack/api-origin';
+import { siteBehaviour } from '../stack/site-behaviour';
 
 interface Received {
   method: string;

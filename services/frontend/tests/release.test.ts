@@ -6,9 +6,9 @@
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { StageProfileError } from '@game-platform/shared/profiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReleaseError } from '../src/release/ports';
-import { publishSite } from '../src/release/publish';
-import { CACHE_CONTROL } from '../src/site-behaviour';
+import { ReleaseError } from '../cli/release/ports';
+import { publishSite } from '../cli/release/publish';
+import { CACHE_CONTROL } from '../stack/site-behaviour';
 import {
   fakeCdn,
   fakeStackOutputs,

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANAGED_SECURITY_HEADERS } from '@game-platform/resources';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalSiteServer, startLocalSiteServer } from '../src/local-server';
-import { parsePublishArguments } from '../src/release/command-line';
-import { digestOf, type LocalFile, planRelease } from '../src/release/plan';
-import { siteBehaviour } from '../src/site-behaviour';
-import { buildSite, SiteBuildError } from '../src/site-build';
+import { buildSite, SiteBuildError } from '../cli/release/build';
+import { parsePublishArguments } from '../cli/release/command-line';
+import { digestOf, type LocalFile, planRelease } from '../cli/release/plan';
+import { type LocalSiteServer, startLocalSiteServer } from '../local/site-server';
+import { siteBehaviour } from '../stack/site-behaviour';
 import { writeSite } from './helpers/release';
 
 const behaviour = siteBehaviour({ spaFallback: false });

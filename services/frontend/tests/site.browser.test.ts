@@ -3,20 +3,20 @@
  * (root object, 404 page with status 404, security headers, the release's cache headers): the pages
  * render, their script runs without console errors, and every file they reference loads. No engine
  * runs behind this edge, so the home page's leaderboard request gets CloudFront's 502 and the page
- * says so and stays usable (the leaderboard with an engine: scripts/tests/local-platform/player-edge.e2e.test.ts).
+ * says so and stays usable (the leaderboard with an engine: tools/tests/platform/player-edge.e2e.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANAGED_SECURITY_HEADERS } from '@game-platform/resources';
 import { stageProfiles } from '@game-platform/shared/profiles';
+import { launchBrowser } from '@game-platform/testing/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalSiteServer, startLocalSiteServer } from '../src/local-server';
-import { SITE_SOURCES } from '../src/paths';
-import { siteBehaviour } from '../src/site-behaviour';
-import { buildSite } from '../src/site-build';
-import { launchBrowser } from './helpers/browser';
+import { buildSite } from '../cli/release/build';
+import { SITE_SOURCES } from '../cli/release/paths';
+import { type LocalSiteServer, startLocalSiteServer } from '../local/site-server';
+import { siteBehaviour } from '../stack/site-behaviour';
 
 let dist: string;
 let server: LocalSiteServer;

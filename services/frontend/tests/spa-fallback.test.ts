@@ -8,15 +8,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONTROL_TOWER_RULES, policyGateFindings, runPolicyGate } from '@game-platform/scripts/checks';
-import { checkSpecification } from '@game-platform/scripts/checks/specification';
-import type { Template } from '@game-platform/scripts/testing';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
+import type { Template } from '@game-platform/testing/templates';
+import {
+  CONTROL_TOWER_RULES,
+  policyGateFindings,
+  runPolicyGate,
+} from '@game-platform/tools/checks/policy-gate';
+import { checkSpecification } from '@game-platform/tools/checks/specification';
 import { describe, expect, it } from 'vitest';
-import { apiOriginResources } from '../src/api-origin';
-import { accessLogBucketResources, siteBucketResources } from '../src/buckets';
-import { distributionResources } from '../src/distribution';
-import { originAccessResources } from '../src/origin-access';
+import { apiOriginResources } from '../stack/api-origin';
+import { accessLogBucketResources, siteBucketResources } from '../stack/buckets';
+import { distributionResources } from '../stack/distribution';
+import { originAccessResources } from '../stack/origin-access';
 
 /** The engine's load balancer and the firewall's web ACL, as compose would resolve them. */
 const params = {

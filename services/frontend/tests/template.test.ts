@@ -9,8 +9,8 @@ import type {
   S3Bucket_ServerSideEncryptionRule,
   S3BucketProps,
 } from '@game-platform/resources';
-import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, stageProfiles } from '@game-platform/shared/profiles';
+import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 
 /** The stages synth checked; their templates are in `.synth/`. */

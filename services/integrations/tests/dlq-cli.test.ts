@@ -5,17 +5,14 @@
  * messages is moved in full, a message that cannot be sent is not left hidden, and a run that leaves
  * messages behind does not report success.
  */
+
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import {
-  createQueueWithDeadLetter,
-  type LocalSqs,
-  queueDepth,
-  startLocalSqs,
-} from '@game-platform/scripts/local';
+import { createQueueWithDeadLetter, type LocalSqs, startLocalSqs } from '@game-platform/local';
+import { queueDepth } from '@game-platform/shared/sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type QueuePair, stageQueues } from '../src/dlq/dead-letters';
+import { type QueuePair, stageQueues } from '../cli/dead-letters';
 import { postgresEventStore } from '../src/postgres-event-store';
 import { type GameDatabase, startGameDatabase } from './helpers/database';
 import { playerRegistered } from './helpers/events';

@@ -9,7 +9,7 @@ import {
   runNpmScript,
   withoutAwsCredentials,
   writeSsoProfileConfig,
-} from '@game-platform/scripts/testing/npm-script';
+} from '@game-platform/testing/npm-script';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let dir: string;

@@ -4,15 +4,16 @@
  * follows a StartMessageMoveTask task to its end (behind the small MessageMoveTasks interface, since
  * fauxqs has no move tasks); the command line rejects bad arguments naming them.
  */
+
 import {
   CreateQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { type LocalSqs, queueDepth, startLocalSqs } from '@game-platform/scripts/local';
+import { type LocalSqs, startLocalSqs } from '@game-platform/local';
+import { queueDepth } from '@game-platform/shared/sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDlqArguments } from '../src/dlq/cli';
 import {
   type MessageMoveTasks,
   moveMessages,
@@ -20,7 +21,8 @@ import {
   type QueuePair,
   redrive,
   stageQueues,
-} from '../src/dlq/dead-letters';
+} from '../cli/dead-letters';
+import { parseDlqArguments } from '../cli/dlq';
 import { playerRegistered } from './helpers/events';
 
 let local: LocalSqs;

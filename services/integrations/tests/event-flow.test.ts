@@ -4,6 +4,7 @@
  * handled by the real Lambda handler module, written to a real PostgreSQL (embedded, schema from the
  * datastore migrations). Visibility timeouts are shortened to seconds so redelivery happens in the run.
  */
+
 import { ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   createQueueWithDeadLetter,
@@ -11,12 +12,12 @@ import {
   type LocalAws,
   type LocalQueue,
   localSqsClient,
-  queueDepth,
   type SqsHandler,
   startEventSourcePoller,
   startLocalAws,
-} from '@game-platform/scripts/local';
+} from '@game-platform/local';
 import type { GameEvent } from '@game-platform/shared/events';
+import { queueDepth } from '@game-platform/shared/sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type GameDatabase, startGameDatabase } from './helpers/database';
 import { eventMix, matchCompleted } from './helpers/events';

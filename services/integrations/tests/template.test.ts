@@ -3,8 +3,9 @@
  * be deployed, not the TypeScript that produced it): queue and DLQ, the consumer's wiring, its one
  * role, the alarms, and the outputs producers rely on.
  */
-import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/scripts/testing';
+
 import { CHECKED_PROFILES, stageProfiles } from '@game-platform/shared/profiles';
+import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 
 /** The stages synth checked; their templates are in `.synth/`. */

@@ -4,9 +4,10 @@
  * on the listener port and sends only to the engine's group on the container port; the engine's
  * group admits only the load balancer's group, on the container port.
  */
-import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/scripts/testing';
+
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 
 type Json = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subnetLayout } from '../src/subnet-layout';
+import { subnetLayout } from '../stack/subnet-layout';
 
 describe('subnetLayout', () => {
   it('places each tier in its own part of a /16', () => {

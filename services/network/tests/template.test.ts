@@ -3,8 +3,8 @@
  * and what the security baseline asks of a VPC.
  */
 
-import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/scripts/testing';
 import { CHECKED_PROFILES, stageProfiles } from '@game-platform/shared/profiles';
+import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 
 /** The stages synth checked; their templates are in `.synth/`. */

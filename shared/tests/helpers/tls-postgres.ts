@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalPostgres, startPostgres } from '@game-platform/scripts/local';
+import { type LocalPostgres, startPostgres } from '@game-platform/local';
 import pg from 'pg';
 
 export interface TlsPostgres extends LocalPostgres {

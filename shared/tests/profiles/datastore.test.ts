@@ -2,8 +2,9 @@
  * The datastore section of the stage profiles: every value it adds is checked when the profiles
  * load, and a bad one fails with one line naming the key, the value and what is allowed.
  */
-import { instanceClassMemoryGiB, maxConnectionsFor, stageProfiles } from '@game-platform/shared/profiles';
+
 import { describe, expect, it } from 'vitest';
+import { instanceClassMemoryGiB, maxConnectionsFor, stageProfiles } from '../../src/profiles';
 import { problemsOf, withDev } from '../helpers/profiles';
 
 const withDevDatastore = (changes: Record<string, unknown>) => withDev('datastore', changes);

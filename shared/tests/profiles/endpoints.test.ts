@@ -2,8 +2,9 @@
  * The `endpoints` section of the stage profiles: an unknown extra endpoint name, one without a reason, or
  * more endpoint AZs than the VPC has, fails on load with one line naming key, value and what is allowed.
  */
-import { stageProfiles } from '@game-platform/shared/profiles';
+
 import { describe, expect, it } from 'vitest';
+import { stageProfiles } from '../../src/profiles';
 import { problemsOf, withDev } from '../helpers/profiles';
 
 const withDevEndpoints = (changes: Record<string, unknown>) => withDev('endpoints', changes);

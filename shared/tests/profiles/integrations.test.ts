@@ -2,8 +2,9 @@
  * The integrations section of the stage profiles: the rules that keep the queue, the consumer and the
  * database consistent with each other fail with one line naming the key, the value and what is allowed.
  */
-import { stageProfiles } from '@game-platform/shared/profiles';
+
 import { describe, expect, it } from 'vitest';
+import { stageProfiles } from '../../src/profiles';
 import { problemsOf, withDev } from '../helpers/profiles';
 
 const withDevIntegrations = (changes: Record<string, unknown>) => withDev('integrations', changes);

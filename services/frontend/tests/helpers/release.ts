@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { type LocalAws, startLocalAws } from '@game-platform/scripts/local';
-import { s3SiteStore } from '../../src/release/adapters';
-import type { CdnCache, InvalidationStatus, StackOutputsReader } from '../../src/release/ports';
-import type { FrontendOutputs, PublishOptions } from '../../src/release/publish';
+import { type LocalAws, startLocalAws } from '@game-platform/local';
+import { s3SiteStore } from '../../cli/release/adapters';
+import type { CdnCache, InvalidationStatus, StackOutputsReader } from '../../cli/release/ports';
+import type { FrontendOutputs, PublishOptions } from '../../cli/release/publish';
 
 export interface RecordedPut {
   key: string;

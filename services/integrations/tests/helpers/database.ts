@@ -1,6 +1,6 @@
 /** A real PostgreSQL with the game schema (datastore migrations), and the queries tests assert with. */
 import { MIGRATIONS_DIR, migrate, readMigrations } from '@game-platform/datastore/migrations';
-import { type LocalPostgres, startPostgres } from '@game-platform/scripts/local';
+import { type LocalPostgres, startPostgres } from '@game-platform/local';
 import pg from 'pg';
 
 export interface GameDatabase {

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import * as yaml from 'js-yaml';
+import { repoPath } from './paths';
+
+export interface ComposeService {
+  name: string;
+  /** Path relative to the repository root, e.g. `services/network`. */
+  path: string;
+  params: Record<string, string>;
+  dependsOn: string[];
+}
+
+/** One `${producer.output}` used as a param of a consuming service. */
+export interface ComposeReference {
+  consumer: string;
+  param: string;
+  producer: string;
+  output: string;
+}
+
+const REFERENCE = /\$\{(\w+)\.(\w+)\}/g;
+
+export const COMPOSE_FILE = repoPath('serverless-compose.yml');
+
+/** Reads the services of `serverless-compose.yml` (the real file users deploy with). */
+export const readCompose = (file = COMPOSE_FILE): ComposeService[] => {
+  const document = yaml.load(readFileSync(file, 'utf8')) as {
+    services?: Record<string, Record<string, unknown>>;
+  };
+  if (!document?.services) throw new Error(`${file} has no "services" section`);
+  return Object.entries(document.services).map(([name, definition]) => ({
+    name,
+    path: String(definition.path),
+    params: Object.fromEntries(
+      Object.entries((definition.params as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]),
+    ),
+    dependsOn: ((definition.dependsOn as string[] | string | undefined) ?? []) as string[],
+  }));
+};
+
+/** Every `${service.output}` reference in the params of every service. */
+export const composeReferences = (services: ComposeService[]): ComposeReference[] =>
+  services.flatMap((service) =>
+    Object.entries(service.params).flatMap(([param, value]) =>
+      [...value.matchAll(REFERENCE)].map(([, producer = '', output = '']) => ({
+        consumer: service.name,
+        param,
+        producer,
+        output,
+      })),
+    ),
+  );
+
+/**
+ * The order compose deploys the services in: each producer before every consumer of its outputs,
+ * each `dependsOn` before its dependent. Compose packages every service in parallel whatever the
+ * order, so a cycle (two stacks each taking the other's output) packages fine and fails only at
+ * deploy time; synth checks here that an order exists, and names the cycle when none does.
+ */
+export const deployOrder = (services: ComposeService[]): { order: string[] } | { cycle: string[] } => {
+  const needs = new Map(services.map((service) => [service.name, new Set(service.dependsOn)]));
+  for (const reference of composeReferences(services)) needs.get(reference.consumer)?.add(reference.producer);
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'placed'>();
+  const visit = (name: string, path: string[]): string[] | undefined => {
+    if (state.get(name) === 'placed') return undefined;
+    if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
+    state.set(name, 'visiting');
+    for (const producer of needs.get(name) ?? []) {
+      const cycle = visit(producer, [...path, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, 'placed');
+    if (needs.has(name)) order.push(name);
+    return undefined;
+  };
+  for (const service of services) {
+    const cycle = visit(service.name, []);
+    if (cycle) return { cycle };
+  }
+  return { order };
+};

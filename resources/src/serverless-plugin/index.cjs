@@ -1,4 +1,0 @@
-// The framework loads plugins with require(); this shim hands it the TypeScript implementation.
-const { require: tsxRequire } = require('tsx/cjs/api');
-
-module.exports = tsxRequire('./plugin.ts', __filename).PlatformPlugin;

@@ -1,0 +1,38 @@
+/**
+ * `npm run endpoints:cost [-- --stage <name>]...`  (default: every checked stage profile)
+ *
+ * Prints, per stage, the VPC endpoints the synthesized templates create, what each costs per hour
+ * and per month, which workloads need it, and what NAT gateways would cost instead. It reads
+ * `.synth/<stage>/`, so run `npm run synth` first (`npm test` does): the report describes exactly
+ * what would be deployed, including the workloads other teams added.
+ */
+
+import { deployedEndpoints, deriveEndpointNeeds } from '@game-platform/endpoints/rules';
+import { SERVICE_NAMES } from '@game-platform/resources';
+import { synthesizedTemplate } from '@game-platform/resources/template';
+import { loadStageProfile } from '@game-platform/shared/profiles';
+import { endpointPrices, PRICES } from './endpoint-prices';
+import { formatPriceSource, formatStageCost, stageCost } from './endpoints';
+import { parseStageArguments } from './stage-arguments';
+
+const USAGE = 'usage: npm run endpoints:cost [-- --stage <name>]...';
+
+try {
+  for (const stage of parseStageArguments(process.argv.slice(2), USAGE)) {
+    const templates = Object.fromEntries(
+      SERVICE_NAMES.map((service) => [service, synthesizedTemplate(stage, service)]),
+    );
+    const profile = loadStageProfile(stage);
+    const cost = stageCost(
+      profile,
+      deployedEndpoints(templates),
+      deriveEndpointNeeds(templates),
+      endpointPrices(profile.region),
+    );
+    console.log(formatStageCost(cost));
+  }
+  console.log(formatPriceSource(PRICES));
+} catch (error) {
+  console.error(`endpoints:cost: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

