@@ -4,8 +4,7 @@
  * unknown item identifier fails the whole batch).
  */
 
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueDepth } from '@game-platform/shared/sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +15,16 @@ import {
   startEventSourcePoller,
   startLocalSqs,
 } from '../src';
+
+/** Messages waiting or in flight. (Not shared/sqs: the local package sits below shared's tests, which use it.) */
+const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
+  const { Attributes: attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
+  );
+  return (
+    Number(attributes.ApproximateNumberOfMessages) + Number(attributes.ApproximateNumberOfMessagesNotVisible)
+  );
+};
 
 let local: LocalSqs;
 let sqs: SQSClient;

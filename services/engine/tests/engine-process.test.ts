@@ -5,33 +5,16 @@
  * request in flight and exits 0 within SHUTDOWN_TIMEOUT_SECONDS (1 when it had to cut a request off).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@game-platform/local';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildEngineApp, type EngineBundle } from '../cli/image/build';
-import { type EngineProcess, spawnEngine } from './helpers/engine-process';
+import { type EngineHarness, startEngineHarness } from './helpers/engine-harness';
+import { spawnEngine } from './helpers/engine-process';
 import { loadEvent } from './helpers/events';
-import { type LocalPlatform, startLocalPlatform } from './helpers/local-platform';
 
-let platform: LocalPlatform;
-let bundle: EngineBundle;
-const running: EngineProcess[] = [];
-
-const start = async (extra: Record<string, string> = {}) => {
-  const engine = await spawnEngine(bundle.outdir, {
-    ...platform.env,
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    LOG_LEVEL: 'info',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...extra,
-  });
-  running.push(engine);
-  return engine;
-};
+let harness: EngineHarness;
+const start = (extra: Record<string, string> = {}) => harness.start(extra);
 
 /** A POST /api/matches whose body is sent in two halves: in flight until `finish()` is called. */
 const slowPost = (url: string, body: string) => {
@@ -72,20 +55,15 @@ const newConnection = (url: string): Promise<string> =>
   });
 
 beforeAll(async () => {
-  platform = await startLocalPlatform();
-  bundle = await buildEngineApp(mkdtempSync(join(tmpdir(), 'engine-bundle-')));
+  harness = await startEngineHarness();
 }, 60_000);
 
 // Each test starts from an empty queue, whatever an earlier one left.
 beforeEach(async () => {
-  await platform.drainQueue();
+  await harness.platform.drainQueue();
 });
 
-afterAll(async () => {
-  for (const engine of running) engine.child.kill('SIGKILL');
-  await platform?.stop();
-  if (bundle) rmSync(bundle.outdir, { recursive: true, force: true });
-});
+afterAll(async () => harness?.stop());
 
 describe('the engine bundle as a process', () => {
   it('starts from environment variables alone and publishes a posted match result through AWS_ENDPOINT_URL_SQS', async () => {
@@ -99,7 +77,7 @@ describe('the engine bundle as a process', () => {
       body: JSON.stringify(loadEvent('http', 'match-result')),
     });
     const { eventId } = (await response.json()) as { eventId: string };
-    const messages = await platform.drainQueue();
+    const messages = await harness.platform.drainQueue();
 
     // Assess
     expect(response.status).toBe(202);
@@ -111,7 +89,7 @@ describe('the engine bundle as a process', () => {
     // Prepare
     const engine = await start();
     const check = (port: string) =>
-      spawnSync(process.execPath, [join(bundle.outdir, 'healthcheck.mjs')], {
+      spawnSync(process.execPath, [join(harness.bundle.outdir, 'healthcheck.mjs')], {
         env: { PORT: port },
         timeout: 10_000,
       }).status;
@@ -127,7 +105,7 @@ describe('the engine bundle as a process', () => {
   it('refuses to start with a bad configuration, naming each variable, its value and what is expected', async () => {
     // Act
     const engine = await spawnEngine(
-      bundle.outdir,
+      harness.bundle.outdir,
       {
         HOST: '127.0.0.1',
         PORT: '80',
@@ -180,9 +158,9 @@ describe('the engine bundle as a process', () => {
     expect(whileDraining).toBe('ECONNREFUSED');
     expect(response.status).toBe(202);
     expect(response.connection).toBe('close');
-    expect((await platform.drainQueue()).map((message) => JSON.parse(message.Body ?? '').id)).toEqual([
-      JSON.parse(response.body).eventId,
-    ]);
+    expect((await harness.platform.drainQueue()).map((message) => JSON.parse(message.Body ?? '').id)).toEqual(
+      [JSON.parse(response.body).eventId],
+    );
     expect(code).toBe(0);
     expect(at - signalledAt).toBeLessThan(5_000);
     expect(await engine.logged('stopped')).toMatchObject({ drained: true });
@@ -204,6 +182,6 @@ describe('the engine bundle as a process', () => {
     expect(code).toBe(1);
     expect(at - signalledAt).toBeLessThan(2_000);
     expect(await engine.logged('stopped')).toMatchObject({ drained: false });
-    expect(await platform.drainQueue()).toEqual([]);
+    expect(await harness.platform.drainQueue()).toEqual([]);
   });
 });

@@ -1,40 +1,15 @@
-/**
- * The live channel (`/api/live`) of the bundle the image runs, as a child process against real
- * PostgreSQL and an SQS-compatible server: player ids it did not sign are refused, a bad message gets
- * an error frame and harms no one else, foreign origins and oversized frames are refused, and on
- * SIGTERM with 100 open connections and 10 running rounds every round is published exactly once,
- * every connection is closed within the drain budget and nothing is published after.
- */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '@game-platform/local';
 import { parseGameEventJson } from '@game-platform/shared/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEngineApp, type EngineBundle } from '../cli/image/build';
 import { maxRoundScore } from '../src/domain/live-round';
-import { type EngineProcess, spawnEngine } from './helpers/engine-process';
+import { type EngineHarness, startEngineHarness } from './helpers/engine-harness';
 import { type LiveClient, openLive } from './helpers/live-client';
-import { type LocalPlatform, startLocalPlatform } from './helpers/local-platform';
 
 const KEY = 'test-only-player-id-signing-key-0123456789';
 const OTHER_KEY = 'another-engine-s-signing-key-9876543210abcdef';
 
-let platform: LocalPlatform;
-let bundle: EngineBundle;
-const running: EngineProcess[] = [];
-
+let harness: EngineHarness;
 const start = async (extra: Record<string, string> = {}) => {
-  const engine = await spawnEngine(bundle.outdir, {
-    ...platform.env,
-    HOST: '127.0.0.1',
-    PORT: String(await freePort()),
-    LOG_LEVEL: 'info',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    PLAYER_ID_SIGNING_KEY: KEY,
-    ...extra,
-  });
-  running.push(engine);
+  const engine = await harness.start({ PLAYER_ID_SIGNING_KEY: KEY, ...extra });
   return { engine, live: `${engine.url.replace('http:', 'ws:')}/api/live` };
 };
 
@@ -44,19 +19,15 @@ const hello = async (client: LiveClient, message: Record<string, unknown> = {}) 
 };
 
 const matchEvents = async () =>
-  (await platform.drainQueue())
+  (await harness.platform.drainQueue())
     .map((message) => parseGameEventJson(message.Body ?? ''))
     .flatMap((parsed) => (parsed.ok && parsed.value.type === 'match.completed' ? [parsed.value] : []));
 
 beforeAll(async () => {
-  platform = await startLocalPlatform();
-  bundle = await buildEngineApp(mkdtempSync(join(tmpdir(), 'engine-bundle-')));
+  harness = await startEngineHarness();
 }, 60_000);
 
-afterAll(async () => {
-  for (const engine of running) engine.child.kill('SIGKILL');
-  await platform?.stop();
-});
+afterAll(async () => harness?.stop());
 
 describe('live channel', () => {
   it('refuses a forged or tampered player id, and keeps the id it signed across connections', async () => {
@@ -183,10 +154,8 @@ describe('live channel', () => {
 
   it('on SIGTERM with 100 connections and 10 running rounds: publishes each round once, closes all within the budget, publishes nothing after', async () => {
     // Prepare: no engine of an earlier test may publish during this one
-    const earlier = running.splice(0);
-    for (const previous of earlier) previous.child.kill('SIGKILL');
-    await Promise.all(earlier.map((previous) => previous.exited));
-    await platform.drainQueue();
+    await harness.killEngines();
+    await harness.platform.drainQueue();
     const budgetSeconds = 15;
     const { engine, live } = await start({ SHUTDOWN_TIMEOUT_SECONDS: String(budgetSeconds) });
     const clients = await Promise.all(Array.from({ length: 100 }, () => openLive(live)));

@@ -6,6 +6,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@game-platform/local';
+import { launchBrowser } from '@game-platform/testing/browser';
+import type { Browser } from 'playwright-core';
 import { launchStart, type StartProcess } from '../../src/platform/start-process';
 
 export interface StartedPlatform {
@@ -44,6 +46,25 @@ export const startOnFreePorts = async (stage: string): Promise<StartedPlatform> 
         await Promise.race([cli.exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
       }
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** `npm start` on free ports and a headless browser to play through its local edge; `stop` ends both. */
+export const startWithBrowser = async (
+  stage: string,
+): Promise<{ platform: StartedPlatform; browser: Browser; stop(): Promise<void> }> => {
+  const platform = await startOnFreePorts(stage);
+  const browser = await launchBrowser().catch(async (error: unknown) => {
+    await platform.stop();
+    throw error;
+  });
+  return {
+    platform,
+    browser,
+    stop: async () => {
+      await browser.close();
+      await platform.stop();
     },
   };
 };

@@ -9,12 +9,11 @@
  * - a round of scripted taps at an inhuman rate scores only what the rules allow.
  */
 import { maxRoundScore, TAP_RULES } from '@game-platform/engine/live-round';
-import { launchBrowser } from '@game-platform/testing/browser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedPlatform, startOnFreePorts } from '../helpers/npm-start';
+import { startWithBrowser } from '../helpers/npm-start';
 
-let platform: StartedPlatform;
+let started: Awaited<ReturnType<typeof startWithBrowser>>;
 let siteUrl: string;
 let engineUrl: string;
 let browser: Browser;
@@ -29,16 +28,13 @@ const openHome = async (): Promise<{ page: Page; playerId: string }> => {
 };
 
 beforeAll(async () => {
-  platform = await startOnFreePorts('carol');
-  siteUrl = platform.siteUrl;
-  engineUrl = platform.engineUrl;
-  browser = await launchBrowser();
+  started = await startWithBrowser('carol');
+  ({ browser } = started);
+  siteUrl = started.platform.siteUrl;
+  engineUrl = started.platform.engineUrl;
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-}, 60_000);
+afterAll(async () => started?.stop(), 60_000);
 
 describe('live play under npm start, through the local edge', () => {
   it('a round played in one page shows on another open page within 2 s of its end, without a reload', async () => {

@@ -29,22 +29,13 @@ import {
   processTable,
   stillRunning,
 } from '@game-platform/testing/processes';
+import { until } from '@game-platform/testing/until';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchStart, type StartProcess } from '../../src/platform/start-process';
 
 /** Stage alice has no profile of its own: it runs with the dev profile's settings. */
 const settings = loadStageProfile('alice').integrations;
 const POISON = '{"type": "match.completed", "this is not": JSON';
-
-const until = async <T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 let dataDir: string;
 let ports: { postgres: number; sqs: number; engine: number; site: number };

@@ -12,10 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@game-platform/resources/paths';
-import { launchBrowser } from '@game-platform/testing/browser';
+import { until } from '@game-platform/testing/until';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedPlatform, startOnFreePorts } from '../helpers/npm-start';
+import { startWithBrowser } from '../helpers/npm-start';
 
 /** The engine's `Cache-Control: s-maxage` on the leaderboard (services/engine/src/http/routes.ts). */
 const LEADERBOARD_TTL_MS = 5_000;
@@ -37,18 +37,8 @@ const matchWith = (tag: string): MatchResult => ({
   players: sample.players.map((player, index) => ({ ...player, playerId: `test:${tag}-p${index}` })),
 });
 
-const until = async <T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
 let dataDir: string;
-let platform: StartedPlatform;
+let started: Awaited<ReturnType<typeof startWithBrowser>>;
 let siteUrl: string;
 let engineUrl: string;
 let browser: Browser;
@@ -96,15 +86,12 @@ const engineRequests = (method: string, path: string) =>
     .filter((entry) => entry.method === method && entry.path === path);
 
 beforeAll(async () => {
-  platform = await startOnFreePorts('alice');
-  ({ dataDir, siteUrl, engineUrl } = platform);
-  browser = await launchBrowser();
+  started = await startWithBrowser('alice');
+  ({ browser } = started);
+  ({ dataDir, siteUrl, engineUrl } = started.platform);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await platform?.stop();
-}, 60_000);
+afterAll(async () => started?.stop(), 60_000);
 
 describe('the player edge under npm start', () => {
   it('shows the leaderboard on the home page, read from /api/leaderboard on the same origin', async () => {

@@ -4,11 +4,11 @@
  * Unit test of the plugin step, then the synthesized consumer and migrate roles of every stage.
  */
 
+import { LAMBDA_NETWORK_INTERFACE_ACTIONS } from '@game-platform/resources';
 import { replaceLambdaVpcManagedPolicy } from '@game-platform/serverless-plugin/plugin';
 import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_NETWORK_INTERFACE_ACTIONS } from '../src/lambda-vpc';
 
 type Statement = { Sid?: string; Effect: string; Action: string[]; Resource: unknown; Condition?: unknown };
 type Resource = { Type: string; Properties?: Record<string, unknown> };
