@@ -8,6 +8,7 @@
  * lingering, a burst of leaderboard requests costs one query (counted by pg_stat_statements on the
  * server), and a committed change reaches the board through the database's signal within the bound.
  */
+import { request as httpRequest } from 'node:http';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { freePort } from '@game-platform/local';
 import { parseGameEventJson } from '@game-platform/shared/events';
@@ -387,6 +388,25 @@ describe('engine over HTTP', () => {
   });
 });
 
+/** A POST whose body arrives in two parts: the headers and half the body now, the rest on `finish()` (a slow link). */
+const slowPost = (base: string, body: unknown, key: string) => {
+  const text = Buffer.from(JSON.stringify(body));
+  const half = Math.floor(text.length / 2);
+  const request = httpRequest(`${base}/api/matches`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': text.length, 'idempotency-key': key },
+  });
+  const status = new Promise<number | undefined>((resolve, reject) => {
+    request.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('error', reject);
+  });
+  request.write(text.subarray(0, half));
+  return { status, finish: () => request.end(text.subarray(half)) };
+};
+
 /** A valid match result of `players` players (about 70 bytes each once published). */
 const matchOf = (players: number) => ({
   ...(match as object),
@@ -436,24 +456,59 @@ describe('engine under player load', () => {
   });
 
   it('sends the match results lingering for their batch when it stops, so their requests get 202 before exit', async () => {
-    // Prepare: a linger far beyond the configurable bound, so only the stop can send them.
+    // Prepare: a linger far beyond the configurable bound, so only the stop can send them; they
+    // linger because a third request has started and is still sending its body.
     const lingering = await startTestEngine(platform.env, (config) => ({
       ...config,
       matchBatchLingerMs: 600_000,
     }));
     const keys = ['1b7e4c2a-9d3f-4a51-b8e6-7c2d1f0a9e01', '1b7e4c2a-9d3f-4a51-b8e6-7c2d1f0a9e02'];
+    const slowKey = '1b7e4c2a-9d3f-4a51-b8e6-7c2d1f0a9e03';
+    const slow = slowPost(lingering.url, match, slowKey);
+    // In flight (a session) once the engine has its headers: from then on it is announced.
+    await eventually(async () => (lingering.sessions.active === 1 ? true : undefined));
     const responses = keys.map((key) => post(lingering.url, match, { 'idempotency-key': key }));
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     // Act
-    const { drained } = await lingering.stop(5_000);
+    const stopped = lingering.stop(5_000);
+    slow.finish();
+    const { drained } = await stopped;
 
     // Assess
     expect(drained).toBe(true);
     expect((await Promise.all(responses)).map((response) => response.status)).toEqual([202, 202]);
+    expect(await slow.status).toBe(202);
     expect((await platform.drainQueue()).map((message) => JSON.parse(message.Body ?? '').id).sort()).toEqual(
-      keys,
+      [...keys, slowKey].sort(),
     );
+  });
+
+  it('answers match results posted together without waiting for the linger, and does not wait for one that is refused', async () => {
+    // Prepare: a linger no test waits out, so every 202 comes from a batch sent early.
+    const early = await startTestEngine(platform.env, (config) => ({
+      ...config,
+      matchBatchLingerMs: 600_000,
+    }));
+    const keys = Array.from({ length: 5 }, (_, n) => `2c7e4c2a-9d3f-4a51-b8e6-7c2d1f0a9e0${n}`);
+    const before = platform.aws.requestCounts().SendMessageBatch ?? 0;
+
+    try {
+      // Act: five at once, and an invalid one among them (announced, then withdrawn).
+      const responses = await Promise.all([
+        ...keys.map((key) => post(early.url, match, { 'idempotency-key': key })),
+        post(early.url, loadEvent('http', 'match-result-invalid')),
+      ]);
+
+      // Assess
+      expect(responses.map((response) => response.status)).toEqual([202, 202, 202, 202, 202, 400]);
+      expect(platform.aws.requestCounts().SendMessageBatch ?? 0).toBeLessThan(before + keys.length);
+      expect(
+        (await platform.drainQueue()).map((message) => JSON.parse(message.Body ?? '').id).sort(),
+      ).toEqual(keys);
+    } finally {
+      await early.stop(1_000);
+    }
   });
 
   it('serves a burst of 300 concurrent leaderboard requests, every page size, with one PostgreSQL query', async () => {

@@ -1,7 +1,11 @@
 /**
  * The batching publisher against a real SQS-compatible server (fauxqs): events go out in
  * SendMessageBatch requests of up to 10, each `publish` resolves only when SQS listed its entry as
- * stored, an entry SQS refused fails alone, and closing sends what is lingering at once.
+ * stored, an entry SQS refused fails alone, and closing sends what is lingering at once. A batch goes
+ * early, without its linger, once every announced publish has joined it (or was withdrawn) and it is
+ * as large as the batch just before; the tests that show it use a 10-minute linger, so a batch that
+ * went can only have gone early, and an empty queue after a round trip to the server shows that a
+ * batch is still waiting. No assertion depends on timing.
  */
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { freePort, type LocalSqs, startLocalSqs } from '@game-platform/local';
@@ -65,6 +69,19 @@ const event = (n: number, padding = 0): GameEvent =>
   }) as unknown as GameEvent;
 
 const batchRequests = () => local.aws.requestCounts().SendMessageBatch ?? 0;
+
+/** A linger no test waits out: whatever is sent was sent early (or by `close`). */
+const NEVER_MS = 600_000;
+
+/** A logger at debug level that keeps why each batch went (`reason`) and its size. */
+const recordingLog = () => {
+  const batches: Array<{ reason: string; entries: number }> = [];
+  const log = createLogger('debug', {}, (line) => {
+    const entry = JSON.parse(line) as { message: string; reason: string; entries: number };
+    if (entry.message === 'batch sent') batches.push({ reason: entry.reason, entries: entry.entries });
+  });
+  return { log, batches };
+};
 
 describe('sqsBatchPublisher', () => {
   it('sends 25 events published together in 3 SendMessageBatch requests (10 + 10 + 5) and stores each once', async () => {
@@ -144,17 +161,114 @@ describe('sqsBatchPublisher', () => {
   });
 
   it('on close sends what is lingering at once, and sends later events without lingering', async () => {
-    // Prepare: a linger far longer than the test may take.
+    // Prepare: a linger far longer than the test may take; the two events linger because a third
+    // request was announced and has not published yet (its body still on its way).
     const queueUrl = await createQueue();
-    const publisher = sqsBatchPublisher(client, queueUrl, { lingerMs: 600_000, log });
+    const publisher = sqsBatchPublisher(client, queueUrl, { lingerMs: NEVER_MS, log });
+    const slow = publisher.announce();
     const lingering = [publisher.publish(event(1)), publisher.publish(event(2))];
+    expect(await storedIds(queueUrl)).toEqual([]);
 
     // Act
     await publisher.close();
-    const late = publisher.publish(event(3));
+    const late = slow.publish(event(3));
 
     // Assess
     await expect(Promise.all([...lingering, late])).resolves.toEqual([undefined, undefined, undefined]);
     expect(await storedIds(queueUrl)).toEqual([event(1).id, event(2).id, event(3).id]);
+  });
+
+  it('sends one batch as soon as every announced request has published, without waiting for the linger', async () => {
+    // Prepare: four requests in flight, announced as they start.
+    const queueUrl = await createQueue();
+    const { log, batches } = recordingLog();
+    const publisher = sqsBatchPublisher(client, queueUrl, { lingerMs: NEVER_MS, log });
+    const requests = Array.from({ length: 4 }, () => publisher.announce());
+    const before = batchRequests();
+
+    // Act: three publish; the fourth is still reading its body meanwhile (a round trip to the server).
+    const first = requests.slice(0, 3).map((request, n) => request.publish(event(n)));
+    const whileOneIsComing = await storedIds(queueUrl);
+    const last = requests[3]?.publish(event(3));
+
+    // Assess: nothing left before the fourth joined; then all four in one request, none by the linger.
+    expect(whileOneIsComing).toEqual([]);
+    await expect(Promise.all([...first, last])).resolves.toHaveLength(4);
+    expect(batchRequests() - before).toBe(1);
+    expect(batches).toEqual([{ reason: 'all joined', entries: 4 }]);
+    expect(await storedIds(queueUrl)).toEqual([0, 1, 2, 3].map((n) => event(n).id));
+  });
+
+  it('stops waiting for an announced request that withdraws (invalid, refused, client gone)', async () => {
+    // Prepare
+    const queueUrl = await createQueue();
+    const { log, batches } = recordingLog();
+    const publisher = sqsBatchPublisher(client, queueUrl, { lingerMs: NEVER_MS, log });
+    const [a, b, refused] = [publisher.announce(), publisher.announce(), publisher.announce()];
+    const published = [a.publish(event(1)), b.publish(event(2))];
+    expect(await storedIds(queueUrl)).toEqual([]);
+
+    // Act
+    refused.withdraw();
+
+    // Assess: withdrawing after publishing changes nothing either.
+    await expect(Promise.all(published)).resolves.toHaveLength(2);
+    a.withdraw();
+    expect(batches).toEqual([{ reason: 'all joined', entries: 2 }]);
+  });
+
+  it('sends a lone event at once when nothing else is expected, announced or not', async () => {
+    // Prepare
+    const queueUrl = await createQueue();
+    const { log, batches } = recordingLog();
+    const publisher = sqsBatchPublisher(client, queueUrl, { lingerMs: NEVER_MS, log });
+
+    // Act
+    await publisher.publish(event(1));
+    await publisher.announce().publish(event(2));
+
+    // Assess
+    expect(batches).toEqual([
+      { reason: 'all joined', entries: 1 },
+      { reason: 'all joined', entries: 1 },
+    ]);
+    expect(await storedIds(queueUrl)).toEqual([event(1).id, event(2).id]);
+  });
+
+  it('right after a batch of three, waits for as many before sending (clients between two requests)', async () => {
+    // Prepare: a batch of three was just answered.
+    const queueUrl = await createQueue();
+    const { log, batches } = recordingLog();
+    const publisher = sqsBatchPublisher(client, queueUrl, { lingerMs: NEVER_MS, log });
+    await Promise.all([1, 2, 3].map((n) => publisher.publish(event(n))));
+
+    // Act: one result comes back alone, then two more.
+    const alone = publisher.publish(event(4));
+    const aloneFirst = await storedIds(queueUrl);
+    const next = [publisher.publish(event(5)), publisher.publish(event(6))];
+
+    // Assess: the lone one waited and went with the other two.
+    expect(aloneFirst).toEqual([1, 2, 3].map((n) => event(n).id));
+    await expect(Promise.all([alone, ...next])).resolves.toHaveLength(3);
+    expect(batches).toEqual([
+      { reason: 'all joined', entries: 3 },
+      { reason: 'all joined', entries: 3 },
+    ]);
+  });
+
+  it('after a quiet moment longer than the linger, sends a lone event at once again', async () => {
+    // Prepare: a batch of three, then nothing for twice the linger.
+    const queueUrl = await createQueue();
+    const { log, batches } = recordingLog();
+    const lingerMs = 50;
+    const publisher = sqsBatchPublisher(client, queueUrl, { lingerMs, log });
+    await Promise.all([1, 2, 3].map((n) => publisher.publish(event(n))));
+    await new Promise((resolve) => setTimeout(resolve, 2 * lingerMs));
+
+    // Act
+    await publisher.publish(event(4));
+
+    // Assess: sent because nobody was expected, not by the linger.
+    expect(batches.at(-1)).toEqual({ reason: 'all joined', entries: 1 });
   });
 });

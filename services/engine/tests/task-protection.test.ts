@@ -227,7 +227,10 @@ describe('the engine server holding a player', () => {
     const held = new Promise<void>((resolve) => (finish = resolve));
     const engine = createEngineServer(
       {
-        publisher: { publish: async () => {} },
+        publisher: {
+          publish: async () => {},
+          announce: () => ({ publish: async () => {}, withdraw: () => {} }),
+        },
         // Every key is new: this test holds a leaderboard read, not a match result.
         requestKeys: { claim: async (_key: string, fingerprint: string) => fingerprint },
         leaderboard: new LeaderboardCache({

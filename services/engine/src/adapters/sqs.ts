@@ -10,7 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { GameEvent } from '@game-platform/shared/events';
-import type { DependencyProbe, EventPublisher } from '../domain/ports';
+import type { AnnouncingEventPublisher, DependencyProbe } from '../domain/ports';
 import type { Logger } from '../log';
 
 export interface SqsClientSettings {
@@ -56,7 +56,7 @@ export class BatchEntryFailedError extends Error {
 }
 
 /** A publisher that can be told to send what is waiting now (shutdown). */
-export interface BatchingEventPublisher extends EventPublisher {
+export interface BatchingEventPublisher extends AnnouncingEventPublisher {
   /**
    * Sends what is lingering now and from then on sends every event at once (no linger): called when
    * the process stops, so nothing waits on a timer. Resolves once every batch sent has settled.
@@ -70,15 +70,38 @@ interface PendingEntry {
   reject: (error: unknown) => void;
 }
 
+type SendReason = 'full' | 'all joined' | 'linger' | 'no linger' | 'closing';
+
 /**
  * Publishes events as messages whose body is the event's JSON (exactly what the consumer parses with
- * the shared contract), grouped into `SendMessageBatch` requests: an event waits at most `lingerMs`
- * for others; a batch goes as soon as it holds 10 entries or would exceed 256 KiB. Each `publish`
- * resolves only when SQS lists its entry in `Successful` (stored) and rejects when it is in `Failed`,
- * missing from the answer, or the request failed (after the SDK's retries): a caller answers 202
- * only for what SQS stored. Batch entry ids are positions in the batch, not event ids, so two events
- * with the same id (a client retrying with its Idempotency-Key) can share a batch; the consumer applies
- * an event id once. A standard queue: no deduplication id.
+ * the shared contract), grouped into `SendMessageBatch` requests.
+ *
+ * When a batch goes:
+ * - at once when it holds 10 entries or the next would take it over 256 KiB, or while closing;
+ * - early, as soon as every announced publish (`announce()`: a match request that has started) has
+ *   joined it or been withdrawn, and it holds as many entries as the previous batch did when that
+ *   one was answered less than `lingerMs` ago. Waiting for announced requests adds entries that are
+ *   known to be coming; the previous batch's size stands for the clients that are between two
+ *   requests (answered, about to post the next result), which no count of requests in flight can
+ *   see. Without it, a publisher serving a few clients that each wait for their 202 sends them one
+ *   by one: every `SendMessageBatch` costs the engine about a millisecond of CPU (signing, MD5s,
+ *   serialization, the socket write), so many small batches cost throughput as well as requests.
+ *   A lone result after a quiet moment (no batch answered within `lingerMs`) waits for no one;
+ * - at the latest `lingerMs` after its first entry (the bound on the latency batching adds, as
+ *   before): when an announced request is slow to publish (a slow body, its Idempotency-Key's round
+ *   trip to the database) or fewer results came than last time (the expectation then shrinks).
+ * Unannounced publishes (live rounds) join whatever is forming.
+ *
+ * The early and the linger decisions are taken on the event loop's check phase (`setImmediate`), not
+ * when the last publish arrives: requests whose bytes arrived in the same poll phase are parsed (and
+ * announced) one socket after the other, so one can publish before the next is even announced; on
+ * the check phase every request that had arrived is counted.
+ *
+ * Each `publish` resolves only when SQS lists its entry in `Successful` (stored) and rejects when it
+ * is in `Failed`, missing from the answer, or the request failed (after the SDK's retries): a caller
+ * answers 202 only for what SQS stored. Batch entry ids are positions in the batch, not event ids,
+ * so two events with the same id (a client retrying with its Idempotency-Key) can share a batch; the
+ * consumer applies an event id once. A standard queue: no deduplication id.
  */
 export const sqsBatchPublisher = (
   client: SQSClient,
@@ -87,20 +110,34 @@ export const sqsBatchPublisher = (
 ): BatchingEventPublisher => {
   let pending: PendingEntry[] = [];
   let pendingBytes = 0;
+  /** Publishes announced and neither made nor withdrawn: the batch being formed waits for these. */
+  let announced = 0;
+  /** Entries of the last batch sent, and when its answer came (`performance.now()`). */
+  let lastBatchSize = 0;
+  let lastAnsweredAt = Number.NEGATIVE_INFINITY;
+  /** The linger of the batch being formed: the longest its first entry waits. */
   let timer: NodeJS.Timeout | undefined;
-  let expired: NodeJS.Immediate | undefined;
+  let lingerOver = false;
+  /** The next check phase, on which the batch goes if nobody expected is still coming (or the linger is over). */
+  let check: NodeJS.Immediate | undefined;
   let closing = false;
   const sending = new Set<Promise<void>>();
 
-  const send = (reason: 'full' | 'linger' | 'no linger' | 'closing'): void => {
+  /** How many entries the batch being formed may still wait for (besides announced publishes). */
+  const expected = (): number =>
+    sending.size > 0 || performance.now() - lastAnsweredAt < lingerMs ? lastBatchSize : 1;
+
+  const send = (reason: SendReason): void => {
     clearTimeout(timer);
-    clearImmediate(expired);
+    clearImmediate(check);
     timer = undefined;
-    expired = undefined;
+    check = undefined;
+    lingerOver = false;
     const batch = pending;
     pending = [];
     pendingBytes = 0;
     if (batch.length === 0) return;
+    lastBatchSize = batch.length;
     const request = client
       .send(
         new SendMessageBatchCommand({
@@ -123,29 +160,66 @@ export const sqsBatchPublisher = (
           for (const entry of batch) entry.reject(error);
         },
       )
-      .finally(() => sending.delete(request));
+      .finally(() => {
+        sending.delete(request);
+        lastAnsweredAt = performance.now();
+      });
     sending.add(request);
   };
 
+  const sendOnCheckPhase = (): void => {
+    check ??= setImmediate(() => {
+      check = undefined;
+      if (lingerOver) send('linger');
+      else if (announced === 0 && pending.length >= expected()) send('all joined');
+      // Otherwise the next publish or withdrawal checks again, and the linger bounds the wait.
+    });
+  };
+
+  const publish = (event: GameEvent) =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify(event);
+      const bytes = Buffer.byteLength(body);
+      if (pending.length > 0 && pendingBytes + bytes > MAX_BATCH_BYTES) send('full');
+      pending.push({ body, resolve, reject });
+      pendingBytes += bytes;
+      if (closing) return send('closing');
+      if (lingerMs === 0) return send('no linger');
+      if (pending.length >= MAX_BATCH_ENTRIES) return send('full');
+      if (!timer && !lingerOver)
+        timer = setTimeout(() => {
+          // Node runs expired timers before it reads the sockets that became readable meanwhile:
+          // send on the next check phase instead, after requests that already arrived have joined.
+          timer = undefined;
+          lingerOver = true;
+          sendOnCheckPhase();
+        }, lingerMs);
+      if (announced === 0) sendOnCheckPhase();
+    });
+
   return {
-    publish: (event: GameEvent) =>
-      new Promise<void>((resolve, reject) => {
-        const body = JSON.stringify(event);
-        const bytes = Buffer.byteLength(body);
-        if (pending.length > 0 && pendingBytes + bytes > MAX_BATCH_BYTES) send('full');
-        pending.push({ body, resolve, reject });
-        pendingBytes += bytes;
-        if (closing) send('closing');
-        else if (lingerMs === 0) send('no linger');
-        else if (pending.length >= MAX_BATCH_ENTRIES) send('full');
-        else if (!expired)
-          timer ??= setTimeout(() => {
-            // Node runs expired timers before it reads the sockets that became readable meanwhile:
-            // send on the next check phase instead, after requests that already arrived have joined.
-            timer = undefined;
-            expired = setImmediate(() => send('linger'));
-          }, lingerMs);
-      }),
+    publish,
+    announce: () => {
+      announced += 1;
+      let outstanding = true;
+      /** Counts this announcement out, once; true the first time. */
+      const settle = (): boolean => {
+        if (!outstanding) return false;
+        outstanding = false;
+        announced -= 1;
+        return true;
+      };
+      return {
+        publish: (event) => {
+          settle();
+          return publish(event);
+        },
+        withdraw: () => {
+          // The batch may have been waiting for this request alone.
+          if (settle() && announced === 0 && pending.length > 0) sendOnCheckPhase();
+        },
+      };
+    },
     close: async () => {
       closing = true;
       if (pending.length > 0)

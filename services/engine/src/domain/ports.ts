@@ -10,6 +10,27 @@ export interface EventPublisher {
 }
 
 /**
+ * A publisher that is told which publishes are on their way. A batching publisher needs it to tell
+ * "another result is about to join this batch" (worth waiting for) from "nobody is coming" (send
+ * now): without it, every batch waits out its whole linger, and a client waiting for its 202 before
+ * it posts the next result is held for the linger on every result.
+ */
+export interface AnnouncingEventPublisher extends EventPublisher {
+  /**
+   * A publish is probably coming: a match request has started and its result is still being read
+   * and checked. Until the returned handle publishes or is withdrawn, a batch being formed waits for
+   * it (never longer than its linger). Call `withdraw()` when the request ends, whatever happened.
+   */
+  announce(): AnnouncedPublish;
+}
+
+/** The one publish a request announced. */
+export interface AnnouncedPublish extends EventPublisher {
+  /** The request will not publish (invalid, refused, failed, client gone); ignored once it has published. */
+  withdraw(): void;
+}
+
+/**
  * The first request body each client idempotency key came with, as a fingerprint. Shared by every
  * engine task (the database), so a key reused for another body is noticed whichever task gets it.
  */

@@ -8,12 +8,14 @@ import { API_PATH_PREFIX } from '@game-platform/shared/edge';
 import { parseLeaderboardQuery, rankLeaderboard } from '../domain/leaderboard';
 import type { LeaderboardCache, LeaderboardSnapshot } from '../domain/leaderboard-cache';
 import { type AcceptMatchResultDependencies, acceptMatchResult } from '../domain/match-results';
-import type { DependencyProbe } from '../domain/ports';
+import type { AnnouncingEventPublisher, DependencyProbe } from '../domain/ports';
 import { checkReadiness } from '../domain/readiness';
 import type { Logger } from '../log';
 import { readJsonBody, sendJson, sendJsonText } from './messages';
 
 export interface RouteDependencies extends AcceptMatchResultDependencies {
+  /** Told when a match request starts, so a batch waits for the results on their way and no others. */
+  publisher: AnnouncingEventPublisher;
   leaderboard: LeaderboardCache;
   probes: DependencyProbe[];
   /** True once shutdown has begun: readiness answers 503 so nothing new is sent here. */
@@ -54,7 +56,25 @@ const readiness: Route = async ({ response, log }, { probes, isDraining }) => {
   sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
 };
 
-const postMatch: Route = async ({ request, response, log }, dependencies) => {
+/**
+ * The request is announced to the publisher as it starts, before its body is read: a batch being
+ * formed then waits for its result instead of leaving just before it, and leaves as soon as no
+ * announced request is still on its way. Withdrawn whatever the outcome (a no-op once published),
+ * so a refused or aborted request does not hold the batch until its linger.
+ */
+const postMatch: Route = async (context, dependencies) => {
+  const announced = dependencies.publisher.announce();
+  try {
+    await acceptPostedMatch(context, { ...dependencies, publisher: announced });
+  } finally {
+    announced.withdraw();
+  }
+};
+
+const acceptPostedMatch = async (
+  { request, response, log }: RouteContext,
+  dependencies: AcceptMatchResultDependencies,
+): Promise<void> => {
   const body = await readJsonBody(request);
   if (!body.ok) return sendJson(response, body.status, { error: 'invalid request', errors: body.errors });
   const key = request.headers['idempotency-key'];
