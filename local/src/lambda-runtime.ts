@@ -4,7 +4,7 @@
  * event source mapping is the local poller the integration tests use (batch size, window,
  * concurrency, timeout, partial batch responses; redelivery and the DLQ come from the queue).
  *
- * Run by `consumer.ts` as `node --import tsx lambda-runtime.ts '<RuntimeConfig as JSON>'` with an IPC
+ * Run by the integrations service's `local.ts` as `node --import tsx lambda-runtime.ts '<RuntimeConfig as JSON>'` with an IPC
  * channel: it sends `{ type: 'ready' }` once polling, and stops on SIGTERM, SIGINT or when its parent
  * goes away. Its output (the function's logs, one line per invocation) goes to the consumer's log.
  */

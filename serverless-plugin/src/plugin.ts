@@ -10,9 +10,9 @@
  *   (serverless-iam-roles-per-function), so no unused role with log permissions lingers;
  * - the AWS-managed `AWSLambdaVPCAccessExecutionRole` that serverless-iam-roles-per-function attaches
  *   to a VPC function's role (it grants log writes on `*`) is replaced by inline statements that
- *   allow only the function's network interfaces (`lambda-vpc.ts`);
+ *   allow only the function's network interfaces (`resources/src/lambda-vpc.ts`);
  * - every stateful resource (queues, log groups, buckets, keys...) states what happens to its data
- *   on delete and on replace, from the stage profile's `retainData` (`retention.ts`);
+ *   on delete and on replace, from the stage profile's `retainData` (`resources/src/retention.ts`);
  * - `Fn::Split` of a literal string (a list-valued compose param such as `privateSubnetIds`, known
  *   at package time) becomes the literal list, so the template states the subnets and security
  *   groups themselves, as reviewers and policy rules (CT.LAMBDA.PR.3) expect.

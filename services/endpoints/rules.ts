@@ -10,7 +10,7 @@
  *   - the Allow actions of its roles: the function's `Role`; the task's `TaskRoleArn` and
  *     `ExecutionRoleArn` (Fargate pulls images, writes awslogs and reads secrets through the task's
  *     own network interface). Inline policies, `AWS::IAM::Policy`/`ManagedPolicy` of the same stack,
- *     and the AWS-managed policies whose documents `managed-policies.ts` holds;
+ *     and the AWS-managed policies whose documents `resources/src/managed-policies.ts` holds;
  *   - what the resource itself implies: an ECR image (ecr.api, ecr.dkr, S3 for the layers), the
  *     awslogs driver (logs), container secrets (secretsmanager, ssm), a function environment
  *     variable naming a secret (secretsmanager).

@@ -47,7 +47,8 @@ export const ENGINE_ENDPOINT_VARIABLES = [
  * The container's environment. In ECS it comes from the task definition (services/engine/serverless.ts:
  * the queue, IAM database authentication as `game_engine`, the pool size, the drain budget below the
  * stop timeout, the log level), the image (`NODE_ENV`) and ECS (`AWS_REGION`). Locally the same, with
- * the endpoints replaced; `same-as-deployed.test.ts` compares it with the synthesized task definition.
+ * the endpoints replaced; `tools/tests/platform/same-as-deployed.test.ts` compares it with the
+ * synthesized task definition.
  */
 export const localEngineEnvironment = (
   options: Omit<EngineOptions, 'bundle' | 'logFile' | 'playerIdSigningKey'>,

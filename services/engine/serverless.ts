@@ -1,5 +1,5 @@
 /**
- * engine: the game engine on ECS Fargate. The reference engine app (`app/`) runs as a Fargate
+ * engine: the game engine on ECS Fargate. The reference engine app (`src/`) runs as a Fargate
  * service in the private subnets, publishes match results to the integrations queue and reads the
  * leaderboard from PostgreSQL as `game_engine` with IAM authentication. Before CloudFormation is
  * called, the deploy's image step makes sure the image the task definition names is in the stage's
@@ -39,7 +39,7 @@ const { profile, stage } = context;
 const { engine } = profile;
 const image = engineImage(profile);
 
-/** The app's configuration (app/README.md, "Configuration"): nothing secret, so plain `Environment`. */
+/** The app's configuration (src/README.md, "Configuration"): nothing secret, so plain `Environment`. */
 const environment = {
   EVENTS_QUEUE_URL: '${param:eventsQueueUrl}',
   DB_IAM_USER: ENGINE_DATABASE_USER,

@@ -56,7 +56,7 @@ const config: PlatformServiceConfig = {
       ...distributionResources(profile, params),
       // Cache hit rate for the stage's dashboard.
       ...monitoringSubscriptionResources(),
-      // The stage's dashboard: this stack deploys last (src/dashboard.ts says why it lives here).
+      // The stage's dashboard: this stack deploys last (stack/dashboard.ts says why it lives here).
       ...stageDashboardResources({
         profile,
         engine: {

@@ -1,5 +1,5 @@
 /**
- * The integrations consumer, locally: the real Lambda handler in its own process (`lambda-runtime.ts`)
+ * The integrations consumer, locally: the real Lambda handler in its own process (`@game-platform/local`'s Lambda runtime stand-in)
  * with the function's environment from the same function that builds the template
  * (`consumerEnvironment`), apart from the endpoint: `DATABASE_URL` as `game_consumer` replaces the
  * IAM-authenticated `DB_*` variables. Batch size, window, concurrency and timeout are the stage's.

@@ -2,7 +2,7 @@
  * `npm start [-- --stage <name>] [--fresh] [--postgres-port <port>] ...`: the whole platform on this
  * machine, from real parts, with no AWS account (`npm start -- --help` lists the flags).
  *
- * This process only launches the platform process (`local/platform/main.ts`) in a process group of
+ * This process only launches the platform process (`platform/main.ts`) in a process group of
  * its own and passes Ctrl-C on to it as one signal. Why: a terminal's Ctrl-C signals every process of
  * the foreground group at once, so PostgreSQL would stop while the engine and the consumer still use
  * it; instead the platform stops its parts one by one, the last started first. The platform also

@@ -110,7 +110,12 @@ describe('stage cost', () => {
     const templates = Object.fromEntries(
       ['integrations-consumer', 'engine-task'].map((name) => [
         name.split('-')[0],
-        JSON.parse(readFileSync(new URL(`../../services/endpoints/tests/templates/${name}.json`, import.meta.url), 'utf8')) as Template,
+        JSON.parse(
+          readFileSync(
+            new URL(`../../services/endpoints/tests/templates/${name}.json`, import.meta.url),
+            'utf8',
+          ),
+        ) as Template,
       ]),
     );
     const endpoints = [S3_GATEWAY, interfaceEndpoint('s3', 2), interfaceEndpoint('sqs', 2)];

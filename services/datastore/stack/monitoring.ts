@@ -111,7 +111,7 @@ export const databaseSection = (
         periodSeconds: 300,
         evaluationPeriods: 3,
       },
-      // The hourly prune of the idempotency records (retention.ts): a failed run, and no run at all
+      // The hourly prune of the idempotency records (src/retention.ts): a failed run, and no run at all
       // for 3 hours (schedule disabled, function not invocable), which would let the tables grow again.
       PruneErrorsAlarm: {
         ...prune,

@@ -372,7 +372,7 @@ describe.each(STAGES)('datastore template (%s): pruning the idempotency records'
       }>
     ).flatMap((policy) => policy.PolicyDocument.Statement);
     // Its own log group, and a database login as game_pruner; nothing else (no secret, no other user).
-    // The network-interface grants every VPC function gets are the platform plugin's (lambda-vpc.test.ts).
+    // The network-interface grants every VPC function gets are the platform plugin's (resources/tests/lambda-vpc.test.ts).
     const own = statements.filter((statement) => !/"(logs|ec2):/.test(JSON.stringify(statement.Action)));
     expect(own).toEqual([
       {

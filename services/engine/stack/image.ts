@@ -4,7 +4,7 @@
  *
  * - `engine.imageTag` set (for the stage the profile is named after): that pinned tag;
  * - otherwise `src-<hash>`, the content tag of the image's build inputs in this checkout
- *   (`app/image/inputs.ts`). The deploy's image step (`npm run engine:image`, run by the platform
+ *   (`cli/image/inputs.ts`). The deploy's image step (`npm run engine:image`, run by the platform
  *   plugin before CloudFormation is called) pushes that tag when the repository does not have it:
  *   built from source, or with `engine.promoteFrom` copied by digest from the stage that runs it.
  *

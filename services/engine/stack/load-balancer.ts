@@ -63,7 +63,7 @@ export const TARGET_HEALTH_CHECK = {
 
 /**
  * Alarm thresholds, per minute over 5 minutes (README of the engine service, "Alarms"); the alarms
- * themselves are defined in src/monitoring.ts.
+ * themselves are defined in stack/monitoring.ts.
  */
 export const EDGE_ALARMS = {
   minutes: 5,
@@ -219,7 +219,7 @@ export const PRODUCTION_RULE_PRIORITY = 100;
 
 /**
  * The load balancer, its listener and target group, and the access-log bucket where the profile asks
- * for one. Its alarms are part of the engine's monitoring definitions (src/monitoring.ts), deployed
+ * for one. Its alarms are part of the engine's monitoring definitions (stack/monitoring.ts), deployed
  * with the engine's other alarms and drawn on the stage's dashboard from the same definitions.
  */
 export const loadBalancerResources = (options: LoadBalancerOptions): Resources => ({

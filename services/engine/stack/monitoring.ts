@@ -12,7 +12,7 @@
  * - average memory above 90 % for 5 minutes: same, and the tasks are close to being killed at the
  *   container memory limit.
  *
- * The load balancer in front of the tasks (src/load-balancer.ts), per minute over
+ * The load balancer in front of the tasks (stack/load-balancer.ts), per minute over
  * `EDGE_ALARMS.minutes`: the tasks' 5xx, the load balancer's own 5xx, p99 target response time and
  * unhealthy hosts (thresholds and why: `EDGE_ALARMS`). They watch the load balancer as a whole, or
  * both target groups, never one group: a blue/green release moves the traffic from one group to the

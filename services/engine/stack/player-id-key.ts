@@ -1,5 +1,5 @@
 /**
- * The key the engine signs guest player ids with (app: `domain/player-identity.ts`), as a Secrets
+ * The key the engine signs guest player ids with (app: `src/domain/player-identity.ts`), as a Secrets
  * Manager secret of the engine stack. ECS reads it at task start with the execution role and hands
  * it to the container as `PLAYER_ID_SIGNING_KEY` (task definition `Secrets`); the app never calls
  * Secrets Manager. https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html

@@ -138,7 +138,7 @@ export const taskRole = (options: TaskRoleOptions): CfnResource<'AWS::IAM::Role'
   );
 
 export interface ExecutionRoleOptions {
-  /** The engine image repository's ARN (the repository lives outside the stack: src/image.ts). */
+  /** The engine image repository's ARN (the repository lives outside the stack: stack/image.ts). */
   repositoryArn: Intrinsic;
   logGroupId: string;
   /** Secrets Manager ARNs the task definition injects (`Secrets`); the role may read exactly these. */

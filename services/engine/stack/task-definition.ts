@@ -1,5 +1,5 @@
 /**
- * The engine's task definition: one container, the reference engine app (`app/`), hardened the way
+ * The engine's task definition: one container, the reference engine app (`src/`), hardened the way
  * Control Tower asks (CT.ECS.PR.3-8, 10-12) and sized from the stage profile.
  *
  * - Fargate, `awsvpc`, the profile's CPU architecture, CPU and memory (a pair Fargate accepts:
@@ -25,7 +25,7 @@ import type { StageProfile } from '@game-platform/shared/profiles';
 /** The container's name (and the awslogs stream prefix): `engine/engine/<task id>`. */
 export const CONTAINER_NAME = 'engine';
 
-/** The image's user (distroless `nonroot`, see app/Dockerfile): numeric, so no passwd lookup is needed. */
+/** The image's user (distroless `nonroot`, see the service's Dockerfile): numeric, so no passwd lookup is needed. */
 export const CONTAINER_USER = '65532:65532';
 
 /** Seconds between the app's drain deadline and ECS's SIGKILL: the app exits first, logged. */

@@ -1,7 +1,7 @@
 /**
- * The distribution's `/api/*` behaviour, locally: what the local edge (`local-server.ts`) does with
+ * The distribution's `/api/*` behaviour, locally: what the local edge (`local/site-server.ts`) does with
  * a request for the engine, from the same settings the template is made of (`shared/src/edge`,
- * `api-origin.ts`):
+ * `stack/api-origin.ts`):
  *
  * - a method the behaviour does not allow is refused by the edge (CloudFront's 403, which the
  *   distribution's error responses then turn into the not-found response) and never reaches the engine;

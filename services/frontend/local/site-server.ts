@@ -1,11 +1,11 @@
 /**
  * A local stand-in for the distribution (the local edge): serves a built site (`dist/`) the way
- * CloudFront serves the bucket, from the same settings the template is made of (`site-behaviour.ts`
+ * CloudFront serves the bucket, from the same settings the template is made of (`stack/site-behaviour.ts`
  * and the managed security headers): `/` is the root object, an object is found by its exact key (S3
  * has no directory indexes), a missing one gets the not-found response (404 page with 404, or the SPA
  * fallback), only GET and HEAD are allowed, every response carries the security headers, and each
  * file carries the Cache-Control and Content-Type the release would give it. `/api/*` goes to the
- * engine as the `/api/*` behaviour sends it (`local-api-edge.ts`): writes refused, the engine's
+ * engine as the `/api/*` behaviour sends it (`local/api-edge.ts`): writes refused, the engine's
  * Cache-Control honoured, WebSocket upgrades passed through.
  * Used by the browser tests and by `npm start`. Loopback only.
  */

@@ -1,6 +1,6 @@
 /**
  * How the site is served, in one place: the distribution (`distribution.ts`), the release tool
- * (`release/`) and the local server (`local-server.ts`) all read these, so what the tests see
+ * (`cli/release/`) and the local server (`local/site-server.ts`) all read these, so what the tests see
  * locally is what CloudFront does. Pure data and functions: no AWS here.
  */
 import type { StageProfile } from '@game-platform/shared/profiles';

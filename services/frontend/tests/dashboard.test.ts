@@ -136,7 +136,10 @@ const CLOUDFRONT_ADDITIONAL_METRICS = [
   '404ErrorRate',
 ];
 
-/** What the consumer publishes through Powertools (src/powertools.ts): one count per outcome, and the batch latency. */
+/**
+ * What the consumer publishes through Powertools (services/integrations/src/powertools.ts): one count
+ * per outcome, and the batch latency.
+ */
 const CONSUMER_METRIC_NAMES = [...OUTCOMES, 'batchLatency'];
 
 /** The dashboard body with every intrinsic written as a marker: `{{Ref X}}`, `{{GetAtt X.Attr}}`. */

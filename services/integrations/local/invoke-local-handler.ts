@@ -1,6 +1,6 @@
 /**
  * The consumer's handler as `serverless invoke local` runs it (never deployed: serverless.ts points
- * the function here only during that command, see `local-invoke.ts`). osls builds the invocation
+ * the function here only during that command, see `stack/local-invoke.ts`). osls builds the invocation
  * context with `memoryLimitInMB: '1024'` whatever the function's memory, while it sets
  * AWS_LAMBDA_FUNCTION_MEMORY_SIZE from the function's settings; in Lambda the two always agree. So
  * the context gets the function's memory back, and the logs show the profile's figure.

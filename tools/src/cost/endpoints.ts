@@ -1,7 +1,7 @@
 /**
  * What a stage's VPC endpoints cost, next to what NAT gateways would cost for the same stage, from
  * the synthesized templates (what would be deployed) and the price table. Pure functions: the CLI
- * (`cost-report.ts`) reads the templates and prints `formatStageCost`.
+ * (`endpoints-report.ts`) reads the templates and prints `formatStageCost`.
  *
  *   interface endpoint: endpoint-hours x AZs x price, plus a charge per GB processed
  *   gateway endpoint:   free

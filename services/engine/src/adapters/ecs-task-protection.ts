@@ -4,7 +4,7 @@
  * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-scale-in-protection-endpoint.html).
  * ECS injects `ECS_AGENT_URI` into every container of a task. The agent calls ECS
  * `UpdateTaskProtection` with the task role's credentials, so the task role grants that action on
- * this service's tasks (src/roles.ts). No SDK: one small JSON request with the global fetch.
+ * this service's tasks (stack/roles.ts). No SDK: one small JSON request with the global fetch.
  */
 import type { ScaleInProtection } from '../domain/ports';
 

@@ -1,7 +1,7 @@
 /**
- * Builds the static site from `site/` into `dist/`. The HTML pages drive the build: every
+ * Builds the static site from `src/` into `dist/`. The HTML pages drive the build: every
  * `/assets/<name>` they reference becomes a content-hashed file (`main.js` is bundled and minified
- * from `site/assets/main.ts`, `styles.css` from `site/assets/styles.css`, any other file is copied),
+ * from `src/assets/main.ts`, `styles.css` from `src/assets/styles.css`, any other file is copied),
  * and the reference is rewritten to the hashed name. A reference to a file that does not exist
  * fails the build, naming the page and the reference. Other top-level files (favicon) are copied as is.
  */
@@ -59,7 +59,7 @@ const listFiles = (dir: string): string[] =>
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
     .sort();
 
-/** Builds `sourceDir` (default `site/`) into `outDir` (default `dist/`), replacing what was there. */
+/** Builds `sourceDir` (default `src/`) into `outDir` (default `dist/`), replacing what was there. */
 export const buildSite = async (source: string, out: string): Promise<SiteBuildResult> => {
   const [sourceDir, outDir] = [resolve(source), resolve(out)];
   if (!existsSync(sourceDir)) throw new SiteBuildError(`site sources not found at ${sourceDir}`);
