@@ -17,20 +17,18 @@ const synth = async (...args: string[]) => {
 };
 
 describe('npm run synth', () => {
-  it('refuses an invalid stage name with one clear line and packages nothing', async () => {
+  it('refuses an invalid stage name with one clear line, exit code 2, and packages nothing', async () => {
     const { code, output } = await synth('--stage', 'Bad_Stage');
-    expect(code).toBe(1);
-    expect(output).toContain(
-      'stage "Bad_Stage" is not a valid stage name; expected lowercase letters, digits and hyphens',
+    expect(code).toBe(2);
+    expect(output.trim()).toBe(
+      'synth: --stage is "Bad_Stage"; expected a stage name: lowercase letters, digits and hyphens, starting with a letter, at most 16 characters',
     );
     expect(output).not.toContain('packaging');
   });
 
-  it('refuses an unknown argument with the usage', async () => {
+  it('refuses an unknown argument naming the option it resembles', async () => {
     const { code, output } = await synth('--stages', 'dev');
-    expect(code).toBe(1);
-    expect(output).toContain(
-      'unknown argument "--stages"; usage: npm run synth [-- --stage <name>]... | [-- --all-stages]',
-    );
+    expect(code).toBe(2);
+    expect(output.trim()).toBe('synth: unknown option --stages; expected --stage <stage>');
   });
 });

@@ -2,8 +2,19 @@
  * `npm run migrate`: applies pending migrations to the database in DATABASE_URL
  * (a local server, or RDS through a tunnel). Exits non-zero with one clear line on any problem.
  */
+import { processCommandLine } from '@game-platform/shared/cli';
 import pg from 'pg';
 import { MigrationError, migrate, readMigrations } from '../src/migrations';
+
+// No options (the database is DATABASE_URL's); still read, so `--help` answers and a stray `--stage`
+// is refused rather than ignored (it would suggest the stage's database is migrated).
+processCommandLine({
+  command: 'npm run migrate',
+  name: 'migrate',
+  summary:
+    'Applies pending migrations to the database in DATABASE_URL (a local server, or RDS through a tunnel).',
+  options: {},
+});
 
 const EXPECTED = 'expected a connection string such as postgres://user:password@127.0.0.1:5432/game';
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from '@game-platform/shared/log';
 import { ecsTaskProtection, noTaskProtection } from './adapters/ecs-task-protection';
 import { emfLiveMetrics } from './adapters/emf-metrics';
 import {
@@ -22,7 +23,6 @@ import { createPlayerIdentity } from './domain/player-identity';
 import { createSessionTracker, type ProtectedSessionTracker } from './domain/sessions';
 import { createLiveChannel, type LiveChannel, liveChannelOff } from './http/live-channel';
 import { createEngineServer } from './http/server';
-import type { Logger } from './log';
 
 export interface RunningEngine {
   /** `http://<host>:<port>` the server listens on. */

@@ -5,8 +5,8 @@
  */
 import { isIP } from 'node:net';
 import { type DatabaseSettings, readDatabaseSettings } from '@game-platform/shared/database';
+import { LOG_LEVELS, type LogLevel } from '@game-platform/shared/log';
 import { MIN_SIGNING_KEY_BYTES } from './domain/player-identity';
-import { LOG_LEVELS, type LogLevel } from './log';
 
 /** How the engine reaches PostgreSQL: never with the master secret, which only the migration runner reads. */
 export type EngineDatabaseSettings = Exclude<DatabaseSettings, { kind: 'managedSecret' }>;

@@ -4,9 +4,9 @@
  * when requests had to be cut off. SIGINT does the same for local runs.
  */
 
+import { createLogger } from '@game-platform/shared/log';
 import { startEngine } from './app';
 import { EngineConfigError, readEngineConfig } from './config';
-import { createLogger } from './log';
 
 /** Time kept after draining to close the pool and the client, within SHUTDOWN_TIMEOUT_SECONDS. */
 const CLOSE_MARGIN_MS = 1_000;

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../cli/image';
 import { buildEngineApp } from '../cli/image/build';
-import { REPO_ROOT } from '../cli/image/cli';
 import { buildContextFiles, dockerignore } from '../cli/image/inputs';
 
 const ENGINE = join(REPO_ROOT, 'services/engine');

@@ -12,12 +12,12 @@ import { request as httpRequest } from 'node:http';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { freePort } from '@game-platform/local';
 import { parseGameEventJson } from '@game-platform/shared/events';
+import { createLogger } from '@game-platform/shared/log';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningEngine, startEngine } from '../src/app';
 import { type EngineConfig, readEngineConfig } from '../src/config';
 import type { LeaderboardSnapshot } from '../src/domain/leaderboard-cache';
 import { LEADERBOARD_CACHE_CONTROL } from '../src/http/routes';
-import { createLogger } from '../src/log';
 import { loadEvent } from './helpers/events';
 import { type LocalPlatform, startLocalPlatform } from './helpers/local-platform';
 

@@ -123,7 +123,7 @@ describe('the engine bundle as a process', () => {
     expect(code).toBe(1);
     expect(engine.logs).toEqual([
       expect.objectContaining({
-        level: 'error',
+        level: 'ERROR',
         message: 'invalid configuration; not starting',
         problems: [
           'EVENTS_QUEUE_URL is not set; expected a queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/game-dev-events',

@@ -8,11 +8,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPool } from '@game-platform/shared/database';
+import { createLogger } from '@game-platform/shared/log';
 import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDatabasePool } from '../src/adapters/postgres';
 import { readEngineConfig } from '../src/config';
-import { createLogger } from '../src/log';
 
 const TASK_CREDENTIALS = {
   AccessKeyId: 'ASIATASKROLEEXAMPLE',

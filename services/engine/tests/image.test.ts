@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ensureImage, REPO_ROOT, runImageCommand } from '../cli/image/cli';
+import { ensureImage, REPO_ROOT, runImageCommand } from '../cli/image';
 import { contentTag } from '../cli/image/inputs';
 import { FRESH_ACCOUNT, imagePlan, imageTarget, parseImageArgs, type RegistryState } from '../cli/image/plan';
 import { awsRegistry } from '../cli/image/registry';
@@ -49,13 +49,19 @@ describe('parseImageArgs', () => {
   });
 
   it.each([
-    [[], '--stage is missing; expected the stage to build for'],
-    [['--stage'], '--stage needs a value; expected --stage <value>'],
-    [['--stage', '--dry-run'], '--stage needs a value; expected --stage <value>'],
-    [['--stage', 'dev', '--push'], 'unknown argument "--push"; expected --stage, --tag or --dry-run'],
-    [['--stage', 'dev', '--tag', 'latest'], '--tag "latest" is refused'],
-    [['--stage', 'dev', '--tag', '-v1'], '--tag "-v1" is not a valid image tag'],
-    [['--stage', 'dev', '--dry-run=yes'], 'unknown argument "--dry-run=yes"'],
+    [[], '--stage is missing; expected --stage <stage>'],
+    [['--stage'], '--stage needs a value; expected --stage <stage>'],
+    [['--stage', '--dry-run'], '--stage needs a value; expected --stage <stage>'],
+    [
+      ['--stage', 'dev', '--push'],
+      'unknown option --push; expected one of --stage <stage>, --tag <tag>, --dry-run',
+    ],
+    [
+      ['--stage', 'dev', '--tag', 'latest'],
+      '--tag is "latest"; expected a tag naming one build, not "latest"',
+    ],
+    [['--stage', 'dev', '--tag=-v1'], '--tag is "-v1"; expected'],
+    [['--stage', 'dev', '--dry-run=yes'], '--dry-run takes no value (got "yes"); expected --dry-run alone'],
   ])('refuses %j naming the argument', (argv, message) => {
     expect(() => parseImageArgs(argv)).toThrow(message);
   });
@@ -250,15 +256,23 @@ describe('runImageCommand', () => {
     expect(err[0]).not.toContain('\n');
   });
 
-  it('exits 2 with the usage for bad arguments and 1 for a bad stage name', async () => {
+  it('exits 2 with one line for bad arguments and a bad stage name, and 0 with the usage for --help', async () => {
     // Act
     const badArgs = await run(['--stage', 'dev', '--force']);
     const badStage = await run(['--stage', 'Prod_EU', '--dry-run']);
+    const help = await run(['--help']);
 
     // Assess
-    expect([badArgs.code, badStage.code]).toEqual([2, 1]);
-    expect(badArgs.err.join('\n')).toContain('usage: npm run engine:image -- --stage <stage>');
-    expect(badStage.err.join('\n')).toContain('stage "Prod_EU" is not a valid stage name');
+    expect([badArgs.code, badStage.code, help.code]).toEqual([2, 2, 0]);
+    expect(badArgs.err).toEqual([
+      'engine:image: unknown option --force; expected one of --stage <stage>, --tag <tag>, --dry-run',
+    ]);
+    expect(badStage.err).toEqual([
+      expect.stringMatching(/^engine:image: --stage is "Prod_EU"; expected a stage name: /),
+    ]);
+    expect(help.out.join('\n')).toMatch(
+      /^usage: npm run engine:image -- --stage <stage> \[--tag <tag>\] \[--dry-run\]\n/,
+    );
   });
 });
 

@@ -7,12 +7,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GameEvent } from '@game-platform/shared/events';
+import { createLogger } from '@game-platform/shared/log';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LeaderboardCache } from '../src/domain/leaderboard-cache';
 import { createPlayerIdentity } from '../src/domain/player-identity';
 import { CLOSE, createLiveChannel, type LiveChannel } from '../src/http/live-channel';
-import { createLogger } from '../src/log';
 import { openLive } from './helpers/live-client';
 
 const servers: Server[] = [];

@@ -22,11 +22,11 @@ import {
   startLocalAws,
   startPostgres,
 } from '@game-platform/local';
+import { createLogger } from '@game-platform/shared/log';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningEngine, startEngine } from '../src/app';
 import { readEngineConfig } from '../src/config';
-import { createLogger } from '../src/log';
 
 const ENGINE_PASSWORD = 'engine-local-only';
 

@@ -6,7 +6,7 @@
  */
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseRollbackArgs, runRollbackCommand } from '../cli/image/rollback';
+import { parseRollbackArgs, runRollbackCommand } from '../cli/rollback';
 import { type AwsStandIn, addTaskDefinition, awsStandIn, STAND_IN_ACCOUNT } from './helpers/aws-stand-in';
 
 const REPOSITORY = `${STAND_IN_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/game-staging-engine`;
@@ -53,13 +53,13 @@ const stagingWithHistory = async (): Promise<AwsStandIn> => {
 };
 
 describe('engine:rollback', () => {
-  it('reads --stage and --dry-run, and refuses anything else with the usage', () => {
+  it('reads --stage and --dry-run, and refuses anything else naming what is expected', () => {
     expect(parseRollbackArgs(['--stage', 'prod', '--dry-run'])).toEqual({ stage: 'prod', dryRun: true });
     expect(parseRollbackArgs(['--stage=dev'])).toEqual({ stage: 'dev', dryRun: false });
     expect(() => parseRollbackArgs(['--stage', 'dev', '--to', '3'])).toThrow(
-      'unknown argument "--to"; expected --stage or --dry-run',
+      'unknown option --to; expected one of --stage <stage>, --dry-run',
     );
-    expect(() => parseRollbackArgs([])).toThrow('--stage is missing; expected the stage to roll back');
+    expect(() => parseRollbackArgs([])).toThrow('--stage is missing; expected --stage <stage>');
   });
 
   it('dry run: finds the previous image past a config-only revision, and changes nothing', async () => {

@@ -10,9 +10,9 @@
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { freePort, type LocalSqs, startLocalSqs } from '@game-platform/local';
 import type { GameEvent } from '@game-platform/shared/events';
+import { createLogger } from '@game-platform/shared/log';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchEntryFailedError, createSqsClient, sqsBatchPublisher } from '../src/adapters/sqs';
-import { createLogger } from '../src/log';
 
 const log = createLogger('error', { service: 'engine' });
 let local: LocalSqs;

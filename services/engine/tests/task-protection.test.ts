@@ -7,6 +7,7 @@
  */
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLogger } from '@game-platform/shared/log';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ecsTaskProtection } from '../src/adapters/ecs-task-protection';
 import { readEngineConfig } from '../src/config';
@@ -14,7 +15,6 @@ import { LeaderboardCache } from '../src/domain/leaderboard-cache';
 import type { LeaderboardRow } from '../src/domain/ports';
 import { createSessionTracker, type SessionTrackerOptions } from '../src/domain/sessions';
 import { createEngineServer } from '../src/http/server';
-import { createLogger } from '../src/log';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

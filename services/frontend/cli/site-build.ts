@@ -1,7 +1,15 @@
 /** `npm run site:build`: builds `services/frontend/src/` into `services/frontend/dist/`. */
-
+import { processCommandLine } from '@game-platform/shared/cli';
 import { buildSite, SiteBuildError } from './release/build';
 import { SITE_DIST, SITE_SOURCES } from './release/paths';
+
+// No options; still read, so `--help` answers and a stray `--stage` is refused, as everywhere.
+processCommandLine({
+  command: 'npm run site:build',
+  name: 'site:build',
+  summary: 'Builds services/frontend/src/ into services/frontend/dist/ (the same for every stage).',
+  options: {},
+});
 
 const started = performance.now();
 buildSite(SITE_SOURCES, SITE_DIST)

@@ -72,9 +72,11 @@ describe('publish arguments', () => {
       force: true,
     });
     expect(() => parsePublishArguments(['--dry-run'])).toThrow(
-      '--stage is required; usage: npm run site:publish -- --stage <stage> [--dry-run] [--force] [--dist <dir>]',
+      '--stage is missing; expected --stage <stage>',
     );
-    expect(() => parsePublishArguments(['--stage', 'dev', '--yes'])).toThrow('unknown argument "--yes"');
+    expect(() => parsePublishArguments(['--stage', 'dev', '--yes'])).toThrow(
+      'unknown option --yes; expected one of --stage <stage>, --dry-run, --force, --dist <dir>',
+    );
   });
 
   it('--force uploads files the bucket already has', () => {

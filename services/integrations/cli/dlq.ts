@@ -11,13 +11,64 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsCredentialsNextStep } from '@game-platform/shared/aws-credentials';
+import {
+  CommandLineError,
+  type CommandSpec,
+  EXIT_USAGE,
+  type OptionValues,
+  parseCommandLine,
+  processCommandLine,
+  stageOption,
+} from '@game-platform/shared/cli';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import pg from 'pg';
 import { appliedEvents } from '../src/postgres-event-store';
 import { moveMessages, peekDeadLetters, redrive, sqsMessageMoveTasks, stageQueues } from './dead-letters';
 
-const USAGE =
-  'usage: npm run dlq:show -- --stage <stage> [--max <n>] [--endpoint <url>] [--database-url <url>] | npm run dlq:redrive -- --stage <stage> [--endpoint <url>]';
+const MAX_DEFAULT = 100;
+const MAX_LIMIT = 10_000;
+
+const stage = stageOption("stage whose events dead-letter queue to read (its region is the profile's)");
+const endpoint = {
+  type: 'string',
+  value: '<url>',
+  description: 'a local SQS server (fauxqs) instead of AWS, e.g. http://127.0.0.1:4566',
+} as const;
+
+/** `npm run dlq:show` and `npm run dlq:redrive`: one command each (`@game-platform/shared/cli`). */
+export const DLQ_COMMANDS = {
+  show: {
+    command: 'npm run dlq:show',
+    name: 'dlq',
+    summary:
+      "Lists what is in the stage's events dead-letter queue, with the reason for each message; with the database it says whether each valid event was applied.",
+    options: {
+      stage,
+      max: {
+        type: 'string',
+        value: '<n>',
+        description: `messages to show at most (default ${MAX_DEFAULT})`,
+        check: (text: string) =>
+          /^\d+$/.test(text) && Number(text) >= 1 && Number(text) <= MAX_LIMIT
+            ? undefined
+            : `a whole number from 1 to ${MAX_LIMIT}`,
+      },
+      endpoint,
+      'database-url': {
+        type: 'string',
+        value: '<url>',
+        description:
+          "PostgreSQL with the consumer's processed_events, to tell applied events from failed ones (default: DATABASE_URL)",
+      },
+    },
+  },
+  redrive: {
+    command: 'npm run dlq:redrive',
+    name: 'dlq',
+    summary: 'Moves every message of the dead-letter queue back to the events queue and follows the move.',
+    options: { stage, endpoint },
+  },
+} as const satisfies Record<string, CommandSpec>;
 
 export interface DlqArguments {
   command: 'show' | 'redrive';
@@ -28,39 +79,45 @@ export interface DlqArguments {
   databaseUrl?: string;
 }
 
-/** Parses the command line; throws naming the argument, the value and what is expected. */
+/** The command the npm script names (its first argument); throws `CommandLineError` for another. */
+const commandOf = (command: string | undefined): DlqArguments['command'] => {
+  if (command === 'show' || command === 'redrive') return command;
+  throw new CommandLineError(`command is "${command ?? ''}"; expected show or redrive`);
+};
+
+const dlqArguments = (
+  command: DlqArguments['command'],
+  values: Partial<OptionValues<typeof DLQ_COMMANDS.show.options>> & { stage: string },
+): DlqArguments => ({
+  command,
+  stage: values.stage,
+  max: Number(values.max ?? MAX_DEFAULT),
+  ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+  ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
+});
+
+/** Parses the command line; throws `CommandLineError` naming the argument, the value and what is expected. */
 export const parseDlqArguments = (argv: readonly string[]): DlqArguments => {
-  const [command, ...rest] = argv;
-  if (command !== 'show' && command !== 'redrive') {
-    throw new Error(`command is "${command ?? ''}"; expected show or redrive. ${USAGE}`);
+  const [first, ...rest] = argv;
+  const command = commandOf(first);
+  return dlqArguments(command, parseCommandLine(DLQ_COMMANDS[command], rest).values);
+};
+
+/** This process's command line; `--help` and bad input print and exit (0, 2) here. */
+const processArguments = (): DlqArguments => {
+  const [first, ...rest] = process.argv.slice(2);
+  let command: DlqArguments['command'];
+  try {
+    command = commandOf(first);
+  } catch (error) {
+    console.error(`dlq: ${(error as Error).message}`);
+    process.exit(EXIT_USAGE);
   }
-  const options: Record<string, string> = {};
-  for (let i = 0; i < rest.length; i += 2) {
-    const key = rest[i] ?? '';
-    const value = rest[i + 1];
-    if (!['--stage', '--max', '--endpoint', '--database-url'].includes(key) || value === undefined) {
-      throw new Error(`argument "${key}" ${value === undefined ? 'has no value' : 'is unknown'}. ${USAGE}`);
-    }
-    options[key.slice(2)] = value;
-    if (key === '--database-url' && command !== 'show')
-      throw new Error(`--database-url is for dlq:show only. ${USAGE}`);
-  }
-  if (!options.stage) throw new Error(`--stage is missing; expected a stage name such as dev. ${USAGE}`);
-  const max = Number(options.max ?? 100);
-  if (!Number.isInteger(max) || max < 1 || max > 10_000) {
-    throw new Error(`--max is "${options.max}"; expected a whole number from 1 to 10000`);
-  }
-  return {
-    command,
-    stage: options.stage,
-    max,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options['database-url'] ? { databaseUrl: options['database-url'] } : {}),
-  };
+  return dlqArguments(command, processCommandLine(DLQ_COMMANDS[command], rest).values);
 };
 
 const main = async () => {
-  const args = parseDlqArguments(process.argv.slice(2));
+  const args = processArguments();
   const region = process.env.AWS_REGION ?? loadStageProfile(args.stage).region;
   const sqs = new SQSClient({
     region,

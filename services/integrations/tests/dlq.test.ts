@@ -166,7 +166,11 @@ describe('parseDlqArguments', () => {
     [['peek', '--stage', 'dev'], 'command is "peek"; expected show or redrive'],
     [['show'], '--stage is missing'],
     [['show', '--stage', 'dev', '--max', 'lots'], '--max is "lots"; expected a whole number from 1 to 10000'],
-    [['redrive', '--stage'], 'argument "--stage" has no value'],
+    [['redrive', '--stage'], '--stage needs a value; expected --stage <stage>'],
+    [
+      ['redrive', '--stage', 'dev', '--max', '5'],
+      'unknown option --max; expected one of --stage <stage>, --endpoint <url>',
+    ],
   ])('rejects %j', (argv, message) => {
     expect(() => parseDlqArguments(argv)).toThrow(message);
   });

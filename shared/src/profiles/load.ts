@@ -27,8 +27,8 @@ export class StageProfileError extends Error {
  * Stage names end up in stack, bucket, queue and role names: lowercase letters, digits and
  * hyphens, starting with a letter, short enough for the longest derived name (S3: 63).
  */
-const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
-const STAGE_NAME_RULE =
+export const STAGE_NAME = /^[a-z][a-z0-9-]{0,15}$/;
+export const STAGE_NAME_RULE =
   'lowercase letters, digits and hyphens, starting with a letter, at most 16 characters';
 
 const show = (value: unknown): string =>

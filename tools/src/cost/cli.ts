@@ -7,9 +7,17 @@
  * the assumptions and where every price comes from.
  */
 import { costReport } from './report';
+import { stageReportCommand, stagesToReport } from './stage-arguments';
 
+const stages = stagesToReport(
+  stageReportCommand(
+    'npm run cost',
+    'cost',
+    'What each stage costs a month, priced from its synthesized templates (.synth/<stage>/; run npm run synth first).',
+  ),
+);
 try {
-  console.log(costReport(process.argv.slice(2)));
+  console.log(costReport(stages));
 } catch (error) {
   console.error(`cost: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;

@@ -13,12 +13,17 @@ import { synthesizedTemplate } from '@game-platform/resources/template';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { endpointPrices, PRICES } from './endpoint-prices';
 import { formatPriceSource, formatStageCost, stageCost } from './endpoints';
-import { parseStageArguments } from './stage-arguments';
+import { stageReportCommand, stagesToReport } from './stage-arguments';
 
-const USAGE = 'usage: npm run endpoints:cost [-- --stage <name>]...';
-
+const stages = stagesToReport(
+  stageReportCommand(
+    'npm run endpoints:cost',
+    'endpoints:cost',
+    'The VPC endpoints each stage creates, what they cost and what NAT gateways would cost instead (reads .synth/<stage>/).',
+  ),
+);
 try {
-  for (const stage of parseStageArguments(process.argv.slice(2), USAGE)) {
+  for (const stage of stages) {
     const templates = Object.fromEntries(
       SERVICE_NAMES.map((service) => [service, synthesizedTemplate(stage, service)]),
     );

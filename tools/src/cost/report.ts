@@ -7,12 +7,11 @@ import { deployedEndpoints, deriveEndpointNeeds } from '@game-platform/endpoints
 import { SERVICE_NAMES } from '@game-platform/resources';
 import type { Template } from '@game-platform/resources/template';
 import { synthesizedTemplate } from '@game-platform/resources/template';
-import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
+import { CHECKED_PROFILES, loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { endpointPrices } from './endpoint-prices';
 import { type StageCost as EndpointsCost, stageCost as endpointsCost } from './endpoints';
 import { HOURS_PER_MONTH, PRICE_TABLE, type Price, type PriceKey, regionPrices } from './prices';
 import { type CostLine, stageCostLines, unpricedTypes } from './pricing';
-import { parseStageArguments } from './stage-arguments';
 import { ASSUMPTIONS, stageUsage } from './usage';
 
 export interface StageBill {
@@ -193,11 +192,9 @@ export const formatSources = (bills: StageBill[]): string => {
   return out.join('\n');
 };
 
-const USAGE = 'usage: npm run cost [-- --stage <name>]...';
-
-/** The whole report for the stages named in `argv` (default: every checked profile), as printed. */
-export const costReport = (argv: string[]): string => {
-  const bills = parseStageArguments(argv, USAGE).map((stage) =>
+/** The whole report for `stages` (default: every checked profile), as printed. */
+export const costReport = (stages: readonly string[] = CHECKED_PROFILES): string => {
+  const bills = stages.map((stage) =>
     stageBill(
       loadStageProfile(stage),
       Object.fromEntries(SERVICE_NAMES.map((service) => [service, synthesizedTemplate(stage, service)])),

@@ -1,20 +1,26 @@
+import { type CommandSpec, processCommandLine, stageOption } from '@game-platform/shared/cli';
 import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
 
 /**
- * `--stage <name>` (or `-s`, `--stage=<name>`), repeatable, for the reports that read synthesized
- * templates (`npm run cost`, `npm run endpoints:cost`). Default: every checked stage profile.
- * Anything else is refused with `usage`.
+ * The command line of the reports that read synthesized templates (`npm run cost`,
+ * `npm run endpoints:cost`): `--stage <name>`, repeatable (`@game-platform/shared/cli`: `-s`,
+ * `--stage=`, `--help`, one error line and exit 2). Default: every checked stage profile.
  */
-export const parseStageArguments = (argv: string[], usage: string): string[] => {
-  const stages: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--stage' || arg === '-s') {
-      const value = argv[++i];
-      if (!value) throw new Error(`--stage needs a stage name; ${usage}`);
-      stages.push(value);
-    } else if (arg?.startsWith('--stage=')) stages.push(arg.slice('--stage='.length));
-    else throw new Error(`unknown argument "${arg}"; ${usage}`);
-  }
-  return stages.length ? stages : [...CHECKED_PROFILES];
+export const stageReportCommand = (command: string, name: string, summary: string) =>
+  ({
+    command,
+    name,
+    summary,
+    options: {
+      stage: {
+        ...stageOption(`a stage to report, repeatable (default: ${CHECKED_PROFILES.join(', ')})`, false),
+        multiple: true,
+      },
+    },
+  }) as const satisfies CommandSpec;
+
+/** The stages this process's command line names, or every checked profile. */
+export const stagesToReport = (spec: ReturnType<typeof stageReportCommand>): string[] => {
+  const { stage } = processCommandLine(spec).values;
+  return stage.length > 0 ? stage : [...CHECKED_PROFILES];
 };

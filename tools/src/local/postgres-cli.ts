@@ -3,15 +3,16 @@
  * `serverless invoke local` and manual testing, when the whole platform (`npm start`) is not needed.
  * Data is kept in `<dir>/postgres` (default `.local`, the directory `npm start` uses, so both see the
  * same database; only one server at a time can use it). `PGPORT` sets the port (default 54329).
- * Ctrl-C stops the server. Every failure is one line on stderr and exit code 1.
+ * Ctrl-C stops the server. Every failure is one line on stderr and exit code 1 (2 for a bad command
+ * line: `@game-platform/shared/cli`).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '@game-platform/datastore/migrations';
 import { postmasterUsing, startPostgres } from '@game-platform/local';
+import { type CommandSpec, processCommandLine } from '@game-platform/shared/cli';
 import pg from 'pg';
 
-const USAGE = 'usage: npm run local:postgres [-- --data-dir <dir>] (PGPORT sets the port, default 54329)';
 const DEFAULT_DATA_DIR = new URL('../../../.local/', import.meta.url).pathname;
 const PORT = Number(process.env.PGPORT ?? 54329);
 
@@ -21,18 +22,22 @@ const fail = (line: string): never => {
   process.exit(1);
 };
 
-const dataDirFrom = (argv: readonly string[]): string => {
-  if (argv.length === 0) return DEFAULT_DATA_DIR;
-  const [flag, inline] = (argv[0] ?? '').split(/=(.*)/s, 2);
-  const value = inline ?? argv[1];
-  if (flag !== '--data-dir' || !value || argv.length !== (inline === undefined ? 2 : 1)) {
-    return fail(`unexpected arguments "${argv.join(' ')}"; ${USAGE}`);
-  }
-  return resolve(value);
-};
+const POSTGRES_COMMAND = {
+  command: 'npm run local:postgres',
+  name: 'local:postgres',
+  summary: `A local PostgreSQL 17 with the game schema; PGPORT sets the port (default ${PORT}). Ctrl-C stops it.`,
+  options: {
+    'data-dir': {
+      type: 'string',
+      value: '<dir>',
+      description: 'keeps the data in <dir>/postgres (default .local, the directory npm start uses)',
+    },
+  },
+} as const satisfies CommandSpec;
 
 const main = async () => {
-  const dataDir = join(dataDirFrom(process.argv.slice(2)), 'postgres');
+  const given = processCommandLine(POSTGRES_COMMAND).values['data-dir'];
+  const dataDir = join(given === undefined ? DEFAULT_DATA_DIR : resolve(given), 'postgres');
   const owner = postmasterUsing(dataDir);
   if (owner !== undefined) {
     fail(

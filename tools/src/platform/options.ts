@@ -4,6 +4,14 @@
  */
 import { resolve } from 'node:path';
 import { repoPath } from '@game-platform/resources/paths';
+import {
+  type CommandLine,
+  CommandLineError,
+  type CommandSpec,
+  parseCommandLine,
+  stageOption,
+  usage,
+} from '@game-platform/shared/cli';
 import { DEFAULT_STAGE } from '@game-platform/shared/stage';
 
 /** The four local listeners, each overridable by its flag. */
@@ -47,25 +55,61 @@ export interface PlatformOptions {
   help: boolean;
 }
 
-export const USAGE = `usage: npm start [-- [--stage <name>] [--fresh] [--data-dir <dir>]
-                    [--postgres-port <port>] [--sqs-port <port>] [--engine-port <port>] [--site-port <port>]
-                    [--visibility-timeout <seconds>]]
+/** SQS's largest visibility timeout (12 hours). */
+const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 
-  --stage <name>               stage profile to run with (default ${DEFAULT_STAGE}; unknown names use the dev profile)
-  --fresh                      start with an empty database
-  --data-dir <dir>             where data, builds and logs go (default .local)
-  --postgres-port <port>       PostgreSQL (default ${DEFAULT_PORTS.postgres})
-  --sqs-port <port>            SQS-compatible server (default ${DEFAULT_PORTS.sqs})
-  --engine-port <port>         engine HTTP API (default ${DEFAULT_PORTS.engine})
-  --site-port <port>           static site (default ${DEFAULT_PORTS.site})
-  --visibility-timeout <s>     shorter queue visibility timeout, to watch retries and the DLQ in seconds`;
+const integer = (min: number, max: number, what: string) => (text: string) =>
+  /^\d+$/.test(text) && Number(text) >= min && Number(text) <= max
+    ? undefined
+    : `${what}, an integer from ${min} to ${max}`;
 
-export class StartArgumentError extends Error {
+// Unprivileged ports only: nothing here should need root to listen.
+const portOption = (key: keyof PlatformPorts) =>
+  ({
+    type: 'string',
+    value: '<port>',
+    description: `${PORT_FLAGS[key].what} (default ${DEFAULT_PORTS[key]})`,
+    check: integer(1024, 65535, 'a free TCP port'),
+  }) as const;
+
+/** `npm start`'s command line (`@game-platform/shared/cli`: `-s`, `--stage=`, `--help`, exit 2). */
+export const START_COMMAND = {
+  command: 'npm start',
+  name: 'npm start',
+  summary:
+    'Runs the whole platform on this machine: PostgreSQL, the SQS server, the consumer, the engine and the site.',
+  options: {
+    stage: stageOption(
+      `stage profile to run with (default ${DEFAULT_STAGE}; unknown names use the dev profile)`,
+      false,
+    ),
+    fresh: { type: 'boolean', description: 'start with an empty database' },
+    'data-dir': {
+      type: 'string',
+      value: '<dir>',
+      description: 'where data, builds and logs go (default .local)',
+    },
+    'postgres-port': portOption('postgres'),
+    'sqs-port': portOption('sqs'),
+    'engine-port': portOption('engine'),
+    'site-port': portOption('site'),
+    'visibility-timeout': {
+      type: 'string',
+      value: '<seconds>',
+      description: 'shorter queue visibility timeout, to watch retries and the DLQ in seconds',
+      // The least value depends on the stage's batching window: `localConsumerTiming` checks it.
+      check: integer(0, MAX_VISIBILITY_TIMEOUT_SECONDS, 'seconds (what SQS accepts)'),
+    },
+  },
+} as const satisfies CommandSpec;
+
+export const USAGE = usage(START_COMMAND);
+
+/** A bad `npm start` argument: printed as one line, exit code 2. */
+export class StartArgumentError extends CommandLineError {
   override readonly name = 'StartArgumentError';
 }
 
-/** SQS's largest visibility timeout (12 hours). */
-const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 /** The least time the local consumer gets per batch: Lambda's own minimum function timeout. */
 const MIN_FUNCTION_SECONDS = 1;
 
@@ -105,53 +149,29 @@ export const localConsumerTiming = (
 
 const PORT_KEYS = Object.keys(PORT_FLAGS) as Array<keyof PlatformPorts>;
 
-const integer = (flag: string, text: string | undefined, min: number, max: number, what: string): number => {
-  const value = Number(text);
-  if (text === undefined || text === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new StartArgumentError(
-      `${flag} is ${text === undefined ? 'missing its value' : `"${text}"`}; expected ${what}, an integer from ${min} to ${max}`,
-    );
-  }
-  return value;
-};
-
 /** Reads `npm start` arguments; throws `StartArgumentError` naming the first bad one. */
 export const parseStartArguments = (argv: readonly string[]): PlatformOptions => {
-  const options: PlatformOptions = {
-    stage: DEFAULT_STAGE,
-    dataDir: repoPath('.local'),
-    ports: { ...DEFAULT_PORTS },
-    fresh: false,
-    visibilityTimeoutSeconds: undefined,
-    help: false,
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const [flag = '', inline] = (argv[i] ?? '').split(/=(.*)/s, 2);
-    const value = (): string | undefined => (inline !== undefined ? inline : argv[++i]);
-    const port = PORT_KEYS.find((key) => PORT_FLAGS[key].flag === flag);
-    if (port) {
-      // Unprivileged ports only: nothing here should need root to listen.
-      options.ports[port] = integer(flag, value(), 1024, 65535, 'a free TCP port');
-    } else if (flag === '--stage' || flag === '-s') {
-      const stage = value();
-      if (!stage)
-        throw new StartArgumentError(`${flag} is missing its value; expected a stage name such as dev`);
-      options.stage = stage;
-    } else if (flag === '--data-dir') {
-      const dir = value();
-      if (!dir) throw new StartArgumentError('--data-dir is missing its value; expected a directory');
-      options.dataDir = resolve(dir);
-    } else if (flag === '--visibility-timeout') {
-      // The least value depends on the stage's batching window: `localConsumerTiming` checks it.
-      const seconds = integer(flag, value(), 0, MAX_VISIBILITY_TIMEOUT_SECONDS, 'seconds (what SQS accepts)');
-      options.visibilityTimeoutSeconds = seconds;
-    } else if (flag === '--fresh' && inline === undefined) options.fresh = true;
-    else if ((flag === '--help' || flag === '-h') && inline === undefined) options.help = true;
-    else
-      throw new StartArgumentError(
-        `unknown argument "${argv[i]}"; expected one of the flags below\n${USAGE}`,
-      );
+  let line: CommandLine<typeof START_COMMAND.options>;
+  try {
+    line = parseCommandLine(START_COMMAND, argv);
+  } catch (error) {
+    throw error instanceof CommandLineError ? new StartArgumentError(error.message) : error;
   }
+  const { values } = line;
+  const port = (key: keyof PlatformPorts) => {
+    const text = values[`${key}-port`];
+    return text === undefined ? DEFAULT_PORTS[key] : Number(text);
+  };
+  const options: PlatformOptions = {
+    stage: values.stage ?? DEFAULT_STAGE,
+    dataDir: values['data-dir'] === undefined ? repoPath('.local') : resolve(values['data-dir']),
+    ports: { postgres: port('postgres'), sqs: port('sqs'), engine: port('engine'), site: port('site') },
+    fresh: values.fresh,
+    visibilityTimeoutSeconds:
+      values['visibility-timeout'] === undefined ? undefined : Number(values['visibility-timeout']),
+    help: line.help,
+  };
+  if (options.help) return options;
   const seen = new Map<number, keyof PlatformPorts>();
   for (const key of PORT_KEYS) {
     const other = seen.get(options.ports[key]);

@@ -5,31 +5,37 @@
  * the summary, and exits non-zero if anything failed. Templates stay where osls writes them
  * (`services/<name>/.serverless/`, the last stage synthesized) and are copied to `.synth/<stage>/`.
  */
+import { type CommandSpec, processCommandLine, stageOption } from '@game-platform/shared/cli';
 import { CHECKED_PROFILES, StageProfileError } from '@game-platform/shared/profiles';
+import { DEFAULT_STAGE } from '@game-platform/shared/stage';
 import { formatStageReport } from './summary';
 import { SynthError, synthesizeStage } from './synth';
 
-const USAGE = 'usage: npm run synth [-- --stage <name>]... | [-- --all-stages]';
+const SYNTH_COMMAND = {
+  command: 'npm run synth',
+  name: 'synth',
+  summary:
+    'Packages every service offline for each stage, runs every template check and copies the templates to .synth/<stage>/.',
+  options: {
+    stage: { ...stageOption('a stage to synthesize, repeatable (default dev)', false), multiple: true },
+    'all-stages': {
+      type: 'boolean',
+      description: `every checked stage profile: ${CHECKED_PROFILES.join(', ')}`,
+    },
+  },
+} as const satisfies CommandSpec;
 
-const parseStages = (argv: string[]): string[] => {
-  const stages: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--all-stages') stages.push(...CHECKED_PROFILES);
-    else if (arg === '--stage' || arg === '-s') {
-      const value = argv[++i];
-      if (!value) throw new SynthError(`--stage needs a stage name; ${USAGE}`);
-      stages.push(value);
-    } else if (arg?.startsWith('--stage=')) stages.push(arg.slice('--stage='.length));
-    else throw new SynthError(`unknown argument "${arg}"; ${USAGE}`);
-  }
-  return stages.length ? [...new Set(stages)] : ['dev'];
+/** The stages of this process's command line, each once, in order (default: dev). */
+const stagesToSynthesize = (): string[] => {
+  const { values } = processCommandLine(SYNTH_COMMAND);
+  const stages = [...(values['all-stages'] ? CHECKED_PROFILES : []), ...values.stage];
+  return stages.length ? [...new Set(stages)] : [DEFAULT_STAGE];
 };
 
 const main = async () => {
   const started = performance.now();
   let failed = false;
-  for (const stage of parseStages(process.argv.slice(2))) {
+  for (const stage of stagesToSynthesize()) {
     const report = await synthesizeStage(stage, (line) => console.log(line));
     console.log(formatStageReport(report));
     failed ||= report.failed.length + report.stale.length > 0;

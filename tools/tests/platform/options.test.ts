@@ -63,9 +63,7 @@ describe('npm start arguments', () => {
     expect(refusal(['--postgres-port', 'five'])).toBe(
       '--postgres-port is "five"; expected a free TCP port, an integer from 1024 to 65535',
     );
-    expect(refusal(['--site-port'])).toBe(
-      '--site-port is missing its value; expected a free TCP port, an integer from 1024 to 65535',
-    );
+    expect(refusal(['--site-port'])).toBe('--site-port needs a value; expected --site-port <port>');
   });
 
   it('refuses two parts on one port', () => {
@@ -78,16 +76,12 @@ describe('npm start arguments', () => {
     expect(refusal(['--visibility-timeout', '50000'])).toBe(
       '--visibility-timeout is "50000"; expected seconds (what SQS accepts), an integer from 0 to 43200',
     );
-    expect(refusal(['--fresh=yes'])).toMatch(
-      /^unknown argument "--fresh=yes"; expected one of the flags below\nusage:/,
-    );
+    expect(refusal(['--fresh=yes'])).toBe('--fresh takes no value (got "yes"); expected --fresh alone');
   });
 
-  it('refuses an unknown argument with the usage, and a flag without its value', () => {
-    expect(refusal(['--stag', 'prod'])).toMatch(
-      /^unknown argument "--stag"; expected one of the flags below\nusage: npm start/,
-    );
-    expect(refusal(['--stage'])).toBe('--stage is missing its value; expected a stage name such as dev');
-    expect(refusal(['--data-dir'])).toBe('--data-dir is missing its value; expected a directory');
+  it('refuses an unknown argument naming the flag it resembles, and a flag without its value', () => {
+    expect(refusal(['--stag', 'prod'])).toBe('unknown option --stag; expected --stage <stage>');
+    expect(refusal(['--stage'])).toBe('--stage needs a value; expected --stage <stage>');
+    expect(refusal(['--data-dir'])).toBe('--data-dir needs a value; expected --data-dir <dir>');
   });
 });

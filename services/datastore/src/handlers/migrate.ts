@@ -15,6 +15,7 @@ import {
   readDatabaseSettings,
 } from '@game-platform/shared/database';
 import { secretsManagerCredentials } from '@game-platform/shared/database/secrets-manager';
+import { createLogger } from '@game-platform/shared/log';
 import type pg from 'pg';
 import { BUNDLED_MIGRATIONS } from '../migrations/bundled';
 import { type MigrationReport, migrate } from '../migrations/runner';
@@ -25,8 +26,7 @@ const credentials =
     ? new CachedCredentials(secretsManagerCredentials(settings.secretArn))
     : undefined;
 
-const log = (message: string, details: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ message, ...details }));
+const log = createLogger('info', { service: 'datastore-migrate' });
 
 let pool: Promise<pg.Pool> | undefined;
 const getPool = () => {
@@ -35,7 +35,7 @@ const getPool = () => {
     max: 1,
     credentials,
     applicationName: 'game-migrate',
-    onIdleError: (error) => log('idle database connection closed', { error: error.message }),
+    onIdleError: (error) => log.info('idle database connection closed', { error: error.message }),
   }).catch((error: unknown) => {
     pool = undefined;
     throw error;
@@ -49,7 +49,7 @@ const connect = async (): Promise<pg.PoolClient> => {
     return await (await getPool()).connect();
   } catch (error) {
     if (!credentials || !isAuthenticationFailure(error)) throw error;
-    log('database rejected the cached credentials; fetching them again');
+    log.info('database rejected the cached credentials; fetching them again');
     credentials.invalidate();
     return (await getPool()).connect();
   }
@@ -59,11 +59,11 @@ export const handler = async (): Promise<MigrationReport> => {
   const client = await connect();
   try {
     const report = await migrate(client, BUNDLED_MIGRATIONS, {
-      log: (line) => log(line),
+      log: (line) => log.info(line),
       // The function's timeout is 300 s; leave time to apply after waiting.
       waitForOtherRunMs: 120_000,
     });
-    log('migrations done', { ...report });
+    log.info('migrations done', { ...report });
     return report;
   } finally {
     // Discard the connection: runs are minutes apart, and no session state survives into the next.

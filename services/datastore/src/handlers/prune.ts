@@ -9,6 +9,7 @@
  * as an error and the function's Errors alarm notifies.
  */
 import { createPool, readDatabaseSettings } from '@game-platform/shared/database';
+import { createLogger } from '@game-platform/shared/log';
 import type pg from 'pg';
 import { type PruneReport, pruneIdempotencyRecords } from '../retention';
 
@@ -17,8 +18,7 @@ const retentionDays = Number(process.env.RETENTION_DAYS);
 if (!Number.isInteger(retentionDays) || retentionDays < 1)
   throw new Error(`RETENTION_DAYS is "${process.env.RETENTION_DAYS ?? ''}"; expected a whole number of days`);
 
-const log = (message: string, details: Record<string, unknown> = {}) =>
-  console.log(JSON.stringify({ message, ...details }));
+const log = createLogger('info', { service: 'datastore-prune' });
 
 let pool: Promise<pg.Pool> | undefined;
 
@@ -26,12 +26,12 @@ export const handler = async (): Promise<PruneReport> => {
   pool ??= createPool(settings, {
     max: 1,
     applicationName: 'game-prune',
-    onIdleError: (error) => log('idle database connection closed', { error: error.message }),
+    onIdleError: (error) => log.info('idle database connection closed', { error: error.message }),
   }).catch((error: unknown) => {
     pool = undefined;
     throw error;
   });
   const report = await pruneIdempotencyRecords(await pool, { retentionDays });
-  log('idempotency records pruned', { ...report });
+  log.info('idempotency records pruned', { ...report });
   return report;
 };

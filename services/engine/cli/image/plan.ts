@@ -7,6 +7,7 @@
  * in a fresh account it creates the repository and builds and pushes the image; once the tag is
  * there it builds nothing (same build inputs, same tag). README of services/engine: "Releases".
  */
+import { type CommandLine, type CommandSpec, parseCommandLine, stageOption } from '@game-platform/shared/cli';
 import {
   ENGINE_IMAGE_TAG,
   ENGINE_IMAGE_TAG_RULE,
@@ -18,11 +19,29 @@ import { DOCKER_PLATFORMS, engineImageTag, type ImageSource, imageSourceOf } fro
 import { DOCKERFILE } from './inputs';
 import { IMAGES_KEPT, repositorySettings } from './repository';
 
-export const USAGE =
-  'usage: npm run engine:image -- --stage <stage> [--tag <tag>] [--dry-run]\n' +
-  '  --stage    stage whose profile gives the region, CPU architecture, ECR repository and image source (required)\n' +
-  '  --tag      push the current checkout under this tag (default: the tag the stage runs, src-<hash of the build inputs> unless the profile pins one)\n' +
-  '  --dry-run  print the plan instead of running it (needs neither Docker nor AWS credentials)';
+/** `npm run engine:image`'s command line (`@game-platform/shared/cli`: `--help`, errors, exit 2). */
+export const IMAGE_COMMAND = {
+  command: 'npm run engine:image',
+  name: 'engine:image',
+  summary:
+    "Makes sure the image the stage's task definition names is in the stage's ECR repository (creates the repository, builds and pushes, or copies a promoted image).",
+  options: {
+    stage: stageOption(
+      'stage whose profile gives the region, CPU architecture, ECR repository and image source',
+    ),
+    tag: {
+      type: 'string',
+      value: '<tag>',
+      description:
+        'push the current checkout under this tag (default: the tag the stage runs, src-<hash of the build inputs> unless the profile pins one)',
+      check: (tag: string) => tagProblem(tag),
+    },
+    'dry-run': {
+      type: 'boolean',
+      description: 'print the plan instead of running it (needs neither Docker nor AWS credentials)',
+    },
+  },
+} as const satisfies CommandSpec;
 
 export class ImageCommandError extends Error {
   override readonly name = 'ImageCommandError';
@@ -34,42 +53,28 @@ export interface ImageArgs {
   dryRun: boolean;
 }
 
-/** Parses the arguments after `--`; throws `ImageCommandError` naming the argument and what is expected. */
-export const parseImageArgs = (argv: readonly string[]): ImageArgs => {
-  let stage: string | undefined;
-  let tag: string | undefined;
-  let dryRun = false;
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index] ?? '';
-    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg, undefined];
-    const value = () => {
-      const next = inline ?? argv[index + 1];
-      if (next === undefined || next === '' || (inline === undefined && next.startsWith('--')))
-        throw new ImageCommandError(`${name} needs a value; expected ${name} <value>\n${USAGE}`);
-      if (inline === undefined) index += 1;
-      return next;
-    };
-    if (name === '--stage' || name === '-s') stage = value();
-    else if (name === '--tag') tag = value();
-    else if (name === '--dry-run' && inline === undefined) dryRun = true;
-    else
-      throw new ImageCommandError(
-        `unknown argument "${arg}"; expected --stage, --tag or --dry-run\n${USAGE}`,
-      );
-  }
-  if (!stage) throw new ImageCommandError(`--stage is missing; expected the stage to build for\n${USAGE}`);
-  if (tag !== undefined) checkTag(tag);
-  return { stage, tag, dryRun };
+/** The command's arguments from its parsed command line. */
+export const imageArgs = ({ values }: CommandLine<typeof IMAGE_COMMAND.options>): ImageArgs => ({
+  stage: values.stage,
+  tag: values.tag,
+  dryRun: values['dry-run'],
+});
+
+/** Parses the arguments after `--`; throws `CommandLineError` naming the argument and what is expected. */
+export const parseImageArgs = (argv: readonly string[]): ImageArgs =>
+  imageArgs(parseCommandLine(IMAGE_COMMAND, argv));
+
+/** ECR's tag syntax, minus `latest` (the rule the stage profile's `engine.imageTag` follows too): what is expected instead, or undefined. */
+const tagProblem = (tag: string): string | undefined => {
+  if (tag === 'latest')
+    return 'a tag naming one build, not "latest" (tags are immutable, and rollbacks need old tags)';
+  if (!ENGINE_IMAGE_TAG.test(tag)) return ENGINE_IMAGE_TAG_RULE;
+  return undefined;
 };
 
-/** ECR's tag syntax, minus `latest` (the rule the stage profile's `engine.imageTag` follows too). */
 const checkTag = (tag: string): string => {
-  if (tag === 'latest')
-    throw new ImageCommandError(
-      '--tag "latest" is refused; expected a tag naming one build (tags are immutable, and rollbacks need old tags)',
-    );
-  if (!ENGINE_IMAGE_TAG.test(tag))
-    throw new ImageCommandError(`--tag "${tag}" is not a valid image tag; expected ${ENGINE_IMAGE_TAG_RULE}`);
+  const problem = tagProblem(tag);
+  if (problem) throw new ImageCommandError(`image tag "${tag}" is refused; expected ${problem}`);
   return tag;
 };
 

@@ -5,6 +5,7 @@
  */
 import { Signer, type SignerConfig } from '@aws-sdk/rds-signer';
 import { createPool, type DatabaseSettings } from '@game-platform/shared/database';
+import type { Logger } from '@game-platform/shared/log';
 import type pg from 'pg';
 import type { EngineDatabaseSettings } from '../config';
 import type {
@@ -14,7 +15,6 @@ import type {
   LeaderboardRow,
   RequestKeys,
 } from '../domain/ports';
-import type { Logger } from '../log';
 
 /** A query that takes longer than this fails (and the request gets a 503) instead of piling up. */
 const QUERY_TIMEOUT_MS = 5_000;

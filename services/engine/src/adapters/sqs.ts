@@ -10,8 +10,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { GameEvent } from '@game-platform/shared/events';
+import type { Logger } from '@game-platform/shared/log';
 import type { AnnouncingEventPublisher, DependencyProbe } from '../domain/ports';
-import type { Logger } from '../log';
 
 export interface SqsClientSettings {
   region: string;

@@ -15,7 +15,7 @@
  * leaderboard shows it.
  */
 import { parseGameEvent } from '@game-platform/shared/events';
-import type { Logger } from '../log';
+import type { Logger } from '@game-platform/shared/log';
 import { type LiveRound, maxRoundScore, ROUND_DURATION_MS, startLiveRound } from './live-round';
 import { type AcceptMatchResultDependencies, acceptMatchResult } from './match-results';
 import type { PlayerIdentity } from './player-identity';

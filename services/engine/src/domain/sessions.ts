@@ -12,7 +12,7 @@
  * Calls to the protection are serialized (one at a time, in order) and never fail a session: an
  * error is logged and the next transition tries again.
  */
-import type { Logger } from '../log';
+import type { Logger } from '@game-platform/shared/log';
 import type { ScaleInProtection, SessionTracker } from './ports';
 
 export interface SessionTrackerOptions {

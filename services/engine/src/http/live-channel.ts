@@ -21,6 +21,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { API_PATH_PREFIX } from '@game-platform/shared/edge';
+import type { Logger } from '@game-platform/shared/log';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { rankLeaderboard } from '../domain/leaderboard';
 import type { LeaderboardCache, LeaderboardSnapshot } from '../domain/leaderboard-cache';
@@ -31,7 +32,6 @@ import {
   type ServerMessage,
 } from '../domain/live-play';
 import type { LiveMetrics, SessionTracker } from '../domain/ports';
-import type { Logger } from '../log';
 
 export const LIVE_PATH = `${API_PATH_PREFIX}/live`;
 

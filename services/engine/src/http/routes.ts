@@ -5,12 +5,12 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_PATH_PREFIX } from '@game-platform/shared/edge';
+import type { Logger } from '@game-platform/shared/log';
 import { parseLeaderboardQuery, rankLeaderboard } from '../domain/leaderboard';
 import type { LeaderboardCache, LeaderboardSnapshot } from '../domain/leaderboard-cache';
 import { type AcceptMatchResultDependencies, acceptMatchResult } from '../domain/match-results';
 import type { AnnouncingEventPublisher, DependencyProbe } from '../domain/ports';
 import { checkReadiness } from '../domain/readiness';
-import type { Logger } from '../log';
 import { readJsonBody, sendJson, sendJsonText } from './messages';
 
 export interface RouteDependencies extends AcceptMatchResultDependencies {

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '@game-platform/shared/log';
 import type { SessionTracker } from '../domain/ports';
-import type { Logger } from '../log';
 import { sendJson } from './messages';
 import { ROUTES, type RouteDependencies } from './routes';
 

@@ -1,16 +1,40 @@
 /**
- * `npm run site:publish -- --stage <stage> [--dry-run] [--dist <dir>]`: the release as a command.
- * Every failure the user can fix is one line on stderr and exit code 1.
+ * `npm run site:publish -- --stage <stage> [--dry-run] [--force] [--dist <dir>]`: the release as a
+ * command. A bad command line is one line on stderr and exit code 2; every other failure the user
+ * can fix is one line on stderr and exit code 1.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { awsCredentialsNextStep } from '@game-platform/shared/aws-credentials';
+import {
+  type CommandLine,
+  type CommandSpec,
+  parseCommandLine,
+  readCommandLine,
+  stageOption,
+} from '@game-platform/shared/cli';
 import { StageProfileError } from '@game-platform/shared/profiles';
 import { cloudFormationOutputs, cloudFrontCache, cloudFrontClient, s3SiteStore } from './adapters';
 import { SITE_DIST } from './paths';
 import { ReleaseError } from './ports';
 import { publishSite } from './publish';
 
-export const USAGE = 'usage: npm run site:publish -- --stage <stage> [--dry-run] [--force] [--dist <dir>]';
+/** `npm run site:publish`'s command line (`@game-platform/shared/cli`: `--help`, errors, exit 2). */
+export const PUBLISH_COMMAND = {
+  command: 'npm run site:publish',
+  name: 'site:publish',
+  summary: "Uploads the built site to the stage's bucket and invalidates what changed in CloudFront.",
+  options: {
+    // Required, so a release never lands on a stage by default.
+    stage: stageOption('stage whose site bucket and distribution receive the release'),
+    'dry-run': { type: 'boolean', description: 'print the plan and change nothing' },
+    force: { type: 'boolean', description: 'upload every file, also those the bucket already has' },
+    dist: {
+      type: 'string',
+      value: '<dir>',
+      description: 'the built site to publish (default services/frontend/dist)',
+    },
+  },
+} as const satisfies CommandSpec;
 
 export interface PublishArguments {
   stage: string;
@@ -19,27 +43,16 @@ export interface PublishArguments {
   distDir: string;
 }
 
-/** Parses the arguments; `--stage` is required so a release never lands on a stage by default. */
-export const parsePublishArguments = (argv: readonly string[]): PublishArguments => {
-  let stage: string | undefined;
-  let dryRun = false;
-  let force = false;
-  let distDir = SITE_DIST;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--dry-run') dryRun = true;
-    else if (arg === '--force') force = true;
-    else if (arg === '--stage' || arg === '-s' || arg === '--dist') {
-      const value = argv[++i];
-      if (!value || value.startsWith('-')) throw new ReleaseError(`${arg} needs a value; ${USAGE}`);
-      if (arg === '--dist') distDir = value;
-      else stage = value;
-    } else if (arg.startsWith('--stage=')) stage = arg.slice('--stage='.length);
-    else throw new ReleaseError(`unknown argument "${arg}"; ${USAGE}`);
-  }
-  if (!stage) throw new ReleaseError(`--stage is required; ${USAGE}`);
-  return { stage, dryRun, force, distDir };
-};
+const publishArguments = ({ values }: CommandLine<typeof PUBLISH_COMMAND.options>): PublishArguments => ({
+  stage: values.stage,
+  dryRun: values['dry-run'],
+  force: values.force,
+  distDir: values.dist ?? SITE_DIST,
+});
+
+/** Parses the arguments after `--`; throws `CommandLineError` naming the argument and what is expected. */
+export const parsePublishArguments = (argv: readonly string[]): PublishArguments =>
+  publishArguments(parseCommandLine(PUBLISH_COMMAND, argv));
 
 /** The one line a user-fixable failure prints, or undefined for a bug (which keeps its stack trace). */
 export const oneLineProblem = (error: unknown): string | undefined => {
@@ -56,8 +69,13 @@ export const oneLineProblem = (error: unknown): string | undefined => {
 };
 
 export const publishFromCommandLine = async (argv: readonly string[]): Promise<number> => {
+  const line = readCommandLine(PUBLISH_COMMAND, argv, {
+    out: (text) => console.log(text),
+    err: (text) => console.error(text),
+  });
+  if (typeof line === 'number') return line;
   try {
-    const args = parsePublishArguments(argv);
+    const args = publishArguments(line);
     await publishSite({
       ...args,
       log: (line) => console.log(line),

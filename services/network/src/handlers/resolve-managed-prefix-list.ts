@@ -3,11 +3,13 @@
  * `PrefixListName` as the attribute `PrefixListId` on Create and Update. Delete does nothing.
  */
 import { DescribeManagedPrefixListsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { createLogger } from '@game-platform/shared/log';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { sendCustomResourceResponse } from '../cloudformation-response';
 import { type FindPrefixListsByName, resolveManagedPrefixList } from '../managed-prefix-list';
 
 const ec2 = new EC2Client({});
+const log = createLogger('info', { service: 'network-managed-prefix-list' });
 
 const findByName: FindPrefixListsByName = async (name) => {
   const { PrefixLists = [] } = await ec2.send(
@@ -29,16 +31,14 @@ export const handler = async (event: CloudFormationCustomResourceEvent): Promise
       return;
     }
     const list = await resolveManagedPrefixList(findByName, name);
-    console.log(JSON.stringify({ message: 'managed prefix list resolved', ...list }));
+    log.info('managed prefix list resolved', { ...list });
     await sendCustomResourceResponse(event, {
       status: 'SUCCESS',
       physicalResourceId: list.id,
       data: { PrefixListId: list.id },
     });
   } catch (error) {
-    console.error(
-      JSON.stringify({ message: 'could not resolve the managed prefix list', name, error: String(error) }),
-    );
+    log.error('could not resolve the managed prefix list', { name, error: String(error) });
     await sendCustomResourceResponse(event, {
       status: 'FAILED',
       physicalResourceId: previous ?? `unresolved-${name}`,

@@ -7,6 +7,7 @@ import {
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
+import { createLogger } from '@game-platform/shared/log';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { sendCustomResourceResponse } from '../cloudformation-response';
 import {
@@ -16,6 +17,7 @@ import {
 } from '../default-security-group';
 
 const ec2 = new EC2Client({});
+const log = createLogger('info', { service: 'network-restrict-default-security-group' });
 
 const translateNotFound = async (call: () => Promise<unknown>) => {
   try {
@@ -57,17 +59,11 @@ export const handler = async (event: CloudFormationCustomResourceEvent): Promise
         throw new Error(`DefaultSecurityGroupId is "${groupId}"; expected a security group id (sg-...)`);
       }
       const result = await restrictDefaultSecurityGroup(ec2RulesApi, groupId);
-      console.log(JSON.stringify({ message: 'default security group restricted', groupId, ...result }));
+      log.info('default security group restricted', { groupId, ...result });
     }
     await sendCustomResourceResponse(event, { status: 'SUCCESS', physicalResourceId });
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        message: 'could not restrict the default security group',
-        groupId,
-        error: String(error),
-      }),
-    );
+    log.error('could not restrict the default security group', { groupId, error: String(error) });
     await sendCustomResourceResponse(event, { status: 'FAILED', physicalResourceId, reason: String(error) });
   }
 };

@@ -24,14 +24,24 @@ import {
   type TaskDefinition,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { type CommandSpec, parseCommandLine, readCommandLine, stageOption } from '@game-platform/shared/cli';
 import { loadStageProfile, StageProfileError } from '@game-platform/shared/profiles';
-import { CONTAINER_NAME } from '../../stack/task-definition';
-import { tagOf } from './plan';
+import { CONTAINER_NAME } from '../stack/task-definition';
+import { tagOf } from './image/plan';
 
-export const ROLLBACK_USAGE =
-  'usage: npm run engine:rollback -- --stage <stage> [--dry-run]\n' +
-  '  --stage    stage whose engine service goes back to its previous image (required)\n' +
-  '  --dry-run  find the previous image and print what would change, without changing anything';
+/** `npm run engine:rollback`'s command line (`@game-platform/shared/cli`: `--help`, errors, exit 2). */
+export const ROLLBACK_COMMAND = {
+  command: 'npm run engine:rollback',
+  name: 'engine:rollback',
+  summary: 'Points the engine service back at its previous image, now, without a deploy.',
+  options: {
+    stage: stageOption('stage whose engine service goes back to its previous image'),
+    'dry-run': {
+      type: 'boolean',
+      description: 'find the previous image and print what would change, without changing anything',
+    },
+  },
+} as const satisfies CommandSpec;
 
 /** Earlier revisions looked at before giving up: far more than the deploys between two releases. */
 export const REVISIONS_SEARCHED = 20;
@@ -40,24 +50,10 @@ class RollbackError extends Error {
   override readonly name = 'RollbackError';
 }
 
+/** Parses the arguments after `--`; throws `CommandLineError` naming the argument and what is expected. */
 export const parseRollbackArgs = (argv: readonly string[]): { stage: string; dryRun: boolean } => {
-  let stage: string | undefined;
-  let dryRun = false;
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index] ?? '';
-    if (arg === '--dry-run') dryRun = true;
-    else if (arg === '--stage' || arg === '-s') {
-      stage = argv[index + 1];
-      index += 1;
-      if (!stage || stage.startsWith('-'))
-        throw new RollbackError(`--stage needs a value; expected --stage <stage>\n${ROLLBACK_USAGE}`);
-    } else if (arg.startsWith('--stage=')) stage = arg.slice('--stage='.length);
-    else
-      throw new RollbackError(`unknown argument "${arg}"; expected --stage or --dry-run\n${ROLLBACK_USAGE}`);
-  }
-  if (!stage)
-    throw new RollbackError(`--stage is missing; expected the stage to roll back\n${ROLLBACK_USAGE}`);
-  return { stage, dryRun };
+  const { values } = parseCommandLine(ROLLBACK_COMMAND, argv);
+  return { stage: values.stage, dryRun: values['dry-run'] };
 };
 
 const engineImageOf = (definition: TaskDefinition | undefined): string =>
@@ -94,13 +90,9 @@ export interface RollbackIo {
 }
 
 export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo): Promise<number> => {
-  let args: ReturnType<typeof parseRollbackArgs>;
-  try {
-    args = parseRollbackArgs(argv);
-  } catch (error) {
-    io.err((error as Error).message);
-    return 2;
-  }
+  const line = readCommandLine(ROLLBACK_COMMAND, argv, io);
+  if (typeof line === 'number') return line;
+  const args = { stage: line.values.stage, dryRun: line.values['dry-run'] };
   try {
     const profile = loadStageProfile(args.stage);
     const name = `game-${profile.stage}-engine`;

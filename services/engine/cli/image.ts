@@ -15,21 +15,23 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readCommandLine } from '@game-platform/shared/cli';
 import { loadStageProfile, type StageProfile, StageProfileError } from '@game-platform/shared/profiles';
-import { REPO_ROOT } from './inputs';
+import { REPO_ROOT } from './image/inputs';
 import {
   buildArgs,
   describePlan,
+  IMAGE_COMMAND,
   ImageCommandError,
   type ImageStep,
   type ImageTarget,
+  imageArgs,
   imagePlan,
   imageTarget,
-  parseImageArgs,
   type RegistryState,
   tagOf,
-} from './plan';
-import { awsRegistry, type Registry } from './registry';
+} from './image/plan';
+import { awsRegistry, type Registry } from './image/registry';
 
 export { REPO_ROOT };
 
@@ -187,13 +189,9 @@ export const ensureImage = async (
 
 /** Runs the command; returns the process exit code (0 done, 1 failed, 2 bad arguments). */
 export const runImageCommand = async (argv: readonly string[], io: ImageCommandIo): Promise<number> => {
-  let args: ReturnType<typeof parseImageArgs>;
-  try {
-    args = parseImageArgs(argv);
-  } catch (error) {
-    io.err((error as Error).message);
-    return 2;
-  }
+  const line = readCommandLine(IMAGE_COMMAND, argv, io);
+  if (typeof line === 'number') return line;
+  const args = imageArgs(line);
   try {
     const profile = loadStageProfile(args.stage);
 
