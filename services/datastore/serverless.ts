@@ -24,13 +24,13 @@ const { profile } = context;
 
 const outputs: Outputs = {
   databaseEndpointAddress: {
-    Description: 'Host name of the PostgreSQL instance (DB_HOST)',
+    Description: 'Host name of the PostgreSQL instance (DATABASE_ENDPOINT_ADDRESS)',
     Value: databaseAttributes.address,
   },
-  databasePort: { Description: 'PostgreSQL port (DB_PORT)', Value: databaseAttributes.port },
-  databaseName: { Description: 'The game database (DB_NAME)', Value: DATABASE_NAME },
+  databasePort: { Description: 'PostgreSQL port (DATABASE_PORT)', Value: databaseAttributes.port },
+  databaseName: { Description: 'The game database (DATABASE_NAME)', Value: DATABASE_NAME },
   databaseSecretArn: {
-    Description: 'RDS-managed master secret; only the migrate function reads it (DB_SECRET_ARN)',
+    Description: 'RDS-managed master secret; only the migrate function reads it (DATABASE_SECRET_ARN)',
     Value: databaseAttributes.secretArn,
   },
   databaseResourceId: {
@@ -61,14 +61,14 @@ const config: PlatformServiceConfig = {
       // Long enough to wait for a concurrent run (120 s) and then apply.
       timeout: 300,
       vpc: {
-        securityGroupIds: ['${param:consumerSecurityGroupId}'],
+        securityGroupIds: ['${param:lambdaSecurityGroupId}'],
         subnetIds: { 'Fn::Split': [',', '${param:privateSubnetIds}'] },
       },
       environment: {
-        DB_SECRET_ARN: databaseAttributes.secretArn,
-        DB_HOST: databaseAttributes.address,
-        DB_PORT: databaseAttributes.port,
-        DB_NAME: DATABASE_NAME,
+        DATABASE_SECRET_ARN: databaseAttributes.secretArn,
+        DATABASE_ENDPOINT_ADDRESS: databaseAttributes.address,
+        DATABASE_PORT: databaseAttributes.port,
+        DATABASE_NAME: DATABASE_NAME,
         // The Lambda Node.js runtime ships the RDS CA bundle here; TLS verifies the server with it.
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
       },
@@ -91,14 +91,14 @@ const config: PlatformServiceConfig = {
       // resource policy admits only this rule's ARN), and time zones or one-off runs are not needed.
       events: [{ schedule: { rate: [PRUNE_SCHEDULE], description: 'Prune idempotency records hourly' } }],
       vpc: {
-        securityGroupIds: ['${param:consumerSecurityGroupId}'],
+        securityGroupIds: ['${param:lambdaSecurityGroupId}'],
         subnetIds: { 'Fn::Split': [',', '${param:privateSubnetIds}'] },
       },
       environment: {
-        DB_IAM_USER: PRUNER_DATABASE_USER,
-        DB_HOST: databaseAttributes.address,
-        DB_PORT: databaseAttributes.port,
-        DB_NAME: DATABASE_NAME,
+        DATABASE_IAM_USER: PRUNER_DATABASE_USER,
+        DATABASE_ENDPOINT_ADDRESS: databaseAttributes.address,
+        DATABASE_PORT: databaseAttributes.port,
+        DATABASE_NAME: DATABASE_NAME,
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
         RETENTION_DAYS: String(idempotencyRetentionDays(profile.integrations)),
       },

@@ -121,7 +121,7 @@ try {
   const tuning = Object.fromEntries(
     TUNABLE.flatMap((key) => (process.env[key] ? [[key, process.env[key] as string]] : [])),
   );
-  const engine = track(await spawnEngine(outdir, { ...(await env()), DB_POOL_MAX: '5', ...tuning }));
+  const engine = track(await spawnEngine(outdir, { ...(await env()), DATABASE_POOL_MAX: '5', ...tuning }));
   /** Commits one score change every WRITE_EVERY_MS until `until`, top players included; returns how many. */
   const commitScoreChanges = async (until: number): Promise<number> => {
     let count = 0;

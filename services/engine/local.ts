@@ -10,6 +10,7 @@ import { logTail, PartError, type RunningPart, spawnPartProcess } from '@game-pl
 import type { StageProfile } from '@game-platform/shared/profiles';
 import type { EngineBundle } from './cli/image/build';
 import { engineSettingsEnvironment } from './stack/environment';
+import { STOP_TIMEOUT_SECONDS } from './stack/task-definition';
 
 const PART = 'engine';
 /** Building, starting and reaching PostgreSQL and the queue; the bundle itself listens in well under a second. */
@@ -36,10 +37,10 @@ export interface EngineOptions {
 /** Variables of the task definition's environment that say where things are: replaced locally. */
 export const ENGINE_ENDPOINT_VARIABLES = [
   'EVENTS_QUEUE_URL',
-  'DB_IAM_USER',
-  'DB_HOST',
-  'DB_PORT',
-  'DB_NAME',
+  'DATABASE_IAM_USER',
+  'DATABASE_ENDPOINT_ADDRESS',
+  'DATABASE_PORT',
+  'DATABASE_NAME',
   'PORT',
 ] as const;
 
@@ -118,7 +119,7 @@ export const startLocalEngine = async (options: EngineOptions): Promise<RunningP
     stop: async () => {
       // As ECS stops a task: SIGTERM, the engine drains in-flight requests and exits, or SIGKILL
       // after the task definition's stop timeout.
-      await engine.stop('SIGTERM', options.profile.engine.stopTimeoutSeconds * 1000);
+      await engine.stop('SIGTERM', STOP_TIMEOUT_SECONDS * 1000);
       const how = await engine.exited;
       return how === 'exited with code 0' ? undefined : how;
     },

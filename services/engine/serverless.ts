@@ -17,6 +17,7 @@ import {
   ref,
   serviceContext,
 } from '@game-platform/resources';
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { engineSettingsEnvironment } from './stack/environment';
 import { engineImage } from './stack/image';
 import {
@@ -42,12 +43,12 @@ const image = engineImage(profile);
 /** The app's configuration (src/README.md, "Configuration"): nothing secret, so plain `Environment`. */
 const environment = {
   EVENTS_QUEUE_URL: '${param:eventsQueueUrl}',
-  DB_IAM_USER: ENGINE_DATABASE_USER,
-  DB_HOST: '${param:databaseEndpointAddress}',
-  DB_PORT: '${param:databasePort}',
-  DB_NAME: '${param:databaseName}',
+  DATABASE_IAM_USER: ENGINE_DATABASE_USER,
+  DATABASE_ENDPOINT_ADDRESS: '${param:databaseEndpointAddress}',
+  DATABASE_PORT: '${param:databasePort}',
+  DATABASE_NAME: '${param:databaseName}',
   AWS_REGION: AWS.region,
-  PORT: String(engine.containerPort),
+  PORT: String(ENGINE_CONTAINER_PORT),
   ...engineSettingsEnvironment(profile),
 };
 

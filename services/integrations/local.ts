@@ -2,7 +2,7 @@
  * The integrations consumer, locally: the real Lambda handler in its own process (`@game-platform/local`'s Lambda runtime stand-in)
  * with the function's environment from the same function that builds the template
  * (`consumerEnvironment`), apart from the endpoint: `DATABASE_URL` as `game_consumer` replaces the
- * IAM-authenticated `DB_*` variables. Batch size, window, concurrency and timeout are the stage's.
+ * IAM-authenticated endpoint variables (`CONSUMER_DATABASE_ENDPOINT_VARIABLES`). Batch size, window, concurrency and timeout are the stage's.
  */
 import type { RuntimeConfig } from '@game-platform/local';
 import {

@@ -60,7 +60,7 @@ const config: PlatformServiceConfig = {
       timeout: settings.functionTimeoutSeconds,
       memorySize: settings.memorySizeMiB,
       vpc: {
-        securityGroupIds: ['${param:consumerSecurityGroupId}'],
+        securityGroupIds: ['${param:lambdaSecurityGroupId}'],
         // The network's private subnets, one per AZ (a comma-separated param; see policy-exceptions.yml).
         subnetIds: splitList('${param:privateSubnetIds}') as unknown as string[],
       },

@@ -18,7 +18,11 @@ import {
 } from '@game-platform/resources';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge';
 import { observabilityResources } from './stack/observability';
-import { CLOUDFRONT_PREFIX_LIST, securityGroupResources } from './stack/security-groups';
+import {
+  CLOUDFRONT_PREFIX_LIST,
+  LAMBDA_SECURITY_GROUP,
+  securityGroupResources,
+} from './stack/security-groups';
 import {
   flowLogResources,
   natResources,
@@ -64,9 +68,9 @@ const outputs: Outputs = {
     Description: 'Security group of engine tasks',
     Value: getAtt('EngineSecurityGroup', 'GroupId'),
   },
-  consumerSecurityGroupId: {
+  lambdaSecurityGroupId: {
     Description: 'Security group of Lambda functions in the VPC',
-    Value: getAtt('ConsumerSecurityGroup', 'GroupId'),
+    Value: getAtt(LAMBDA_SECURITY_GROUP, 'GroupId'),
   },
   databaseSecurityGroupId: {
     Description: 'Security group of the database',
@@ -130,10 +134,7 @@ const config: PlatformServiceConfig = {
       ...subnetResources(profile),
       ...natResources(profile),
       ...flowLogResources(profile),
-      ...securityGroupResources({
-        stage: context.stage,
-        engineContainerPort: profile.engine.containerPort,
-      }),
+      ...securityGroupResources({ stage: context.stage }),
       ...observabilityResources(profile),
       [CLOUDFRONT_PREFIX_LIST]: customResource(
         'ManagedPrefixList',

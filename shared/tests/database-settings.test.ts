@@ -3,14 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { DatabaseSettingsError, readDatabaseSettings } from '../src/database';
 
-const ENDPOINT = { DB_HOST: 'db.example.internal', DB_PORT: '5432', DB_NAME: 'game' };
+const ENDPOINT = {
+  DATABASE_ENDPOINT_ADDRESS: 'db.example.internal',
+  DATABASE_PORT: '5432',
+  DATABASE_NAME: 'game',
+};
 
 describe('readDatabaseSettings', () => {
-  it('reads IAM authentication settings from DB_IAM_USER, the endpoint and AWS_REGION', () => {
+  it('reads IAM authentication settings from DATABASE_IAM_USER, the endpoint and AWS_REGION', () => {
     // Act
     const settings = readDatabaseSettings({
       ...ENDPOINT,
-      DB_IAM_USER: 'game_consumer',
+      DATABASE_IAM_USER: 'game_consumer',
       AWS_REGION: 'eu-west-1',
     });
 
@@ -28,36 +32,39 @@ describe('readDatabaseSettings', () => {
   it('lets DATABASE_URL override IAM and secret settings (local runs)', () => {
     const settings = readDatabaseSettings({
       ...ENDPOINT,
-      DB_IAM_USER: 'game_consumer',
-      DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
+      DATABASE_IAM_USER: 'game_consumer',
+      DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
       DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/game',
     });
     expect(settings).toEqual({ kind: 'url', connectionString: 'postgres://u:p@127.0.0.1:5432/game' });
   });
 
-  it('prefers DB_IAM_USER over DB_SECRET_ARN when both are set', () => {
+  it('prefers DATABASE_IAM_USER over DATABASE_SECRET_ARN when both are set', () => {
     const settings = readDatabaseSettings({
       ...ENDPOINT,
-      DB_IAM_USER: 'game_engine',
+      DATABASE_IAM_USER: 'game_engine',
       AWS_REGION: 'eu-west-1',
-      DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
+      DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
     });
     expect(settings.kind).toBe('iamAuth');
   });
 
   it.each([
     [
-      { DB_IAM_USER: 'Game-Consumer', AWS_REGION: 'eu-west-1' },
-      'DB_IAM_USER is "Game-Consumer"; expected a PostgreSQL role name',
-    ],
-    [{ DB_IAM_USER: 'game_consumer' }, 'AWS_REGION is not set; expected the AWS region the database is in'],
-    [
-      { DB_IAM_USER: '', AWS_REGION: 'eu-west-1' },
-      'DB_IAM_USER is empty; expected a database role granted rds_iam',
+      { DATABASE_IAM_USER: 'Game-Consumer', AWS_REGION: 'eu-west-1' },
+      'DATABASE_IAM_USER is "Game-Consumer"; expected a PostgreSQL role name',
     ],
     [
-      { DB_IAM_USER: 'game_consumer', AWS_REGION: 'eu-west-1', DB_PORT: '70000' },
-      'DB_PORT is "70000"; expected a port number from 1 to 65535',
+      { DATABASE_IAM_USER: 'game_consumer' },
+      'AWS_REGION is not set; expected the AWS region the database is in',
+    ],
+    [
+      { DATABASE_IAM_USER: '', AWS_REGION: 'eu-west-1' },
+      'DATABASE_IAM_USER is empty; expected a database role granted rds_iam',
+    ],
+    [
+      { DATABASE_IAM_USER: 'game_consumer', AWS_REGION: 'eu-west-1', DATABASE_PORT: '70000' },
+      'DATABASE_PORT is "70000"; expected a port number from 1 to 65535',
     ],
   ])('names the key, the value and what is expected: %j', (overrides, message) => {
     expect(() => readDatabaseSettings({ ...ENDPOINT, ...overrides })).toThrow(DatabaseSettingsError);

@@ -19,7 +19,7 @@ import {
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
 
-/** The database the instance creates and every client connects to (`DB_NAME`, output `databaseName`). */
+/** The database the instance creates and every client connects to (`DATABASE_NAME`, output `databaseName`). */
 export const DATABASE_NAME = 'game';
 /** Master user: not `postgres` or `admin` (CT.RDS.PR.22). Only the migrate function uses it. */
 export const MASTER_USERNAME = 'game_admin';

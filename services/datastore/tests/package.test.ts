@@ -101,7 +101,7 @@ describe('packaged migrate function', () => {
 
     // Assess
     expect((failure as { stderr?: string }).stderr).toContain(
-      'DB_SECRET_ARN is not set; expected the ARN of the RDS-managed master secret (arn:aws:secretsmanager:...), or DB_IAM_USER for IAM authentication (or set DATABASE_URL)',
+      'DATABASE_SECRET_ARN is not set; expected the ARN of the RDS-managed master secret (arn:aws:secretsmanager:...), or DATABASE_IAM_USER for IAM authentication (or set DATABASE_URL)',
     );
   });
 });

@@ -297,15 +297,15 @@ describe('datastore template (prod): every default', () => {
 
     // Assess: in the VPC, the subnets listed one by one (the platform plugin inlines the param's split).
     expect(migrate.Properties?.VpcConfig).toEqual({
-      SecurityGroupIds: [placeholder('consumerSecurityGroupId')],
+      SecurityGroupIds: [placeholder('lambdaSecurityGroupId')],
       SubnetIds: String(placeholder('privateSubnetIds')).split(','),
     });
     expect(migrate.Properties?.Environment).toEqual({
       Variables: {
-        DB_SECRET_ARN: { 'Fn::GetAtt': ['DatabaseInstance', 'MasterUserSecret.SecretArn'] },
-        DB_HOST: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Address'] },
-        DB_PORT: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Port'] },
-        DB_NAME: 'game',
+        DATABASE_SECRET_ARN: { 'Fn::GetAtt': ['DatabaseInstance', 'MasterUserSecret.SecretArn'] },
+        DATABASE_ENDPOINT_ADDRESS: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Address'] },
+        DATABASE_PORT: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Port'] },
+        DATABASE_NAME: 'game',
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
       },
     });
@@ -358,10 +358,10 @@ describe.each(STAGES)('datastore template (%s): pruning the idempotency records'
     expect(prune.Properties?.VpcConfig).toBeDefined();
     expect(prune.Properties?.Environment).toEqual({
       Variables: {
-        DB_IAM_USER: 'game_pruner',
-        DB_HOST: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Address'] },
-        DB_PORT: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Port'] },
-        DB_NAME: 'game',
+        DATABASE_IAM_USER: 'game_pruner',
+        DATABASE_ENDPOINT_ADDRESS: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Address'] },
+        DATABASE_PORT: { 'Fn::GetAtt': ['DatabaseInstance', 'Endpoint.Port'] },
+        DATABASE_NAME: 'game',
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
         RETENTION_DAYS: String(integrations.messageRetentionDays + integrations.deadLetterRetentionDays),
       },

@@ -26,7 +26,7 @@ export interface EngineConfig {
   eventSource: string;
   /** `DATABASE_URL` (local) or IAM database authentication settings (AWS); see `shared/src/database`. */
   database: EngineDatabaseSettings;
-  /** `DB_POOL_MAX`, default 5: connections per task; tasks x this must fit the database's budget. */
+  /** `DATABASE_POOL_MAX`, default 5: connections per task; tasks x this must fit the database's budget. */
   databasePoolMax: number;
   /**
    * `SHUTDOWN_TIMEOUT_SECONDS`, default 25: after SIGTERM, how long in-flight requests may take
@@ -159,7 +159,7 @@ export const readEngineConfig = (env: Environment = process.env): EngineConfig =
     const settings = readDatabaseSettings(env);
     if (settings.kind === 'managedSecret')
       problems.push(
-        `DB_SECRET_ARN is "${settings.secretArn}"; expected it unset: the engine connects as game_engine with IAM database authentication (or DATABASE_URL locally), the master secret is reserved for the migration runner`,
+        `DATABASE_SECRET_ARN is "${settings.secretArn}"; expected it unset: the engine connects as game_engine with IAM database authentication (or DATABASE_URL locally), the master secret is reserved for the migration runner`,
       );
     else database = settings;
   } catch (error) {
@@ -212,7 +212,7 @@ export const readEngineConfig = (env: Environment = process.env): EngineConfig =
     region,
     sqsEndpoint,
     eventSource,
-    databasePoolMax: integer('DB_POOL_MAX', 5, 1, 50),
+    databasePoolMax: integer('DATABASE_POOL_MAX', 5, 1, 50),
     shutdownTimeoutSeconds: integer(
       'SHUTDOWN_TIMEOUT_SECONDS',
       25,

@@ -1,5 +1,5 @@
 /**
- * The container health check (the task definition's `healthCheck.command`:
+ * The container health check (`HEALTH_CHECK.command` in services/engine/stack/task-definition.ts:
  * `["CMD", "/nodejs/bin/node", "/app/healthcheck.mjs"]`). The image has no shell or curl, so
  * node asks the liveness endpoint itself; exit 0 = healthy, 1 = unhealthy.
  */

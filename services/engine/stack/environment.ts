@@ -4,7 +4,7 @@
  * their own endpoints (queue URL, database, port).
  */
 import type { StageProfile } from '@game-platform/shared/profiles';
-import { shutdownTimeoutSeconds } from './task-definition';
+import { SHUTDOWN_TIMEOUT_SECONDS } from './task-definition';
 
 /**
  * Live connections one task holds (the app refuses one more with 503, and the client retries on
@@ -15,8 +15,8 @@ export const LIVE_MAX_CONNECTIONS_PER_TASK = 1000;
 export const LIVE_CONNECTIONS_SCALE_AT = 0.7;
 
 export const engineSettingsEnvironment = (profile: StageProfile): Record<string, string> => ({
-  DB_POOL_MAX: String(profile.engine.databasePoolMax),
-  SHUTDOWN_TIMEOUT_SECONDS: String(shutdownTimeoutSeconds(profile)),
+  DATABASE_POOL_MAX: String(profile.engine.databasePoolMax),
+  SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_TIMEOUT_SECONDS),
   LOG_LEVEL: 'info',
   // The `Stage` dimension of the engine's own metrics (live connections, in EMF log lines).
   STAGE: profile.stage,

@@ -12,8 +12,43 @@
  * stack cannot be deployed before its own image exists). README: "Releases".
  */
 import { type Intrinsic, sub } from '@game-platform/resources';
-import { engineImageRepositoryName, type StageProfile } from '@game-platform/shared/profiles';
+import {
+  ECR_REPOSITORY_NAME,
+  ECR_REPOSITORY_NAME_RULE,
+  STAGE_PLACEHOLDER,
+  type StageProfile,
+  StageProfileError,
+} from '@game-platform/shared/profiles';
 import { contentTag, REPO_ROOT } from '../cli/image/inputs';
+
+/**
+ * The engine's repository name pattern: one repository per stage, also for a sandbox on the
+ * fallback profile. A profile overrides it with `engine.imageRepository` (e.g. a fixed name for a
+ * stage with an account of its own).
+ */
+export const ENGINE_IMAGE_REPOSITORY = `game-${STAGE_PLACEHOLDER}-engine`;
+
+/**
+ * The stage's ECR repository: the profile's `engine.imageRepository` or `ENGINE_IMAGE_REPOSITORY`,
+ * with `{stage}` replaced by the stage name. `npm run engine:image` creates it and pushes to it.
+ * Throws `StageProfileError` when the stage name makes it invalid (e.g. `a-` -> `game-a--engine`).
+ */
+export const engineImageRepositoryName = (
+  profile: Pick<StageProfile, 'stage' | 'profileName' | 'engine'>,
+): string => {
+  const template = profile.engine.imageRepository ?? ENGINE_IMAGE_REPOSITORY;
+  const name = template.replaceAll(STAGE_PLACEHOLDER, profile.stage);
+  if (!ECR_REPOSITORY_NAME.test(name)) {
+    const source =
+      profile.engine.imageRepository === undefined
+        ? `the engine's image repository "${template}"`
+        : `engine.imageRepository "${template}" of stage profile "${profile.profileName}"`;
+    throw new StageProfileError([
+      `stage "${profile.stage}": ${source} gives "${name}"; expected ${ECR_REPOSITORY_NAME_RULE} (a stage name ending in "-" cannot be used here)`,
+    ]);
+  }
+  return name;
+};
 
 /** Docker's name for each Fargate CPU architecture. */
 export const DOCKER_PLATFORMS: Record<StageProfile['engine']['cpuArchitecture'], string> = {

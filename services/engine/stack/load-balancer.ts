@@ -31,9 +31,9 @@ import {
   tlsOnlyStatement,
   type Value,
 } from '@game-platform/resources';
-import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
+import { ENGINE_CONTAINER_PORT, LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
 import type { StageProfile } from '@game-platform/shared/profiles';
-import { shutdownTimeoutSeconds } from './task-definition';
+import { HEALTH_CHECK, SHUTDOWN_TIMEOUT_SECONDS } from './task-definition';
 
 export const LOAD_BALANCER = 'EngineLoadBalancer';
 export const TARGET_GROUP = 'EngineTargetGroup';
@@ -78,14 +78,13 @@ export const EDGE_ALARMS = {
  * A request in flight when a deploy or scale-in begins gets the same time it would get after SIGTERM,
  * the task is stopped well before SIGKILL matters, and a deploy waits seconds rather than the default 300.
  */
-export const deregistrationDelaySeconds = (profile: StageProfile): number => shutdownTimeoutSeconds(profile);
+export const DEREGISTRATION_DELAY_SECONDS = SHUTDOWN_TIMEOUT_SECONDS;
 
 /**
  * Seconds after a task starts during which ECS ignores the load balancer's health checks: the
  * container health check's own start period, so both give the app the same time to connect.
  */
-export const healthCheckGracePeriodSeconds = (profile: StageProfile): number =>
-  profile.engine.healthCheck.startPeriodSeconds;
+export const HEALTH_CHECK_GRACE_PERIOD_SECONDS = HEALTH_CHECK.startPeriodSeconds;
 
 /**
  * Elastic Load Balancing's log-delivery account for regions opened before August 2022, which must be
@@ -186,15 +185,14 @@ const loadBalancer = (
 const targetGroup = (
   options: LoadBalancerOptions,
   name: string,
-): CfnResource<'AWS::ElasticLoadBalancingV2::TargetGroup'> => {
-  const { profile } = options;
-  return resource('AWS::ElasticLoadBalancingV2::TargetGroup', {
+): CfnResource<'AWS::ElasticLoadBalancingV2::TargetGroup'> =>
+  resource('AWS::ElasticLoadBalancingV2::TargetGroup', {
     Name: name,
     // awsvpc tasks register by IP address.
     TargetType: 'ip',
     Protocol: 'HTTP',
     ProtocolVersion: 'HTTP1',
-    Port: profile.engine.containerPort,
+    Port: ENGINE_CONTAINER_PORT,
     VpcId: options.vpcId,
     HealthCheckEnabled: true,
     HealthCheckProtocol: 'HTTP',
@@ -205,10 +203,9 @@ const targetGroup = (
     UnhealthyThresholdCount: TARGET_HEALTH_CHECK.unhealthyThreshold,
     Matcher: { HttpCode: '200' },
     TargetGroupAttributes: [
-      { Key: 'deregistration_delay.timeout_seconds', Value: String(deregistrationDelaySeconds(profile)) },
+      { Key: 'deregistration_delay.timeout_seconds', Value: String(DEREGISTRATION_DELAY_SECONDS) },
     ],
   });
-};
 
 /**
  * Priority of the production rule. Every request to the tasks must go through this one rule: a rule

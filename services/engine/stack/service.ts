@@ -11,7 +11,7 @@
  *   and the old (blue) tasks keep running for `bakeTimeMinutes`. If a release alarm (`RELEASE_ALARMS`)
  *   goes off or the circuit breaker trips before the bake ends, ECS moves the weights back to blue
  *   (still running, so nothing waits for a task to start) and stops green. After the bake, blue's
- *   tasks are deregistered (drained for `deregistrationDelaySeconds`) and stopped.
+ *   tasks are deregistered (drained for `DEREGISTRATION_DELAY_SECONDS`) and stopped.
  *   https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-blue-green.html
  *
  * Fargate spreads tasks over the subnets' AZs and rebalances them after an AZ event.
@@ -33,10 +33,11 @@ import {
   splitList,
   sub,
 } from '@game-platform/resources';
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import type { StageProfile } from '@game-platform/shared/profiles';
 import { ENGINE_METRICS_NAMESPACE, LIVE_CONNECTIONS_METRIC } from '../src/adapters/emf-metrics';
 import { LIVE_CONNECTIONS_SCALE_AT, LIVE_MAX_CONNECTIONS_PER_TASK } from './environment';
-import { healthCheckGracePeriodSeconds, LOAD_BALANCER } from './load-balancer';
+import { HEALTH_CHECK_GRACE_PERIOD_SECONDS, LOAD_BALANCER } from './load-balancer';
 import { RELEASE_ALARMS } from './monitoring';
 import { CONTAINER_NAME } from './task-definition';
 
@@ -136,7 +137,7 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
       LoadBalancers: [
         {
           ContainerName: CONTAINER_NAME,
-          ContainerPort: engine.containerPort,
+          ContainerPort: ENGINE_CONTAINER_PORT,
           TargetGroupArn: ref(options.targetGroupId),
           ...(engine.deployment.strategy === 'BLUE_GREEN'
             ? {
@@ -149,7 +150,7 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
             : {}),
         },
       ],
-      HealthCheckGracePeriodSeconds: healthCheckGracePeriodSeconds(options.profile),
+      HealthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_PERIOD_SECONDS,
       AvailabilityZoneRebalancing: 'ENABLED',
       EnableExecuteCommand: engine.enableExecuteCommand,
       PropagateTags: 'SERVICE',

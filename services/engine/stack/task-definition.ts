@@ -20,6 +20,7 @@ import {
   resource,
   type Value,
 } from '@game-platform/resources';
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import type { StageProfile } from '@game-platform/shared/profiles';
 
 /** The container's name (and the awslogs stream prefix): `engine/engine/<task id>`. */
@@ -30,6 +31,28 @@ export const CONTAINER_USER = '65532:65532';
 
 /** Seconds between the app's drain deadline and ECS's SIGKILL: the app exits first, logged. */
 export const SHUTDOWN_MARGIN_SECONDS = 5;
+
+/**
+ * The container health check, a fact of the image: the app's own check (`src/healthcheck.ts`, GET
+ * /health on PORT), run by the image's node in exec form because the distroless image has no shell
+ * or curl. ECS replaces a task whose check fails `retries` times in a row; failures during the start
+ * period (the app connects to the database first) do not count. The timeout is below the interval,
+ * so one check ends before the next starts.
+ */
+export const HEALTH_CHECK = {
+  command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
+  intervalSeconds: 30,
+  timeoutSeconds: 5,
+  retries: 3,
+  startPeriodSeconds: 30,
+} as const;
+
+/**
+ * Seconds between SIGTERM and SIGKILL when ECS stops a task (deploy, scale-in; Fargate allows 120 at
+ * most). The app gets `SHUTDOWN_MARGIN_SECONDS` less as its drain budget (`SHUTDOWN_TIMEOUT_SECONDS`),
+ * so it always exits first.
+ */
+export const STOP_TIMEOUT_SECONDS = 30;
 
 /** The scratch volume: Fargate task storage, writable, gone with the task. */
 const SCRATCH_VOLUME = { name: 'scratch', path: '/tmp' };
@@ -103,7 +126,7 @@ const containerDefinition = (options: TaskDefinitionOptions): ECSTaskDefinition_
       // A tiny init as PID 1 reaps orphans (ECS Exec sessions) and forwards SIGTERM to the app.
       InitProcessEnabled: true,
     },
-    PortMappings: [{ ContainerPort: engine.containerPort, Protocol: 'tcp', Name: 'http' }],
+    PortMappings: [{ ContainerPort: ENGINE_CONTAINER_PORT, Protocol: 'tcp', Name: 'http' }],
     Environment: Object.entries(options.environment).map(([Name, Value]) => ({ Name, Value })),
     ...(Object.keys(secrets).length > 0
       ? { Secrets: Object.entries(secrets).map(([Name, ValueFrom]) => ({ Name, ValueFrom })) }
@@ -114,13 +137,13 @@ const containerDefinition = (options: TaskDefinitionOptions): ECSTaskDefinition_
       ReadOnly: false,
     })),
     HealthCheck: {
-      Command: engine.healthCheck.command,
-      Interval: engine.healthCheck.intervalSeconds,
-      Timeout: engine.healthCheck.timeoutSeconds,
-      Retries: engine.healthCheck.retries,
-      StartPeriod: engine.healthCheck.startPeriodSeconds,
+      Command: [...HEALTH_CHECK.command],
+      Interval: HEALTH_CHECK.intervalSeconds,
+      Timeout: HEALTH_CHECK.timeoutSeconds,
+      Retries: HEALTH_CHECK.retries,
+      StartPeriod: HEALTH_CHECK.startPeriodSeconds,
     },
-    StopTimeout: engine.stopTimeoutSeconds,
+    StopTimeout: STOP_TIMEOUT_SECONDS,
     LogConfiguration: {
       LogDriver: 'awslogs',
       Options: {
@@ -154,5 +177,4 @@ export const taskDefinition = (options: TaskDefinitionOptions): CfnResource<'AWS
 };
 
 /** The app's drain budget after SIGTERM (`SHUTDOWN_TIMEOUT_SECONDS`), derived so it always ends before ECS's SIGKILL. */
-export const shutdownTimeoutSeconds = (profile: StageProfile): number =>
-  profile.engine.stopTimeoutSeconds - SHUTDOWN_MARGIN_SECONDS;
+export const SHUTDOWN_TIMEOUT_SECONDS = STOP_TIMEOUT_SECONDS - SHUTDOWN_MARGIN_SECONDS;

@@ -70,7 +70,7 @@ describe('readEngineConfig', () => {
       PORT: '9090',
       AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4566',
       EVENT_SOURCE: 'engine-eu',
-      DB_POOL_MAX: '10',
+      DATABASE_POOL_MAX: '10',
       SHUTDOWN_TIMEOUT_SECONDS: '50',
       LOG_LEVEL: 'debug',
       MATCH_BATCH_LINGER_MS: '0',
@@ -102,7 +102,7 @@ describe('readEngineConfig', () => {
       PORT: '8080.5',
       AWS_ENDPOINT_URL_SQS: 'ftp://fauxqs',
       EVENT_SOURCE: 'The Engine',
-      DB_POOL_MAX: '0',
+      DATABASE_POOL_MAX: '0',
       SHUTDOWN_TIMEOUT_SECONDS: '120',
       LOG_LEVEL: 'verbose',
       MATCH_BATCH_LINGER_MS: '500',
@@ -121,7 +121,7 @@ describe('readEngineConfig', () => {
       ),
       'LOG_LEVEL is "verbose"; expected one of debug, info, warn, error',
       'PORT is "8080.5"; expected an integer from 1024 to 65535 (a non-root user cannot bind ports below 1024)',
-      'DB_POOL_MAX is "0"; expected an integer from 1 to 50',
+      'DATABASE_POOL_MAX is "0"; expected an integer from 1 to 50',
       'SHUTDOWN_TIMEOUT_SECONDS is "120"; expected an integer from 1 to 119 (below the container stopTimeout, at most 120 s on Fargate)',
       'MATCH_BATCH_LINGER_MS is "500"; expected an integer from 0 to 50 (milliseconds a match result may wait to share a SendMessageBatch; each one adds to the response time)',
       'LEADERBOARD_REFRESH_MS is "10"; expected an integer from 100 to 60000 (milliseconds between two leaderboard queries of a task)',
@@ -132,15 +132,15 @@ describe('readEngineConfig', () => {
     // Act
     const problems = problemsOf({
       EVENTS_QUEUE_URL: QUEUE,
-      DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-master',
-      DB_HOST: 'game.abc.eu-west-1.rds.amazonaws.com',
-      DB_PORT: '5432',
-      DB_NAME: 'game',
+      DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-master',
+      DATABASE_ENDPOINT_ADDRESS: 'game.abc.eu-west-1.rds.amazonaws.com',
+      DATABASE_PORT: '5432',
+      DATABASE_NAME: 'game',
     });
 
     // Assess
     expect(problems).toEqual([
-      'DB_SECRET_ARN is "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-master"; expected it unset: the engine connects as game_engine with IAM database authentication (or DATABASE_URL locally), the master secret is reserved for the migration runner',
+      'DATABASE_SECRET_ARN is "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds-master"; expected it unset: the engine connects as game_engine with IAM database authentication (or DATABASE_URL locally), the master secret is reserved for the migration runner',
     ]);
   });
 

@@ -109,10 +109,10 @@ describe('the engine bundle as a process', () => {
       {
         HOST: '127.0.0.1',
         PORT: '80',
-        DB_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:master',
-        DB_HOST: 'db.internal',
-        DB_PORT: '5432',
-        DB_NAME: 'game',
+        DATABASE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:master',
+        DATABASE_ENDPOINT_ADDRESS: 'db.internal',
+        DATABASE_PORT: '5432',
+        DATABASE_NAME: 'game',
         SHUTDOWN_TIMEOUT_SECONDS: '600',
       },
       { waitForListening: false },
@@ -129,7 +129,7 @@ describe('the engine bundle as a process', () => {
           'EVENTS_QUEUE_URL is not set; expected a queue URL such as https://sqs.eu-west-1.amazonaws.com/123456789012/game-dev-events',
           'AWS_REGION is not set and EVENTS_QUEUE_URL names no region; expected AWS_REGION set to an AWS region such as eu-west-1',
           expect.stringMatching(
-            /^DB_SECRET_ARN is "arn:aws:secretsmanager:.*"; expected it unset: the engine connects as game_engine/,
+            /^DATABASE_SECRET_ARN is "arn:aws:secretsmanager:.*"; expected it unset: the engine connects as game_engine/,
           ),
           'PORT is "80"; expected an integer from 1024 to 65535 (a non-root user cannot bind ports below 1024)',
           'SHUTDOWN_TIMEOUT_SECONDS is "600"; expected an integer from 1 to 119 (below the container stopTimeout, at most 120 s on Fargate)',

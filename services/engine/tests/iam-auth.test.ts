@@ -1,5 +1,5 @@
 /**
- * IAM database authentication as a Fargate task does it: with DB_IAM_USER set, the engine's pool signs
+ * IAM database authentication as a Fargate task does it: with DATABASE_IAM_USER set, the engine's pool signs
  * each connection's password with `@aws-sdk/rds-signer` and the SDK's default credential chain, which
  * in ECS reads the task role's credentials from the container credentials endpoint. A local HTTP
  * server stands in for that endpoint (the ECS agent's, on loopback); nothing calls AWS. The shared
@@ -23,17 +23,17 @@ const TASK_CREDENTIALS = {
 const ECS_ENVIRONMENT = {
   EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/game-dev-events',
   AWS_REGION: 'eu-west-1',
-  DB_IAM_USER: 'game_engine',
-  DB_HOST: 'game-dev-database.c0123456789a.eu-west-1.rds.amazonaws.com',
-  DB_PORT: '5432',
-  DB_NAME: 'game',
+  DATABASE_IAM_USER: 'game_engine',
+  DATABASE_ENDPOINT_ADDRESS: 'game-dev-database.c0123456789a.eu-west-1.rds.amazonaws.com',
+  DATABASE_PORT: '5432',
+  DATABASE_NAME: 'game',
 };
 
 /** The password function pg calls for each new connection (pg keeps the pool's options as given). */
 const passwordOf = (pool: pg.Pool) =>
   (pool as unknown as { options: { password: () => Promise<string> } }).options.password;
 
-describe('engine database pool with DB_IAM_USER (IAM authentication in ECS)', () => {
+describe('engine database pool with DATABASE_IAM_USER (IAM authentication in ECS)', () => {
   let server: Server;
   let credentialRequests = 0;
   const pools: pg.Pool[] = [];
@@ -82,7 +82,7 @@ describe('engine database pool with DB_IAM_USER (IAM authentication in ECS)', ()
     // Assess
     expect(config.database).toMatchObject({ kind: 'iamAuth', user: 'game_engine', region: 'eu-west-1' });
     const token = new URL(`https://${first}`);
-    expect(token.host).toBe(`${ECS_ENVIRONMENT.DB_HOST}:5432`);
+    expect(token.host).toBe(`${ECS_ENVIRONMENT.DATABASE_ENDPOINT_ADDRESS}:5432`);
     expect(Object.fromEntries(token.searchParams)).toMatchObject({
       Action: 'connect',
       DBUser: 'game_engine',

@@ -1,5 +1,6 @@
 /**
- * `npm run engine:image`: arguments; the plan (which tag, which commands, in which order) for a
+ * The stage's repository name (the engine's pattern or a profile's override). `npm run engine:image`:
+ * arguments; the plan (which tag, which commands, in which order) for a
  * fresh account, for an existing one, for a pinned tag and for a promotion; the dry run per stage;
  * the one-line refusal without Docker or AWS credentials; and a real run of the command against
  * local stand-ins: one HTTP server answering like STS, ECR and ECS (the real SDK clients, through
@@ -16,6 +17,7 @@ import { ensureImage, REPO_ROOT, runImageCommand } from '../cli/image';
 import { contentTag } from '../cli/image/inputs';
 import { FRESH_ACCOUNT, imagePlan, imageTarget, parseImageArgs, type RegistryState } from '../cli/image/plan';
 import { awsRegistry } from '../cli/image/registry';
+import { ENGINE_IMAGE_REPOSITORY, engineImageRepositoryName } from '../stack/image';
 import { addTaskDefinition, awsStandIn as standIn } from './helpers/aws-stand-in';
 
 const ACCOUNT = '123456789012';
@@ -38,6 +40,38 @@ const withEngine = (stage: string, engine: Partial<StageProfile['engine']>): Sta
   const profile = loadStageProfile(stage);
   return { ...profile, engine: { ...profile.engine, ...engine } };
 };
+
+describe('engineImageRepositoryName', () => {
+  it('resolves {stage} in the engine pattern to the stage name, also for a stage using the fallback profile', () => {
+    // Act
+    const names = ['dev', 'prod', 'alice'].map((stage) => engineImageRepositoryName(loadStageProfile(stage)));
+
+    // Assess
+    expect(ENGINE_IMAGE_REPOSITORY).toBe('game-{stage}-engine');
+    expect(names).toEqual(['game-dev-engine', 'game-prod-engine', 'game-alice-engine']);
+  });
+
+  it("uses a profile's engine.imageRepository instead, with {stage} resolved", () => {
+    // Act
+    const fixed = engineImageRepositoryName(withEngine('prod', { imageRepository: 'studio/game-engine' }));
+    const perStage = engineImageRepositoryName(
+      withEngine('alice', { imageRepository: 'studio/{stage}/engine' }),
+    );
+
+    // Assess
+    expect([fixed, perStage]).toEqual(['studio/game-engine', 'studio/alice/engine']);
+  });
+
+  it('refuses a stage name that makes the repository name invalid, naming both', () => {
+    // Act and assess
+    expect(() => engineImageRepositoryName(loadStageProfile('qa-'))).toThrow(
+      'stage "qa-": the engine\'s image repository "game-{stage}-engine" gives "game-qa--engine"; expected an ECR repository name',
+    );
+    expect(() => engineImageRepositoryName(withEngine('qa-', { imageRepository: 'team-{stage}' }))).toThrow(
+      'stage "qa-": engine.imageRepository "team-{stage}" of stage profile "dev" gives "team-qa-"; expected an ECR repository name',
+    );
+  });
+});
 
 describe('parseImageArgs', () => {
   it.each([

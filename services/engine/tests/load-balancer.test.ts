@@ -7,18 +7,20 @@
  * the alarms on target 5xx, load balancer 5xx, p99 response time and unhealthy hosts.
  */
 
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 import { engineSettingsEnvironment } from '../stack/environment';
 import { EDGE_ALARMS, TARGET_HEALTH_CHECK } from '../stack/load-balancer';
+import { HEALTH_CHECK, STOP_TIMEOUT_SECONDS } from '../stack/task-definition';
 
 type Json = Record<string, unknown>;
 
 describe.each(CHECKED_PROFILES)('engine load balancer (%s)', (stage) => {
   const template = synthesizedTemplate(stage, 'engine');
   const profile = loadStageProfile(stage);
-  const { engine, edge } = profile;
+  const { edge } = profile;
   const props = (id: string) => resourceById(template, id).Properties as Json;
   const attributes = () =>
     Object.fromEntries(
@@ -97,7 +99,7 @@ describe.each(CHECKED_PROFILES)('engine load balancer (%s)', (stage) => {
       expect(props(group)).toMatchObject({
         TargetType: 'ip',
         Protocol: 'HTTP',
-        Port: engine.containerPort,
+        Port: ENGINE_CONTAINER_PORT,
         VpcId: expect.stringMatching(/^vpc-0/),
         HealthCheckPath: '/health',
         HealthCheckIntervalSeconds: TARGET_HEALTH_CHECK.intervalSeconds,
@@ -118,7 +120,7 @@ describe.each(CHECKED_PROFILES)('engine load balancer (%s)', (stage) => {
       );
       const drainBudget = Number(engineSettingsEnvironment(profile).SHUTDOWN_TIMEOUT_SECONDS);
       expect(delay).toBe(drainBudget);
-      expect(delay).toBeLessThan(engine.stopTimeoutSeconds);
+      expect(delay).toBeLessThan(STOP_TIMEOUT_SECONDS);
     },
   );
 
@@ -128,11 +130,11 @@ describe.each(CHECKED_PROFILES)('engine load balancer (%s)', (stage) => {
       LoadBalancers: [
         {
           ContainerName: 'engine',
-          ContainerPort: engine.containerPort,
+          ContainerPort: ENGINE_CONTAINER_PORT,
           TargetGroupArn: { Ref: 'EngineTargetGroup' },
         },
       ],
-      HealthCheckGracePeriodSeconds: engine.healthCheck.startPeriodSeconds,
+      HealthCheckGracePeriodSeconds: HEALTH_CHECK.startPeriodSeconds,
     });
     expect(service.DependsOn).toEqual(['EngineProductionListenerRule']);
   });

@@ -6,6 +6,7 @@
  * weights of, and the role ECS does it with, granted exactly that and nothing more.
  */
 
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
@@ -145,7 +146,7 @@ describe.each(CHECKED_PROFILES)('engine release (%s)', (stage) => {
   it('hands ECS the second group, the production rule and its infrastructure role', () => {
     expect(loadBalancerEntry()).toEqual({
       ContainerName: 'engine',
-      ContainerPort: profile.engine.containerPort,
+      ContainerPort: ENGINE_CONTAINER_PORT,
       TargetGroupArn: { Ref: 'EngineTargetGroup' },
       AdvancedConfiguration: {
         AlternateTargetGroupArn: { Ref: 'EngineAlternateTargetGroup' },

@@ -64,7 +64,7 @@ const engineOn = async (server: LocalPostgres): Promise<RunningEngine> => {
       EVENTS_QUEUE_URL: queueUrl,
       AWS_REGION: aws.region,
       AWS_ENDPOINT_URL_SQS: aws.endpoint,
-      DB_POOL_MAX: '2',
+      DATABASE_POOL_MAX: '2',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(await freePort()),

@@ -7,6 +7,7 @@
  * role grants something on "*" or the CPU/memory pair is not one Fargate accepts.
  */
 
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, isFargateTaskSize, loadStageProfile } from '@game-platform/shared/profiles';
 import {
   resourceById,
@@ -19,6 +20,7 @@ import { REPO_ROOT } from '../cli/image/inputs';
 import { ENGINE_RULES } from '../rules';
 import { engineImageTag } from '../stack/image';
 import { EXEC_CHANNEL_ACTIONS } from '../stack/roles';
+import { HEALTH_CHECK, SHUTDOWN_MARGIN_SECONDS, STOP_TIMEOUT_SECONDS } from '../stack/task-definition';
 
 /** The stages synth checked; their templates are in `.synth/`. */
 const STAGES = CHECKED_PROFILES;
@@ -81,7 +83,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
       Privileged: false,
       Memory: engine.memoryMiB,
       LinuxParameters: { Capabilities: { Drop: ['ALL'] }, InitProcessEnabled: true },
-      PortMappings: [{ ContainerPort: engine.containerPort, Protocol: 'tcp', Name: 'http' }],
+      PortMappings: [{ ContainerPort: ENGINE_CONTAINER_PORT, Protocol: 'tcp', Name: 'http' }],
     });
     // ECS Exec's agent needs two more writable paths; the root filesystem stays read-only.
     const writable = [
@@ -110,14 +112,20 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
   it('checks health with the app command after a start period, and stops after the app drain budget', () => {
     expect(container().HealthCheck).toEqual({
       Command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
-      Interval: engine.healthCheck.intervalSeconds,
-      Timeout: engine.healthCheck.timeoutSeconds,
-      Retries: engine.healthCheck.retries,
-      StartPeriod: engine.healthCheck.startPeriodSeconds,
+      Interval: HEALTH_CHECK.intervalSeconds,
+      Timeout: HEALTH_CHECK.timeoutSeconds,
+      Retries: HEALTH_CHECK.retries,
+      StartPeriod: HEALTH_CHECK.startPeriodSeconds,
     });
-    expect(engine.healthCheck.startPeriodSeconds).toBeGreaterThan(0);
-    expect(container().StopTimeout).toBe(engine.stopTimeoutSeconds);
-    expect(Number(environment().SHUTDOWN_TIMEOUT_SECONDS)).toBe(engine.stopTimeoutSeconds - 5);
+    // What the stage profile's validation used to ask of these values, now the service's own.
+    expect(HEALTH_CHECK.startPeriodSeconds).toBeGreaterThan(0);
+    expect(HEALTH_CHECK.timeoutSeconds).toBeLessThan(HEALTH_CHECK.intervalSeconds);
+    expect(container().StopTimeout).toBe(STOP_TIMEOUT_SECONDS);
+    expect(STOP_TIMEOUT_SECONDS).toBeGreaterThan(SHUTDOWN_MARGIN_SECONDS);
+    expect(STOP_TIMEOUT_SECONDS).toBeLessThanOrEqual(120); // Fargate's maximum
+    expect(Number(environment().SHUTDOWN_TIMEOUT_SECONDS)).toBe(
+      STOP_TIMEOUT_SECONDS - SHUTDOWN_MARGIN_SECONDS,
+    );
   });
 
   it('logs through awslogs to a KMS-encrypted log group with the stage retention', () => {
@@ -139,14 +147,14 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
   it('passes the queue and the database endpoint in the environment, and no secret anywhere', () => {
     expect(environment()).toEqual({
       EVENTS_QUEUE_URL: `https://sqs.${profile.region}.amazonaws.com/123456789012/game-${stage}-events`,
-      DB_IAM_USER: 'game_engine',
-      DB_HOST: expect.stringMatching(/\.rds\.amazonaws\.com$/),
-      DB_PORT: '5432',
-      DB_NAME: expect.any(String),
-      DB_POOL_MAX: String(engine.databasePoolMax),
+      DATABASE_IAM_USER: 'game_engine',
+      DATABASE_ENDPOINT_ADDRESS: expect.stringMatching(/\.rds\.amazonaws\.com$/),
+      DATABASE_PORT: '5432',
+      DATABASE_NAME: expect.any(String),
+      DATABASE_POOL_MAX: String(engine.databasePoolMax),
       AWS_REGION: { Ref: 'AWS::Region' },
-      PORT: String(engine.containerPort),
-      SHUTDOWN_TIMEOUT_SECONDS: String(engine.stopTimeoutSeconds - 5),
+      PORT: String(ENGINE_CONTAINER_PORT),
+      SHUTDOWN_TIMEOUT_SECONDS: String(STOP_TIMEOUT_SECONDS - SHUTDOWN_MARGIN_SECONDS),
       LOG_LEVEL: 'info',
       STAGE: stage,
       LIVE_MAX_CONNECTIONS: '1000',

@@ -6,6 +6,7 @@
  */
 
 import type { Template } from '@game-platform/resources/template';
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
@@ -85,8 +86,8 @@ describe.each(CHECKED_PROFILES)('player edge rules (%s)', (stage) => {
         Properties: {
           GroupId: { 'Fn::GetAtt': ['EngineSecurityGroup', 'GroupId'] },
           IpProtocol: 'tcp',
-          FromPort: profile.engine.containerPort,
-          ToPort: profile.engine.containerPort,
+          FromPort: ENGINE_CONTAINER_PORT,
+          ToPort: ENGINE_CONTAINER_PORT,
           Description: 'a way around the load balancer',
           ...peer,
         },

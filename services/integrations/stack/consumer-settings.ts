@@ -39,16 +39,17 @@ export interface ConsumerDatabaseEndpoint {
 
 /**
  * The consumer function's environment. In AWS it connects with IAM database authentication as
- * `game_consumer`; a local run replaces the `DB_*` endpoint variables with `DATABASE_URL`.
+ * `game_consumer`; a local run replaces the endpoint variables (`DATABASE_IAM_USER`,
+ * `DATABASE_ENDPOINT_ADDRESS`, `DATABASE_PORT`, `DATABASE_NAME`) with `DATABASE_URL`.
  */
 export const consumerEnvironment = (
   settings: IntegrationsSettings,
   database: ConsumerDatabaseEndpoint,
 ): Record<string, string> => ({
-  DB_IAM_USER: CONSUMER_DATABASE_USER,
-  DB_HOST: database.host,
-  DB_PORT: database.port,
-  DB_NAME: database.name,
+  DATABASE_IAM_USER: CONSUMER_DATABASE_USER,
+  DATABASE_ENDPOINT_ADDRESS: database.host,
+  DATABASE_PORT: database.port,
+  DATABASE_NAME: database.name,
   // The Node.js 20+ Lambda runtimes ship the RDS certificate authorities here; TLS verifies against them.
   NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
   MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
@@ -59,9 +60,9 @@ export const consumerEnvironment = (
 
 /** The variables of `consumerEnvironment` that say where the database is (replaced by `DATABASE_URL` locally). */
 export const CONSUMER_DATABASE_ENDPOINT_VARIABLES = [
-  'DB_IAM_USER',
-  'DB_HOST',
-  'DB_PORT',
-  'DB_NAME',
+  'DATABASE_IAM_USER',
+  'DATABASE_ENDPOINT_ADDRESS',
+  'DATABASE_PORT',
+  'DATABASE_NAME',
   'NODE_EXTRA_CA_CERTS',
 ] as const;

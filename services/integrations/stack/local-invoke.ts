@@ -1,7 +1,7 @@
 /**
  * `serverless invoke local -f consumer` runs outside compose, so nothing supplies the compose params
  * (`${param:privateSubnetIds}`...) and the framework refuses to start. For that command only, this
- * gives them inert stand-ins; the consumer itself reads `DATABASE_URL`, which overrides the DB_* ones.
+ * gives them inert stand-ins; the consumer itself reads `DATABASE_URL`, which overrides the endpoint variables.
  * Any other command gets nothing from here: a deploy without compose still fails on the missing params.
  *
  * The framework's `invoke local` also cannot load `.mjs` handlers; it loads `<handler>.js` through
@@ -9,7 +9,7 @@
  */
 const LOCAL_STAND_INS: Record<string, string> = {
   privateSubnetIds: 'subnet-local',
-  consumerSecurityGroupId: 'sg-local',
+  lambdaSecurityGroupId: 'sg-local',
   observabilityKeyArn: 'arn:aws:kms:local:000000000000:key/local',
   alarmTopicArn: 'arn:aws:sns:local:000000000000:local',
   databaseEndpointAddress: 'localhost',

@@ -59,7 +59,7 @@ describe.each(STAGES)('integrations template (%s)', (stage) => {
     expect(settings.deadLetterRetentionDays).toBeGreaterThan(settings.messageRetentionDays);
   });
 
-  it('runs the consumer on Node.js 24 arm64 in the private subnets with the consumer security group', () => {
+  it('runs the consumer on Node.js 24 arm64 in the private subnets with the Lambda security group', () => {
     const fn = properties('ConsumerLambdaFunction');
     expect(fn).toMatchObject({
       Runtime: 'nodejs24.x',
@@ -81,14 +81,14 @@ describe.each(STAGES)('integrations template (%s)', (stage) => {
       properties('ConsumerLambdaFunction').Environment as { Variables: Record<string, string> }
     ).Variables;
     expect(variables).toMatchObject({
-      DB_IAM_USER: 'game_consumer',
-      DB_PORT: '5432',
+      DATABASE_IAM_USER: 'game_consumer',
+      DATABASE_PORT: '5432',
       NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
       MAX_RECEIVE_COUNT: String(settings.maxReceiveCount),
     });
-    expect(variables.DB_HOST).toMatch(/\.rds\.amazonaws\.com$/);
+    expect(variables.DATABASE_ENDPOINT_ADDRESS).toMatch(/\.rds\.amazonaws\.com$/);
     expect(Object.keys(variables)).not.toContain('DATABASE_URL');
-    expect(Object.keys(variables)).not.toContain('DB_SECRET_ARN');
+    expect(Object.keys(variables)).not.toContain('DATABASE_SECRET_ARN');
   });
 
   it('maps the queue to the consumer with partial batch responses, the profile batching and a concurrency cap', () => {

@@ -2,9 +2,9 @@
  * Every security group of the platform lives here, so no stack references another stack's
  * groups and each flow between tiers is declared once, in one place:
  *
- *   engine   --5432--> database      consumer --5432--> database
- *   engine   --443---> endpoints     consumer --443---> endpoints
- *   engine, consumer --443--> anywhere the private route tables lead (S3 gateway endpoint; NAT if enabled)
+ *   engine   --5432--> database      Lambda in the VPC --5432--> database
+ *   engine   --443---> endpoints     Lambda in the VPC --443---> endpoints
+ *   engine, Lambda in the VPC --443--> anywhere the private route tables lead (S3 gateway endpoint; NAT if enabled)
  *   CloudFront VPC origin --80--> load balancer --container port--> engine (the engine admits nothing else)
  *
  * Groups start with no rules at all (see `securityGroup`); nothing is open to the world.
@@ -18,28 +18,41 @@ import {
   ref,
   securityGroup,
 } from '@game-platform/resources';
-import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
+import { ENGINE_CONTAINER_PORT, LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
 
 const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;
 
 const groupId = (logicalId: string) => getAtt(logicalId, 'GroupId');
 
+/**
+ * The group of every Lambda function in the VPC (the consumer, the migration runner, the pruner),
+ * output as `lambdaSecurityGroupId`. Its logical id keeps the name it was first deployed under: a
+ * new logical id (or a new `GroupDescription` or `GroupName`) makes CloudFormation create a new group
+ * and delete the old one when the network stack's update completes, which compose runs before the
+ * stacks whose functions use it. The functions' network interfaces would still hold the old group, so
+ * its deletion fails (the group is left behind), and the old group's rules go with their stack
+ * update, so the functions lose the database and the endpoints until their own stacks deploy. The
+ * rules between it and the database and endpoints keep their logical ids (`...FromConsumerIngress`,
+ * `Consumer...Egress`) for the same reason: a rule under a new id is created before the old one is
+ * deleted, and EC2 refuses a second identical rule (`InvalidPermission.Duplicate`).
+ */
+export const LAMBDA_SECURITY_GROUP = 'ConsumerSecurityGroup';
+
 /** The custom resource whose `PrefixListId` is CloudFront's origin-facing managed prefix list in this region. */
 export const CLOUDFRONT_PREFIX_LIST = 'CloudFrontOriginFacingPrefixList';
 
 export interface SecurityGroupOptions {
   stage: string;
-  /** The port the engine's container listens on (`engine.containerPort`): the only port its group admits. */
-  engineContainerPort: number;
 }
 
-export const securityGroupResources = ({ stage, engineContainerPort }: SecurityGroupOptions): Resources => ({
+export const securityGroupResources = ({ stage }: SecurityGroupOptions): Resources => ({
   EngineSecurityGroup: securityGroup({
     description: `game-${stage}: engine Fargate tasks`,
     vpcId: ref('Vpc'),
   }),
-  ConsumerSecurityGroup: securityGroup({
+  [LAMBDA_SECURITY_GROUP]: securityGroup({
+    // Changing the description replaces the group (see LAMBDA_SECURITY_GROUP); the pruner uses it too.
     description: `game-${stage}: Lambda functions in the VPC (event consumer, migration runner)`,
     vpcId: ref('Vpc'),
   }),
@@ -61,7 +74,7 @@ export const securityGroupResources = ({ stage, engineContainerPort }: SecurityG
   DatabaseFromConsumerIngress: ingressRule(groupId('DatabaseSecurityGroup'), {
     description: 'PostgreSQL from Lambda functions in the VPC',
     port: POSTGRES_PORT,
-    peerSecurityGroupId: groupId('ConsumerSecurityGroup'),
+    peerSecurityGroupId: groupId(LAMBDA_SECURITY_GROUP),
   }),
   EndpointsFromEngineIngress: ingressRule(groupId('EndpointsSecurityGroup'), {
     description: 'HTTPS to AWS APIs from engine tasks',
@@ -71,7 +84,7 @@ export const securityGroupResources = ({ stage, engineContainerPort }: SecurityG
   EndpointsFromConsumerIngress: ingressRule(groupId('EndpointsSecurityGroup'), {
     description: 'HTTPS to AWS APIs from Lambda functions in the VPC',
     port: HTTPS_PORT,
-    peerSecurityGroupId: groupId('ConsumerSecurityGroup'),
+    peerSecurityGroupId: groupId(LAMBDA_SECURITY_GROUP),
   }),
 
   // The mechanism AWS documents for VPC origins: "Update the security group for your VPC private
@@ -90,12 +103,12 @@ export const securityGroupResources = ({ stage, engineContainerPort }: SecurityG
   }),
   LoadBalancerToEngineEgress: egressRule(groupId('LoadBalancerSecurityGroup'), {
     description: 'Requests and health checks to engine tasks',
-    port: engineContainerPort,
+    port: ENGINE_CONTAINER_PORT,
     peerSecurityGroupId: groupId('EngineSecurityGroup'),
   }),
   EngineFromLoadBalancerIngress: ingressRule(groupId('EngineSecurityGroup'), {
     description: 'Requests and health checks from the internal load balancer (the only way in)',
-    port: engineContainerPort,
+    port: ENGINE_CONTAINER_PORT,
     peerSecurityGroupId: groupId('LoadBalancerSecurityGroup'),
   }),
 
@@ -109,12 +122,12 @@ export const securityGroupResources = ({ stage, engineContainerPort }: SecurityG
     port: HTTPS_PORT,
     peerCidr: '0.0.0.0/0',
   }),
-  ConsumerToDatabaseEgress: egressRule(groupId('ConsumerSecurityGroup'), {
+  ConsumerToDatabaseEgress: egressRule(groupId(LAMBDA_SECURITY_GROUP), {
     description: 'PostgreSQL to the database',
     port: POSTGRES_PORT,
     peerSecurityGroupId: groupId('DatabaseSecurityGroup'),
   }),
-  ConsumerHttpsEgress: egressRule(groupId('ConsumerSecurityGroup'), {
+  ConsumerHttpsEgress: egressRule(groupId(LAMBDA_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs (interface and S3 gateway endpoints) and, where NAT is on, the internet',
     port: HTTPS_PORT,
     peerCidr: '0.0.0.0/0',

@@ -5,8 +5,8 @@
  * group admits only the load balancer's group, on the container port.
  */
 
-import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge';
-import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
+import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST, ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
+import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
 import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 
@@ -15,7 +15,7 @@ const groupId = (id: string) => ({ 'Fn::GetAtt': [id, 'GroupId'] });
 
 describe.each(CHECKED_PROFILES)('network: the player edge security groups (%s)', (stage) => {
   const template = synthesizedTemplate(stage, 'network');
-  const { containerPort } = loadStageProfile(stage).engine;
+  const containerPort = ENGINE_CONTAINER_PORT;
   /** The standalone rules of one group and direction, without their descriptions. */
   const rulesOf = (type: string, group: string) =>
     Object.entries(resourcesOfType(template, type))

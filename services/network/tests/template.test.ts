@@ -80,6 +80,17 @@ describe.each(STAGES)('network template (%s)', (stage) => {
     expect(ingress).toHaveLength(4);
   });
 
+  it("keeps the Lambda group's first logical id and description, so a deploy does not replace it", () => {
+    // A new id or description would make CloudFormation replace the group that the functions of later
+    // stacks still use (stack/security-groups.ts, LAMBDA_SECURITY_GROUP).
+    expect(template.Outputs?.lambdaSecurityGroupId?.Value).toEqual({
+      'Fn::GetAtt': ['ConsumerSecurityGroup', 'GroupId'],
+    });
+    expect(resourceById(template, 'ConsumerSecurityGroup').Properties?.GroupDescription).toBe(
+      `game-${stage}: Lambda functions in the VPC (event consumer, migration runner)`,
+    );
+  });
+
   it('exports every output the other stacks consume', () => {
     expect(Object.keys(template.Outputs ?? {})).toEqual(
       expect.arrayContaining([
@@ -88,7 +99,7 @@ describe.each(STAGES)('network template (%s)', (stage) => {
         'isolatedSubnetIds',
         'privateRouteTableIds',
         'engineSecurityGroupId',
-        'consumerSecurityGroupId',
+        'lambdaSecurityGroupId',
         'databaseSecurityGroupId',
         'endpointsSecurityGroupId',
         'observabilityKeyArn',

@@ -2,10 +2,10 @@
  * How a workload finds and authenticates to PostgreSQL, read once from the environment:
  *
  * - `DATABASE_URL` (local runs, tests): the whole connection string; it overrides everything else.
- * - `DB_IAM_USER` + `DB_HOST` + `DB_PORT` + `DB_NAME` (workloads in AWS: the consumer, the engine): IAM
+ * - `DATABASE_IAM_USER` + `DATABASE_ENDPOINT_ADDRESS` + `DATABASE_PORT` + `DATABASE_NAME` (workloads in AWS: the consumer, the engine): IAM
  *   database authentication as that role, a fresh 15-minute token per new connection signed with the
  *   execution role's credentials (`AWS_REGION` names the region); no password exists anywhere.
- * - `DB_SECRET_ARN` + `DB_HOST` + `DB_PORT` + `DB_NAME` (the migration runner only): user and password
+ * - `DATABASE_SECRET_ARN` + `DATABASE_ENDPOINT_ADDRESS` + `DATABASE_PORT` + `DATABASE_NAME` (the migration runner only): user and password
  *   come from the RDS-managed master secret in Secrets Manager.
  *
  * In AWS, TLS verifies the server against the RDS CA (the Lambda runtime ships it; set
@@ -46,33 +46,35 @@ export const readDatabaseSettings = (env: Environment = process.env): DatabaseSe
     return { kind: 'url', connectionString: env.DATABASE_URL };
   }
   const endpoint = () => {
-    const portText = required(env, 'DB_PORT', 'the database port, e.g. 5432');
+    const portText = required(env, 'DATABASE_PORT', 'the database port, e.g. 5432');
     const port = Number(portText);
     if (!Number.isInteger(port) || port < 1 || port > 65535)
-      throw new DatabaseSettingsError(`DB_PORT is "${portText}"; expected a port number from 1 to 65535`);
+      throw new DatabaseSettingsError(
+        `DATABASE_PORT is "${portText}"; expected a port number from 1 to 65535`,
+      );
     return {
-      host: required(env, 'DB_HOST', 'the database endpoint address'),
+      host: required(env, 'DATABASE_ENDPOINT_ADDRESS', 'the database endpoint address'),
       port,
-      database: required(env, 'DB_NAME', 'the database name, e.g. game'),
+      database: required(env, 'DATABASE_NAME', 'the database name, e.g. game'),
     };
   };
-  if (env.DB_IAM_USER !== undefined) {
-    const user = required(env, 'DB_IAM_USER', 'a database role granted rds_iam, e.g. game_consumer');
+  if (env.DATABASE_IAM_USER !== undefined) {
+    const user = required(env, 'DATABASE_IAM_USER', 'a database role granted rds_iam, e.g. game_consumer');
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(user))
       throw new DatabaseSettingsError(
-        `DB_IAM_USER is "${user}"; expected a PostgreSQL role name (lowercase letters, digits, _), e.g. game_consumer`,
+        `DATABASE_IAM_USER is "${user}"; expected a PostgreSQL role name (lowercase letters, digits, _), e.g. game_consumer`,
       );
     const region = required(env, 'AWS_REGION', 'the AWS region the database is in (Lambda sets it)');
     return { kind: 'iamAuth', user, region, ...endpoint() };
   }
   const secretArn = required(
     env,
-    'DB_SECRET_ARN',
-    'the ARN of the RDS-managed master secret (arn:aws:secretsmanager:...), or DB_IAM_USER for IAM authentication',
+    'DATABASE_SECRET_ARN',
+    'the ARN of the RDS-managed master secret (arn:aws:secretsmanager:...), or DATABASE_IAM_USER for IAM authentication',
   );
   if (!secretArn.startsWith('arn:'))
     throw new DatabaseSettingsError(
-      `DB_SECRET_ARN is "${secretArn}"; expected a Secrets Manager ARN (arn:aws:secretsmanager:...)`,
+      `DATABASE_SECRET_ARN is "${secretArn}"; expected a Secrets Manager ARN (arn:aws:secretsmanager:...)`,
     );
   return { kind: 'managedSecret', secretArn, ...endpoint() };
 };

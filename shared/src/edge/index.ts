@@ -20,6 +20,13 @@ export const API_PATH_PATTERN = `${API_PATH_PREFIX}/*`;
 export const LOAD_BALANCER_LISTENER_PORT = 80;
 
 /**
+ * The port the engine's container listens on (its `PORT`), which the load balancer's target groups
+ * send to and the only port the engine's security group admits (network service). A fact of the
+ * service, the same in every stage: above 1024, as the image's non-root user cannot bind lower ones.
+ */
+export const ENGINE_CONTAINER_PORT = 8080;
+
+/**
  * The methods the public edge forwards to `/api/*`: reads, CORS preflights and WebSocket upgrades (a
  * GET). Writes (`POST /api/matches`) are not public: match results come from game servers, which
  * reach the load balancer from inside the VPC. CloudFront answers any other method itself with 403.

@@ -1,4 +1,3 @@
-export { engineImageRepositoryName } from './engine-image';
 export {
   describeFargateMemoryOptions,
   FARGATE_CPU_UNITS,

@@ -87,7 +87,7 @@ export const OTHER_DATABASE_CONNECTIONS = 10;
 /** Per engine task, outside its pool: the session that LISTENs for leaderboard changes. */
 export const ENGINE_LISTENER_CONNECTIONS = 1;
 
-/** The engine section's cross-field rules: Fargate task size, scaling bounds, health check, database connections. */
+/** The engine section's cross-field rules: Fargate task size, scaling bounds, repository name, database connections. */
 const engineProblems = (name: string, profile: StageProfileValues): string[] => {
   const { engine, integrations, datastore } = profile;
   const problems: string[] = [];
@@ -106,12 +106,11 @@ const engineProblems = (name: string, profile: StageProfileValues): string[] => 
       `stage profile "${name}": engine.minCount is ${engine.minCount}; expected at least 2 because the profile is production (one task per AZ, so a task or an AZ can fail without an outage)`,
     );
   }
-  if (engine.healthCheck.timeoutSeconds >= engine.healthCheck.intervalSeconds) {
-    problems.push(
-      `stage profile "${name}": engine.healthCheck.timeoutSeconds is ${engine.healthCheck.timeoutSeconds}; expected less than engine.healthCheck.intervalSeconds (${engine.healthCheck.intervalSeconds}), so one check ends before the next starts`,
-    );
-  }
-  if (name === FALLBACK_PROFILE && !engine.imageRepository.includes(STAGE_PLACEHOLDER)) {
+  if (
+    name === FALLBACK_PROFILE &&
+    engine.imageRepository !== undefined &&
+    !engine.imageRepository.includes(STAGE_PLACEHOLDER)
+  ) {
     problems.push(
       `stage profile "${name}": engine.imageRepository is "${engine.imageRepository}"; expected a name containing ${STAGE_PLACEHOLDER} such as "game-${STAGE_PLACEHOLDER}-engine", because every stage without a profile of its own uses this one and each stage has a repository of its own`,
     );

@@ -11,15 +11,26 @@ import { ENDPOINT_SERVICE_NAMES } from '../endpoints';
 import { canonicalCidr, isPrivateRange, parseCidr } from '../ipv4';
 import { FARGATE_CPU_UNITS } from './fargate';
 
-/** A key-checked object: an unknown key is reported with the list of keys that are allowed. */
-const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) =>
-  v.strictObject(entries, (issue) =>
+/**
+ * A key-checked object: an unknown key is reported with the list of keys that are allowed, a missing
+ * one with the keys that are required (and those that may be left out, where there are any).
+ */
+const section = <const TEntries extends v.ObjectEntries>(entries: TEntries) => {
+  const keys = Object.keys(entries);
+  const optional = keys.filter((key) => entries[key]?.type === 'optional');
+  const required = keys.filter((key) => !optional.includes(key));
+  const missing =
+    optional.length === 0
+      ? `every key is required: ${keys.join(', ')}`
+      : `every key is required but ${optional.join(', ')}: ${required.join(', ')}`;
+  return v.strictObject(entries, (issue) =>
     issue.expected === 'never'
-      ? Object.keys(entries).join(', ')
+      ? keys.join(', ')
       : issue.input === undefined && issue.path?.length
-        ? `a value (every key is required: ${Object.keys(entries).join(', ')})`
-        : `an object with the keys ${Object.keys(entries).join(', ')}`,
+        ? `a value (${missing})`
+        : `an object with the keys ${keys.join(', ')}`,
   );
+};
 
 const integer = (min: number, max: number) =>
   v.pipe(
@@ -180,7 +191,7 @@ export const integrationsSchema = section({
 /** Fargate's CPU architectures (`RuntimePlatform.CpuArchitecture`). */
 export const ENGINE_CPU_ARCHITECTURES = ['ARM64', 'X86_64'] as const;
 
-/** Stands for the stage name in `engine.imageRepository`: `game-{stage}-engine` -> `game-alice-engine`. */
+/** Stands for the stage name in an engine image repository name: `game-{stage}-engine` -> `game-alice-engine`. */
 export const STAGE_PLACEHOLDER = '{stage}';
 
 /** ECR repository names: lowercase path segments of letters and digits joined by `.`, `_` or `-`. */
@@ -200,6 +211,11 @@ export const ENGINE_IMAGE_TAG_RULE =
 const SECRET_ARN =
   /^arn:aws(-cn|-us-gov)?:secretsmanager:[a-z]{2}(-[a-z]+)+-\d:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}(:[^:]*:[^:]*:[^:]*)?$/;
 
+/**
+ * The engine's stage decisions. Facts of its image and service, the same in every stage, live with
+ * the service instead (services/engine/stack: health check, stop timeout, the repository name pattern;
+ * the container port in `shared/src/edge`, which the network's security groups also need).
+ */
 export const engineSchema = section({
   /**
    * CPU architecture of the tasks and of the image `npm run engine:image` builds. `ARM64` (Graviton)
@@ -207,16 +223,19 @@ export const engineSchema = section({
    */
   cpuArchitecture: oneOf(ENGINE_CPU_ARCHITECTURES),
   /**
-   * ECR repository (in the stage's account and region) that the engine stack creates and owns,
-   * `npm run engine:image` pushes to and the tasks pull from. `{stage}` is replaced by the stage name,
-   * so every stage (also a sandbox using the fallback profile) owns its own repository; the fallback
+   * Overrides the ECR repository (in the stage's account and region) that `npm run engine:image`
+   * creates and pushes to and the tasks pull from. Absent (the default): the engine's own pattern,
+   * `game-{stage}-engine` (services/engine/stack/image.ts), so every stage, also a sandbox using the
+   * fallback profile, owns its own repository. `{stage}` is replaced by the stage name; the fallback
    * profile must use it. A fixed name is fine for a profile whose stage has an account of its own.
    */
-  imageRepository: v.pipe(
-    v.string(),
-    v.check(
-      (name) => ECR_REPOSITORY_NAME.test(name.replaceAll(STAGE_PLACEHOLDER, 'stage')),
-      `${ECR_REPOSITORY_NAME_RULE}, where {stage} stands for the stage name`,
+  imageRepository: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (name) => ECR_REPOSITORY_NAME.test(name.replaceAll(STAGE_PLACEHOLDER, 'stage')),
+        `${ECR_REPOSITORY_NAME_RULE}, where {stage} stands for the stage name`,
+      ),
     ),
   ),
   /**
@@ -279,32 +298,8 @@ export const engineSchema = section({
    * task role the Session Manager channel actions and needs the `ssmmessages` endpoint without NAT.
    */
   enableExecuteCommand: v.boolean('true or false'),
-  /** Port the container listens on (`PORT`); above 1024, as the non-root user cannot bind lower ones. */
-  containerPort: integer(1024, 65535),
-  /** The container health check; ECS replaces a task whose check fails `retries` times in a row. */
-  healthCheck: section({
-    /** `["CMD", executable, ...args]` (exec form) or `["CMD-SHELL", "..."]` (needs a shell in the image). */
-    command: v.pipe(
-      v.array(v.string(), 'a list of strings'),
-      v.check(
-        (command) => command.length >= 2 && ['CMD', 'CMD-SHELL'].includes(command[0] ?? ''),
-        'a list starting with "CMD" or "CMD-SHELL" followed by the command, e.g. ["CMD", "/nodejs/bin/node", "/app/healthcheck.mjs"]',
-      ),
-    ),
-    intervalSeconds: integer(5, 300),
-    /** Less than `intervalSeconds`. */
-    timeoutSeconds: integer(2, 120),
-    retries: integer(1, 10),
-    /** Failures during this grace period after start do not count (the app connects first). */
-    startPeriodSeconds: integer(0, 300),
-  }),
   /**
-   * Seconds between SIGTERM and SIGKILL when ECS stops a task (deploy, scale-in). The app gets
-   * 5 s less as its drain budget (`SHUTDOWN_TIMEOUT_SECONDS`), so it always exits first. Fargate allows up to 120.
-   */
-  stopTimeoutSeconds: integer(6, 120),
-  /**
-   * PostgreSQL connections per task (`DB_POOL_MAX`). `maxCount` x this, plus the consumer's budget,
+   * PostgreSQL connections per task (`DATABASE_POOL_MAX`). `maxCount` x this, plus the consumer's budget,
    * must fit the database's `max_connections`.
    */
   databasePoolMax: integer(1, 50),

@@ -48,7 +48,6 @@ export const stageProfiles = {
     },
     engine: {
       cpuArchitecture: 'ARM64',
-      imageRepository: 'game-{stage}-engine',
       // The image built from this checkout (tag src-<hash of its inputs>), pushed by the deploy
       // when the repository does not have it (README of services/engine, "Releases").
       imageTag: null,
@@ -60,16 +59,6 @@ export const stageProfiles = {
       minCount: 1,
       maxCount: 2,
       enableExecuteCommand: false,
-      containerPort: 8080,
-      // The app's own check (no shell or curl in the distroless image): GET /health on PORT.
-      healthCheck: {
-        command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
-        intervalSeconds: 30,
-        timeoutSeconds: 5,
-        retries: 3,
-        startPeriodSeconds: 30,
-      },
-      stopTimeoutSeconds: 30,
       databasePoolMax: 5,
       secrets: {},
     },
@@ -138,7 +127,6 @@ export const stageProfiles = {
     },
     engine: {
       cpuArchitecture: 'ARM64',
-      imageRepository: 'game-{stage}-engine',
       // Built from source like dev: a fresh account deploys with no edit. To run the bytes another
       // stage tested, set promoteFrom to it; to pin a release, set imageTag (README of
       // services/engine, "Releases").
@@ -153,16 +141,6 @@ export const stageProfiles = {
       minCount: 1,
       maxCount: 3,
       enableExecuteCommand: false,
-      containerPort: 8080,
-      // The app's own check (no shell or curl in the distroless image): GET /health on PORT.
-      healthCheck: {
-        command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
-        intervalSeconds: 30,
-        timeoutSeconds: 5,
-        retries: 3,
-        startPeriodSeconds: 30,
-      },
-      stopTimeoutSeconds: 30,
       databasePoolMax: 5,
       secrets: {},
     },
@@ -235,7 +213,6 @@ export const stageProfiles = {
     },
     engine: {
       cpuArchitecture: 'ARM64',
-      imageRepository: 'game-{stage}-engine',
       // Built from source like dev: a fresh account deploys with no edit. To run the bytes another
       // stage tested, set promoteFrom to it; to pin a release, set imageTag (README of
       // services/engine, "Releases").
@@ -251,16 +228,6 @@ export const stageProfiles = {
       minCount: 2,
       maxCount: 10,
       enableExecuteCommand: false,
-      containerPort: 8080,
-      // The app's own check (no shell or curl in the distroless image): GET /health on PORT.
-      healthCheck: {
-        command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'],
-        intervalSeconds: 30,
-        timeoutSeconds: 5,
-        retries: 3,
-        startPeriodSeconds: 30,
-      },
-      stopTimeoutSeconds: 30,
       databasePoolMax: 5,
       secrets: {},
     },

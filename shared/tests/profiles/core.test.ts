@@ -71,7 +71,7 @@ describe('stage profiles', () => {
       /^stage profile "staging": observability\.logRetentionDays is 10; expected one of the retention periods CloudWatch Logs accepts/,
     );
     expect(problems[2]).toBe(
-      'stage profile "prod": engine.cpu is missing; expected a value (every key is required: cpuArchitecture, imageRepository, imageTag, promoteFrom, deployment, cpu, memoryMiB, minCount, maxCount, enableExecuteCommand, containerPort, healthCheck, stopTimeoutSeconds, databasePoolMax, secrets)',
+      'stage profile "prod": engine.cpu is missing; expected a value (every key is required but imageRepository: cpuArchitecture, imageTag, promoteFrom, deployment, cpu, memoryMiB, minCount, maxCount, enableExecuteCommand, databasePoolMax, secrets)',
     );
   });
 

@@ -1,16 +1,15 @@
 /**
  * The engine section of the stage profiles: image settings, the Fargate task size, scaling bounds,
- * health check, secrets and the database connection budget, each rejected with one line naming
- * the key, the value and what is allowed.
+ * secrets and the database connection budget, each rejected with one line naming the key, the value
+ * and what is allowed. Facts of the image (health check, container port, stop timeout, the repository
+ * name pattern) are the engine service's, not a profile's: services/engine/tests.
  */
 import { describe, expect, it } from 'vitest';
 import {
   describeFargateMemoryOptions,
-  engineImageRepositoryName,
   FARGATE_CPU_UNITS,
   fargateMemoryOptions,
   isFargateTaskSize,
-  loadStageProfile,
   stageProfiles,
 } from '../../src/profiles';
 import { problemsOf } from '../helpers/profiles';
@@ -135,7 +134,7 @@ describe('engine profile: image settings', () => {
     ]);
   });
 
-  it('requires every engine setting in every profile', () => {
+  it('requires every engine setting but the repository override in every profile', () => {
     // Prepare
     const { cpuArchitecture: _, ...engine } = stageProfiles.prod.engine;
 
@@ -148,20 +147,26 @@ describe('engine profile: image settings', () => {
     ]);
   });
 
-  it('resolves {stage} to the stage name, also for a stage using the fallback profile', () => {
-    // Act
-    const names = ['dev', 'prod', 'alice'].map((stage) => engineImageRepositoryName(loadStageProfile(stage)));
+  it.each([
+    ['containerPort', 8080],
+    ['healthCheck', { command: ['CMD', '/nodejs/bin/node', '/app/healthcheck.mjs'] }],
+    ['stopTimeoutSeconds', 30],
+  ])(
+    'refuses %s, a fact of the engine service rather than a stage setting, naming the keys it knows',
+    (key, value) => {
+      // Act
+      const problems = problemsOf(withEngine({ [key]: value }));
 
-    // Assess
-    expect(names).toEqual(['game-dev-engine', 'game-prod-engine', 'game-alice-engine']);
-  });
-
-  it('refuses a stage name that makes the repository name invalid, naming both', () => {
-    // Act and assess
-    expect(() => engineImageRepositoryName(loadStageProfile('qa-'))).toThrow(
-      'stage "qa-": engine.imageRepository "game-{stage}-engine" of stage profile "dev" gives "game-qa--engine"; expected an ECR repository name',
-    );
-  });
+      // Assess
+      expect(problems).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^stage profile "dev": engine\\.${key} is not a known setting; expected one of the keys of engine: cpuArchitecture, imageRepository, .*, secrets$`,
+          ),
+        ),
+      ]);
+    },
+  );
 });
 
 describe('engine profile: Fargate task size', () => {
@@ -212,51 +217,6 @@ describe('engine profile: scaling, health check, shutdown, secrets', () => {
     // Assess
     expect(problems).toEqual([
       'stage profile "prod": engine.minCount is 1; expected at least 2 because the profile is production (one task per AZ, so a task or an AZ can fail without an outage)',
-    ]);
-  });
-
-  it('keeps a health check timeout below its interval', () => {
-    // Act
-    const problems = problemsOf(
-      withEngine({
-        healthCheck: { ...stageProfiles.dev.engine.healthCheck, intervalSeconds: 10, timeoutSeconds: 10 },
-      }),
-    );
-
-    // Assess
-    expect(problems).toEqual([
-      'stage profile "dev": engine.healthCheck.timeoutSeconds is 10; expected less than engine.healthCheck.intervalSeconds (10), so one check ends before the next starts',
-    ]);
-  });
-
-  it.each([[['/app/healthcheck.mjs']], [['CMD']], [['SHELL', 'curl localhost']]])(
-    'rejects the health check command %j',
-    (command) => {
-      // Act
-      const problems = problemsOf(
-        withEngine({ healthCheck: { ...stageProfiles.dev.engine.healthCheck, command } }),
-      );
-
-      // Assess
-      expect(problems).toEqual([
-        expect.stringMatching(
-          /^stage profile "dev": engine\.healthCheck\.command is .*; expected a list starting with "CMD" or "CMD-SHELL"/,
-        ),
-      ]);
-    },
-  );
-
-  it('keeps the stop timeout within what Fargate allows and above the app drain budget', () => {
-    // Act
-    const problems = [
-      ...problemsOf(withEngine({ stopTimeoutSeconds: 121 })),
-      ...problemsOf(withEngine({ stopTimeoutSeconds: 5 })),
-    ];
-
-    // Assess
-    expect(problems).toEqual([
-      'stage profile "dev": engine.stopTimeoutSeconds is 121; expected an integer from 6 to 120',
-      'stage profile "dev": engine.stopTimeoutSeconds is 5; expected an integer from 6 to 120',
     ]);
   });
 

@@ -57,7 +57,7 @@ describe.each(CHECKED_PROFILES)('local platform, stage %s: the same as deployed'
     expectAppliedAsInTemplate(deadLetter, local.attributes.deadLetterQueue);
   });
 
-  it("gives the consumer the synthesized function's environment, with DATABASE_URL for the DB_* endpoint", () => {
+  it("gives the consumer the synthesized function's environment, with DATABASE_URL for the database endpoint variables", () => {
     // Prepare
     const deployed = resourceById(template, 'ConsumerLambdaFunction').Properties ?? {};
     const variables = (deployed.Environment as { Variables: Record<string, string> }).Variables;
@@ -67,8 +67,21 @@ describe.each(CHECKED_PROFILES)('local platform, stage %s: the same as deployed'
     const local = localConsumerEnvironment(profile, String(deployed.FunctionName), databaseUrl);
 
     // Assess
-    const endpoint = ['DB_IAM_USER', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'NODE_EXTRA_CA_CERTS'];
-    const { DB_IAM_USER, DB_HOST, DB_PORT, DB_NAME, NODE_EXTRA_CA_CERTS, ...unchanged } = variables;
+    const endpoint = [
+      'DATABASE_IAM_USER',
+      'DATABASE_ENDPOINT_ADDRESS',
+      'DATABASE_PORT',
+      'DATABASE_NAME',
+      'NODE_EXTRA_CA_CERTS',
+    ];
+    const {
+      DATABASE_IAM_USER,
+      DATABASE_ENDPOINT_ADDRESS,
+      DATABASE_PORT,
+      DATABASE_NAME,
+      NODE_EXTRA_CA_CERTS,
+      ...unchanged
+    } = variables;
     expect(Object.keys(variables)).toEqual(expect.arrayContaining(endpoint));
     expect(local).toEqual({
       ...unchanged,

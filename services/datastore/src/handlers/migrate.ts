@@ -3,7 +3,7 @@
  * platform plugin after each deploy of this service (`custom.platform.invokeAfterDeploy`), or by
  * hand with `npx serverless invoke -f migrate --stage <stage>`.
  *
- * Configuration is read once per cold start (DB_SECRET_ARN, DB_HOST, DB_PORT, DB_NAME; or
+ * Configuration is read once per cold start (DATABASE_SECRET_ARN, DATABASE_ENDPOINT_ADDRESS, DATABASE_PORT, DATABASE_NAME; or
  * DATABASE_URL when run locally) and fails fast naming what is wrong. The master credentials are
  * fetched once per cold start and fetched again when PostgreSQL rejects them (after a rotation).
  * Returns the report; throws on any problem, so the invocation fails and so does the deploy.

@@ -3,8 +3,8 @@
  * Invoked hourly by its schedule (serverless.ts), or by hand with
  * `npx serverless invoke -f prune --stage <stage>`.
  *
- * It logs in as `game_pruner` with IAM database authentication (DB_IAM_USER, DB_HOST, DB_PORT,
- * DB_NAME; or DATABASE_URL when run locally), which may read and delete those records and nothing
+ * It logs in as `game_pruner` with IAM database authentication (DATABASE_IAM_USER, DATABASE_ENDPOINT_ADDRESS, DATABASE_PORT,
+ * DATABASE_NAME; or DATABASE_URL when run locally), which may read and delete those records and nothing
  * else. RETENTION_DAYS comes from the stage profile. Throws on any problem, so the invocation counts
  * as an error and the function's Errors alarm notifies.
  */

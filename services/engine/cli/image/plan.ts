@@ -11,11 +11,16 @@ import { type CommandLine, type CommandSpec, parseCommandLine, stageOption } fro
 import {
   ENGINE_IMAGE_TAG,
   ENGINE_IMAGE_TAG_RULE,
-  engineImageRepositoryName,
   loadStageProfile,
   type StageProfile,
 } from '@game-platform/shared/profiles';
-import { DOCKER_PLATFORMS, engineImageTag, type ImageSource, imageSourceOf } from '../../stack/image';
+import {
+  DOCKER_PLATFORMS,
+  engineImageRepositoryName,
+  engineImageTag,
+  type ImageSource,
+  imageSourceOf,
+} from '../../stack/image';
 import { DOCKERFILE } from './inputs';
 import { IMAGES_KEPT, repositorySettings } from './repository';
 

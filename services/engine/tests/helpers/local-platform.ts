@@ -85,7 +85,7 @@ export const startLocalPlatform = async (
       AWS_ENDPOINT_URL_SQS: aws.endpoint,
       AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
-      DB_POOL_MAX: '2',
+      DATABASE_POOL_MAX: '2',
       LOG_LEVEL: 'warn',
     },
     drainQueue,
