@@ -4,8 +4,7 @@
  * unknown item identifier fails the whole batch).
  */
 
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { queueDepth } from '@game-platform/shared/sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -43,6 +42,23 @@ const queueWith = async (count: number) => {
   return queue;
 };
 
+/**
+ * Messages waiting or in flight on the queue. Read here rather than through shared's `queueDepth`:
+ * local/ depends on no other workspace, its tests included.
+ */
+const queueDepth = async (queueUrl: string): Promise<number> => {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
+};
+
 /** Runs the poller until `invocations` invocations happened (at most 10 s), then stops it. */
 const runUntil = async (
   options: Omit<Parameters<typeof startEventSourcePoller>[0], 'sqs' | 'onInvocation'>,
@@ -72,7 +88,7 @@ describe('startEventSourcePoller', () => {
     // Assess
     expect(sizes).toEqual([25]);
     expect(seen[0]?.deleted).toHaveLength(25);
-    expect(await queueDepth(sqs, queue.queueUrl)).toBe(0);
+    expect(await queueDepth(queue.queueUrl)).toBe(0);
   });
 
   it('deletes only the records missing from batchItemFailures', async () => {
@@ -89,7 +105,7 @@ describe('startEventSourcePoller', () => {
 
     // Assess
     expect(seen[0]?.deleted).toHaveLength(9);
-    expect(await queueDepth(sqs, queue.queueUrl)).toBe(1);
+    expect(await queueDepth(queue.queueUrl)).toBe(1);
   });
 
   it('deletes nothing when the handler throws or times out', async () => {
@@ -102,7 +118,7 @@ describe('startEventSourcePoller', () => {
 
     // Assess
     expect(seen[0]).toMatchObject({ deleted: [], error: 'timed out after 200 ms' });
-    expect(await queueDepth(sqs, queue.queueUrl)).toBe(3);
+    expect(await queueDepth(queue.queueUrl)).toBe(3);
   });
 });
 
