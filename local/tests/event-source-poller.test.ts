@@ -16,16 +16,6 @@ import {
   startLocalSqs,
 } from '../src';
 
-/** Messages waiting or in flight. (Not shared/sqs: the local package sits below shared's tests, which use it.) */
-const queueDepth = async (sqs: SQSClient, queueUrl: string): Promise<number> => {
-  const { Attributes: attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }),
-  );
-  return (
-    Number(attributes.ApproximateNumberOfMessages) + Number(attributes.ApproximateNumberOfMessagesNotVisible)
-  );
-};
-
 let local: LocalSqs;
 let sqs: SQSClient;
 let queues = 0;
