@@ -2,6 +2,7 @@ import type { Value } from './cfn/intrinsics';
 import { sub } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
 import type { CloudWatchAlarmProps } from './cfn/spec.generated';
+import { resourceName } from './naming';
 
 export type Statistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount' | `p${number}`;
 
@@ -67,7 +68,7 @@ export interface AlarmTarget {
  * are. Fixed rather than generated, so the dashboard (another stack) can name every alarm's ARN
  * from the same definition without an output per alarm.
  */
-export const alarmName = (stage: string, logicalId: string): string => `game-${stage}-${logicalId}`;
+export const alarmName = (stage: string, logicalId: string): string => resourceName(stage, logicalId);
 
 /** The ARN of an alarm named by `alarmName`, in the deploying stack's account and region. */
 export const alarmArn = (name: string): Value<string> =>

@@ -9,6 +9,7 @@
 import { type AlarmDefinition, alarmArn, alarmName, isExpressionAlarm, type MetricSpec } from './alarms';
 import { AWS, type Intrinsic, join, type Value } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
+import { stagePrefix } from './naming';
 
 /** A metric as a graph draws it. */
 export interface GraphMetric extends MetricSpec {
@@ -233,7 +234,7 @@ export const dashboard = (options: DashboardOptions): CfnResource<'AWS::CloudWat
     ]),
   ];
   return resource('AWS::CloudWatch::Dashboard', {
-    DashboardName: `game-${options.stage}`,
+    DashboardName: stagePrefix(options.stage),
     DashboardBody: jsonWithIntrinsics({ widgets: placed(widgets) }),
   });
 };

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { StageProfile } from '@game-platform/shared/profiles';
+import { resourceName } from './naming';
 
 export const PLACEHOLDER_ACCOUNT = '123456789012';
 
@@ -34,8 +35,8 @@ const seedOf = ({ profile, producer, output }: PlaceholderContext) =>
   `${profile.stage}:${producer}.${output}`;
 const awsId = (prefix: string) => (context: PlaceholderContext) => `${prefix}-0${hex(seedOf(context), 16)}`;
 const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-const resourceName = (context: PlaceholderContext, suffix: RegExp) =>
-  `game-${context.profile.stage}-${kebab(context.output.replace(suffix, '')) || context.producer}`;
+const nameFor = (context: PlaceholderContext, suffix: RegExp) =>
+  resourceName(context.profile.stage, kebab(context.output.replace(suffix, '')) || context.producer);
 const arn =
   (service: string, resource: (context: PlaceholderContext) => string) => (context: PlaceholderContext) =>
     `arn:aws:${service}:${context.profile.region}:${PLACEHOLDER_ACCOUNT}:${resource(context)}`;
@@ -84,25 +85,25 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     description: 'SQS queue URL',
     resourceTypes: ['AWS::SQS::Queue'],
     make: (c) =>
-      `https://sqs.${c.profile.region}.amazonaws.com/${PLACEHOLDER_ACCOUNT}/${resourceName(c, /QueueUrl$/)}`,
+      `https://sqs.${c.profile.region}.amazonaws.com/${PLACEHOLDER_ACCOUNT}/${nameFor(c, /QueueUrl$/)}`,
   },
   {
     pattern: /QueueArn$/,
     description: 'SQS queue ARN',
     resourceTypes: ['AWS::SQS::Queue'],
-    make: arn('sqs', (c) => resourceName(c, /QueueArn$/)),
+    make: arn('sqs', (c) => nameFor(c, /QueueArn$/)),
   },
   {
     pattern: /QueueName$/,
     description: 'SQS queue name',
     resourceTypes: ['AWS::SQS::Queue'],
-    make: (c) => resourceName(c, /QueueName$/),
+    make: (c) => nameFor(c, /QueueName$/),
   },
   {
     pattern: /TopicArn$/,
     description: 'SNS topic ARN',
     resourceTypes: ['AWS::SNS::Topic'],
-    make: arn('sns', (c) => resourceName(c, /TopicArn$/)),
+    make: arn('sns', (c) => nameFor(c, /TopicArn$/)),
   },
   {
     pattern: /KeyArn$/,
@@ -124,33 +125,33 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     pattern: /ClusterArn$/,
     description: 'ECS cluster ARN',
     resourceTypes: ['AWS::ECS::Cluster'],
-    make: arn('ecs', (c) => `cluster/${resourceName(c, /ClusterArn$/)}`),
+    make: arn('ecs', (c) => `cluster/${nameFor(c, /ClusterArn$/)}`),
   },
   {
     pattern: /ClusterName$/,
     description: 'ECS cluster name',
     resourceTypes: ['AWS::ECS::Cluster'],
-    make: (c) => resourceName(c, /ClusterName$/),
+    make: (c) => nameFor(c, /ClusterName$/),
   },
   {
     pattern: /FunctionArn$/,
     description: 'Lambda function ARN',
     resourceTypes: ['AWS::Lambda::Function'],
-    make: arn('lambda', (c) => `function:${resourceName(c, /FunctionArn$/)}`),
+    make: arn('lambda', (c) => `function:${nameFor(c, /FunctionArn$/)}`),
   },
   {
     pattern: /RepositoryUri$/,
     description: 'ECR repository URI',
     resourceTypes: ['AWS::ECR::Repository'],
     make: (c) =>
-      `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${c.profile.region}.amazonaws.com/${resourceName(c, /RepositoryUri$/)}`,
+      `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${c.profile.region}.amazonaws.com/${nameFor(c, /RepositoryUri$/)}`,
   },
   {
     pattern: /EndpointAddress$/,
     description: 'RDS endpoint host name',
     resourceTypes: ['AWS::RDS::DBInstance'],
     make: (c) =>
-      `${resourceName(c, /EndpointAddress$/)}.c${hex(seedOf(c), 11)}.${c.profile.region}.rds.amazonaws.com`,
+      `${nameFor(c, /EndpointAddress$/)}.c${hex(seedOf(c), 11)}.${c.profile.region}.rds.amazonaws.com`,
   },
   {
     pattern: /LoadBalancerArn$/i,
@@ -158,34 +159,34 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
     make: arn(
       'elasticloadbalancing',
-      (c) => `loadbalancer/app/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+      (c) => `loadbalancer/app/${resourceName(c.profile.stage, c.producer)}/${hex(seedOf(c), 16)}`,
     ),
   },
   {
     pattern: /LoadBalancerFullName$/i,
     description: 'load balancer full name, as CloudWatch dimensions name it (app/<name>/<id>)',
     resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
-    make: (c) => `app/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+    make: (c) => `app/${resourceName(c.profile.stage, c.producer)}/${hex(seedOf(c), 16)}`,
   },
   {
     pattern: /TargetGroupFullName$/i,
     description: 'target group full name, as CloudWatch dimensions name it (targetgroup/<name>/<id>)',
     resourceTypes: ['AWS::ElasticLoadBalancingV2::TargetGroup'],
-    make: (c) => `targetgroup/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+    make: (c) => `targetgroup/${resourceName(c.profile.stage, c.producer)}/${hex(seedOf(c), 16)}`,
   },
   {
     pattern: /DnsName$/,
     description: 'internal load balancer DNS name',
     resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
     make: (c) =>
-      `internal-game-${c.profile.stage}-${c.producer}-${parseInt(hex(seedOf(c), 8), 16)}.${c.profile.region}.elb.amazonaws.com`,
+      `internal-${resourceName(c.profile.stage, c.producer)}-${parseInt(hex(seedOf(c), 8), 16)}.${c.profile.region}.elb.amazonaws.com`,
   },
   {
     pattern: /WebAclArn$/i,
     description: 'WAFv2 web ACL ARN of CLOUDFRONT scope (us-east-1, global/)',
     resourceTypes: ['AWS::WAFv2::WebACL'],
     make: (c) =>
-      `arn:aws:wafv2:us-east-1:${PLACEHOLDER_ACCOUNT}:global/webacl/game-${c.profile.stage}-edge/${hex(seedOf(c), 8)}-${hex(`${seedOf(c)}1`, 4)}-4${hex(`${seedOf(c)}2`, 3)}-8${hex(`${seedOf(c)}3`, 3)}-${hex(`${seedOf(c)}4`, 12)}`,
+      `arn:aws:wafv2:us-east-1:${PLACEHOLDER_ACCOUNT}:global/webacl/${resourceName(c.profile.stage, 'edge')}/${hex(seedOf(c), 8)}-${hex(`${seedOf(c)}1`, 4)}-4${hex(`${seedOf(c)}2`, 3)}-8${hex(`${seedOf(c)}3`, 3)}-${hex(`${seedOf(c)}4`, 12)}`,
   },
   { pattern: /Port$/, description: 'TCP port', make: () => '5432' },
   {
@@ -207,8 +208,8 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     resourceTypes: ['AWS::CloudFront::Distribution'],
     make: (c) => `E${hex(seedOf(c), 13).toUpperCase()}`,
   },
-  { pattern: /Url$/, description: 'URL', make: (c) => `https://${resourceName(c, /Url$/)}.example.com` },
-  { pattern: /Name$/, description: 'resource name', make: (c) => resourceName(c, /Name$/) },
+  { pattern: /Url$/, description: 'URL', make: (c) => `https://${nameFor(c, /Url$/)}.example.com` },
+  { pattern: /Name$/, description: 'resource name', make: (c) => nameFor(c, /Name$/) },
 ];
 
 export const placeholderKind = (output: string): PlaceholderKind | undefined =>

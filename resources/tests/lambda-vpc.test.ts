@@ -9,6 +9,7 @@ import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 import { LAMBDA_NETWORK_INTERFACE_ACTIONS } from '../src/lambda-vpc';
+import { stackName } from '../src/naming';
 
 type Statement = { Sid?: string; Effect: string; Action: string[]; Resource: unknown; Condition?: unknown };
 type Resource = { Type: string; Properties?: Record<string, unknown> };
@@ -102,7 +103,7 @@ describe.each(CHECKED_PROFILES)('the VPC functions of %s as synthesized', (stage
     ['integrations', 'ConsumerIamRoleLambdaExecution', 'consumer'],
     ['datastore', 'MigrateIamRoleLambdaExecution', 'migrate'],
     ['datastore', 'PruneIamRoleLambdaExecution', 'prune'],
-  ])(
+  ] as const)(
     '%s/%s attaches no managed policy, writes only its own logs and cannot touch interfaces from its code',
     (service, roleId, fn) => {
       // Prepare
@@ -116,7 +117,7 @@ describe.each(CHECKED_PROFILES)('the VPC functions of %s as synthesized', (stage
       expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
       for (const statement of statements.filter((s) => s.Action.some((a) => a.startsWith('logs:')))) {
         expect(JSON.stringify(statement.Resource)).toContain(
-          `log-group:/aws/lambda/game-${service}-${stage}-${fn}:`,
+          `log-group:/aws/lambda/${stackName(service, stage)}-${fn}:`,
         );
       }
       const onAny = statements.filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource) === '"*"');
@@ -127,7 +128,7 @@ describe.each(CHECKED_PROFILES)('the VPC functions of %s as synthesized', (stage
       expect(statements.find((s) => s.Effect === 'Deny')?.Condition).toEqual({
         ArnEquals: {
           'lambda:SourceFunctionArn': {
-            'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:game-${service}-${stage}-${fn}`,
+            'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${stackName(service, stage)}-${fn}`,
           },
         },
       });

@@ -13,6 +13,7 @@ import {
   provider,
   ref,
   serviceContext,
+  splitList,
   sub,
 } from '@game-platform/resources';
 import { idempotencyRetentionDays, PRUNE_SCHEDULE, PRUNER_DATABASE_USER } from './src/retention';
@@ -62,7 +63,7 @@ const config: PlatformServiceConfig = {
       timeout: 300,
       vpc: {
         securityGroupIds: ['${param:consumerSecurityGroupId}'],
-        subnetIds: { 'Fn::Split': [',', '${param:privateSubnetIds}'] },
+        subnetIds: splitList('${param:privateSubnetIds}'),
       },
       environment: {
         DB_SECRET_ARN: databaseAttributes.secretArn,
@@ -92,7 +93,7 @@ const config: PlatformServiceConfig = {
       events: [{ schedule: { rate: [PRUNE_SCHEDULE], description: 'Prune idempotency records hourly' } }],
       vpc: {
         securityGroupIds: ['${param:consumerSecurityGroupId}'],
-        subnetIds: { 'Fn::Split': [',', '${param:privateSubnetIds}'] },
+        subnetIds: splitList('${param:privateSubnetIds}'),
       },
       environment: {
         DB_IAM_USER: PRUNER_DATABASE_USER,

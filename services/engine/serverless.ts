@@ -15,6 +15,7 @@ import {
   type PlatformServiceConfig,
   provider,
   ref,
+  resourceName,
   serviceContext,
 } from '@game-platform/resources';
 import { engineSettingsEnvironment } from './stack/environment';
@@ -120,7 +121,7 @@ const config: PlatformServiceConfig = {
         databaseResourceId: '${param:databaseResourceId}',
         logGroupId: 'EngineLogGroup',
         enableExecuteCommand: engine.enableExecuteCommand,
-        clusterName: `game-${stage}-engine`,
+        clusterName: resourceName(stage, 'engine'),
       }),
       EngineExecutionRole: executionRole({
         repositoryArn: image.repositoryArn,

@@ -62,7 +62,7 @@ const config: PlatformServiceConfig = {
       vpc: {
         securityGroupIds: ['${param:consumerSecurityGroupId}'],
         // The network's private subnets, one per AZ (a comma-separated param; see policy-exceptions.yml).
-        subnetIds: splitList('${param:privateSubnetIds}') as unknown as string[],
+        subnetIds: splitList('${param:privateSubnetIds}'),
       },
       environment: consumerEnvironment(settings, {
         host: '${param:databaseEndpointAddress}',
@@ -72,7 +72,7 @@ const config: PlatformServiceConfig = {
       events: [
         {
           sqs: {
-            arn: getAtt('EventsQueue', 'Arn') as unknown as string,
+            arn: getAtt('EventsQueue', 'Arn'),
             batchSize: settings.batchSize,
             maximumBatchingWindow: settings.maximumBatchingWindowSeconds,
             // Failed records are reported one by one; the others are deleted from the queue.

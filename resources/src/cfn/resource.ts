@@ -1,5 +1,5 @@
 import type { Value } from './intrinsics';
-import type { ResourceAttributesByType, ResourcePropertiesByType } from './spec.generated';
+import type { ResourcePropertiesByType } from './spec.generated';
 
 export type ResourceType = keyof ResourcePropertiesByType;
 
@@ -35,13 +35,6 @@ export const resource = <T extends ResourceType>(
   properties: ResourcePropertiesByType[T],
   options: ResourceOptions = {},
 ): CfnResource<T> => ({ Type: type, Properties: properties, ...options }) as CfnResource<T>;
-
-/** `Fn::GetAtt` whose attribute name is checked against the resource type. */
-export const attribute = <T extends ResourceType>(
-  _type: T,
-  logicalId: string,
-  name: ResourceAttributesByType[T],
-): { 'Fn::GetAtt': [string, string] } => ({ 'Fn::GetAtt': [logicalId, name] });
 
 /** A CloudFormation custom resource backed by a Lambda function (`Custom::Name`). */
 export interface CustomResource {

@@ -4,7 +4,16 @@
  * through grants it creates for the principal that deploys the datastore, which the account-root
  * statement lets IAM policies allow; so no service statement is needed, as for the database's own key.
  */
-import { getAtt, kmsKey, type Outputs, type Resources, ref, resource } from '@game-platform/resources';
+import {
+  getAtt,
+  kmsKey,
+  type Outputs,
+  type Resources,
+  ref,
+  resource,
+  resourceName,
+  stagePrefix,
+} from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
 
 export const REPLICA_KEY = 'BackupReplicaKey';
@@ -14,11 +23,11 @@ export const backupResources = ({ stage, datastore }: StageProfile): Resources =
   datastore.backupReplication
     ? {
         [REPLICA_KEY]: kmsKey({
-          description: `game-${stage}: encrypts the database's automated backups replicated to ${datastore.backupReplication.region}`,
+          description: `${stagePrefix(stage)}: encrypts the database's automated backups replicated to ${datastore.backupReplication.region}`,
           serviceStatements: [],
         }),
         BackupReplicaKeyAlias: resource('AWS::KMS::Alias', {
-          AliasName: `alias/game-${stage}-database-backups`,
+          AliasName: `alias/${resourceName(stage, 'database-backups')}`,
           TargetKeyId: ref(REPLICA_KEY),
         }),
       }

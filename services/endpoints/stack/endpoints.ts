@@ -10,6 +10,7 @@ import {
   type Outputs,
   type Resources,
   ref,
+  resourceName,
   s3EndpointPolicy,
   select,
   splitList,
@@ -27,7 +28,7 @@ export const S3_GATEWAY_ENDPOINT = 'S3GatewayEndpoint';
 export const interfaceEndpointId = (name: EndpointServiceName): string =>
   `${ENDPOINT_SERVICES[name].logicalName}InterfaceEndpoint`;
 
-const nameTag = (stage: string, name: string) => [{ Key: 'Name', Value: `game-${stage}-${name}` }];
+const nameTag = (stage: string, name: string) => [{ Key: 'Name', Value: resourceName(stage, name) }];
 
 /**
  * The private subnets that hold the endpoints' network interfaces: all of them, or the first

@@ -26,6 +26,7 @@ import {
   type Resources,
   ref,
   resource,
+  resourceName,
   splitList,
   sub,
   tlsOnlyStatement,
@@ -168,7 +169,7 @@ const loadBalancer = (
   return resource(
     'AWS::ElasticLoadBalancingV2::LoadBalancer',
     {
-      Name: `game-${stage}-engine`,
+      Name: resourceName(stage, 'engine'),
       Type: 'application',
       // Internal: no public address; only CloudFront's VPC origin (and nothing on the internet) reaches it.
       Scheme: 'internal',
@@ -225,8 +226,8 @@ export const PRODUCTION_RULE_PRIORITY = 100;
 export const loadBalancerResources = (options: LoadBalancerOptions): Resources => ({
   ...(options.profile.edge.loadBalancerAccessLogs ? accessLogBucketResources(options.profile) : {}),
   [LOAD_BALANCER]: loadBalancer(options),
-  [TARGET_GROUP]: targetGroup(options, `game-${options.profile.stage}-engine`),
-  [ALTERNATE_TARGET_GROUP]: targetGroup(options, `game-${options.profile.stage}-engine-alt`),
+  [TARGET_GROUP]: targetGroup(options, resourceName(options.profile.stage, 'engine')),
+  [ALTERNATE_TARGET_GROUP]: targetGroup(options, resourceName(options.profile.stage, 'engine-alt')),
   [LISTENER]: resource('AWS::ElasticLoadBalancingV2::Listener', {
     LoadBalancerArn: ref(LOAD_BALANCER),
     // HTTP: CloudFront terminates TLS; the VPC origin's traffic stays on AWS's network (policy exception CT.ELASTICLOADBALANCING.PR.1/2).

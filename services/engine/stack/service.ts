@@ -30,6 +30,7 @@ import {
   type Resources,
   ref,
   resource,
+  resourceName,
   splitList,
   sub,
 } from '@game-platform/resources';
@@ -65,7 +66,7 @@ export const SCALING = {
  */
 export const cluster = (stage: string): CfnResource<'AWS::ECS::Cluster'> =>
   resource('AWS::ECS::Cluster', {
-    ClusterName: `game-${stage}-engine`,
+    ClusterName: resourceName(stage, 'engine'),
     ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
     Configuration: { ExecuteCommandConfiguration: { Logging: 'DEFAULT' } },
   });
@@ -115,7 +116,7 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
   return resource(
     'AWS::ECS::Service',
     {
-      ServiceName: `game-${stage}-engine`,
+      ServiceName: resourceName(stage, 'engine'),
       Cluster: ref(options.clusterId),
       TaskDefinition: ref(options.taskDefinitionId),
       LaunchType: 'FARGATE',
@@ -253,19 +254,19 @@ export const scalingResources = (options: {
       'EngineScalableTarget',
       'ECSServiceAverageCPUUtilization',
       SCALING.cpuTargetPercent,
-      `game-${stage}-engine-cpu`,
+      resourceName(stage, 'engine-cpu'),
     ),
     EngineMemoryScalingPolicy: targetTracking(
       'EngineScalableTarget',
       'ECSServiceAverageMemoryUtilization',
       SCALING.memoryTargetPercent,
-      `game-${stage}-engine-memory`,
+      resourceName(stage, 'engine-memory'),
     ),
     EngineRequestCountScalingPolicy: targetTracking(
       'EngineScalableTarget',
       { custom: requestsPerTask(options.clusterId, options.serviceId) },
       SCALING.requestsPerTaskPerMinute,
-      `game-${stage}-engine-requests`,
+      resourceName(stage, 'engine-requests'),
     ),
     // Live connections per task, from the engine's EMF log lines (Average over the tasks' datapoints):
     // a crowd of open pages scales out before the task's connection cap refuses anyone.
@@ -281,7 +282,7 @@ export const scalingResources = (options: {
         },
       },
       LIVE_MAX_CONNECTIONS_PER_TASK * LIVE_CONNECTIONS_SCALE_AT,
-      `game-${stage}-engine-live-connections`,
+      resourceName(stage, 'engine-live-connections'),
     ),
   };
 };

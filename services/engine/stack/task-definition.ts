@@ -18,6 +18,7 @@ import {
   logGroup,
   ref,
   resource,
+  resourceName,
   type Value,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
@@ -140,7 +141,7 @@ const containerDefinition = (options: TaskDefinitionOptions): ECSTaskDefinition_
 export const taskDefinition = (options: TaskDefinitionOptions): CfnResource<'AWS::ECS::TaskDefinition'> => {
   const { engine, stage } = options.profile;
   return resource('AWS::ECS::TaskDefinition', {
-    Family: `game-${stage}-engine`,
+    Family: resourceName(stage, 'engine'),
     RequiresCompatibilities: ['FARGATE'],
     NetworkMode: 'awsvpc',
     RuntimePlatform: { CpuArchitecture: engine.cpuArchitecture, OperatingSystemFamily: 'LINUX' },

@@ -3,7 +3,11 @@
  * for `serverless.ts` (the template) and for the local platform (`npm start`), so the queue and the
  * function's environment run locally exactly as they deploy, apart from the endpoints.
  */
-import { consumerVisibilityTimeoutSeconds, type QueueWithDeadLetterOptions } from '@game-platform/resources';
+import {
+  consumerVisibilityTimeoutSeconds,
+  type QueueWithDeadLetterOptions,
+  resourceName,
+} from '@game-platform/resources';
 import type { StageProfileValues } from '@game-platform/shared/profiles';
 
 type IntegrationsSettings = StageProfileValues['integrations'];
@@ -17,7 +21,7 @@ export const eventsQueueOptions = (
   settings: IntegrationsSettings,
 ): QueueWithDeadLetterOptions => ({
   thing: 'Events',
-  queueName: `game-${stage}-events`,
+  queueName: resourceName(stage, 'events'),
   visibilityTimeoutSeconds: consumerVisibilityTimeoutSeconds(settings),
   messageRetentionDays: settings.messageRetentionDays,
   deadLetterRetentionDays: settings.deadLetterRetentionDays,

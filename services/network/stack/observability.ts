@@ -17,21 +17,23 @@ import {
   type Resources,
   ref,
   resource,
+  resourceName,
+  stagePrefix,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
 
 export const observabilityResources = (profile: StageProfile): Resources => {
   const resources: Resources = {
     ObservabilityKey: kmsKey({
-      description: `game-${profile.stage}: encrypts log groups and the alarm topic`,
+      description: `${stagePrefix(profile.stage)}: encrypts log groups and the alarm topic`,
       serviceStatements: [cloudWatchLogsKeyStatement(), cloudWatchAlarmsKeyStatement()],
     }),
     ObservabilityKeyAlias: resource('AWS::KMS::Alias', {
-      AliasName: `alias/game-${profile.stage}-observability`,
+      AliasName: `alias/${resourceName(profile.stage, 'observability')}`,
       TargetKeyId: ref('ObservabilityKey'),
     }),
     AlarmTopic: resource('AWS::SNS::Topic', {
-      TopicName: `game-${profile.stage}-alarms`,
+      TopicName: resourceName(profile.stage, 'alarms'),
       DisplayName: `game ${profile.stage} alarms`,
       KmsMasterKeyId: getAtt('ObservabilityKey', 'Arn'),
     }),

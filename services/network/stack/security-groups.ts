@@ -17,6 +17,7 @@ import {
   type Resources,
   ref,
   securityGroup,
+  stagePrefix,
 } from '@game-platform/resources';
 import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
 
@@ -36,20 +37,23 @@ export interface SecurityGroupOptions {
 
 export const securityGroupResources = ({ stage, engineContainerPort }: SecurityGroupOptions): Resources => ({
   EngineSecurityGroup: securityGroup({
-    description: `game-${stage}: engine Fargate tasks`,
+    description: `${stagePrefix(stage)}: engine Fargate tasks`,
     vpcId: ref('Vpc'),
   }),
   ConsumerSecurityGroup: securityGroup({
-    description: `game-${stage}: Lambda functions in the VPC (event consumer, migration runner)`,
+    description: `${stagePrefix(stage)}: Lambda functions in the VPC (event consumer, migration runner)`,
     vpcId: ref('Vpc'),
   }),
-  DatabaseSecurityGroup: securityGroup({ description: `game-${stage}: PostgreSQL`, vpcId: ref('Vpc') }),
+  DatabaseSecurityGroup: securityGroup({
+    description: `${stagePrefix(stage)}: PostgreSQL`,
+    vpcId: ref('Vpc'),
+  }),
   LoadBalancerSecurityGroup: securityGroup({
-    description: `game-${stage}: the engine's internal load balancer, reached only by CloudFront's VPC origin`,
+    description: `${stagePrefix(stage)}: the engine's internal load balancer, reached only by CloudFront's VPC origin`,
     vpcId: ref('Vpc'),
   }),
   EndpointsSecurityGroup: securityGroup({
-    description: `game-${stage}: interface VPC endpoints`,
+    description: `${stagePrefix(stage)}: interface VPC endpoints`,
     vpcId: ref('Vpc'),
   }),
 

@@ -12,6 +12,7 @@ import {
   type Resources,
   ref,
   resource,
+  resourceName,
   select,
   sub,
 } from '@game-platform/resources';
@@ -27,7 +28,7 @@ export const subnetId = (tier: SubnetTier, az: number) => `${capitalize(tier)}Su
 export const privateRouteTableId = (az: number) => `PrivateRouteTable${AZ_LETTERS[az]}`;
 const natGatewayId = (az: number) => `NatGateway${AZ_LETTERS[az]}`;
 
-const tagged = (name: string, stage: string) => [{ Key: 'Name', Value: `game-${stage}-${name}` }];
+const tagged = (name: string, stage: string) => [{ Key: 'Name', Value: resourceName(stage, name) }];
 
 export const vpcResources = (profile: StageProfile): Resources => {
   const { vpcCidr } = profile.network;

@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@game-platform/local';
+import { stagePrefix } from '@game-platform/resources';
 import { launchStart, type StartProcess } from '../../src/platform/start-process';
 
 export interface StartedPlatform {
@@ -17,7 +18,7 @@ export interface StartedPlatform {
 }
 
 export const startOnFreePorts = async (stage: string): Promise<StartedPlatform> => {
-  const dataDir = mkdtempSync(join(tmpdir(), `game-${stage}-`));
+  const dataDir = mkdtempSync(join(tmpdir(), `${stagePrefix(stage)}-`));
   chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the user postgres and must enter it
   const ports = {
     postgres: await freePort(),

@@ -24,6 +24,7 @@ import {
   type TaskDefinition,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { resourceName } from '@game-platform/resources';
 import { loadStageProfile, StageProfileError } from '@game-platform/shared/profiles';
 import { CONTAINER_NAME } from '../../stack/task-definition';
 import { tagOf } from './plan';
@@ -103,7 +104,7 @@ export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo
   }
   try {
     const profile = loadStageProfile(args.stage);
-    const name = `game-${profile.stage}-engine`;
+    const name = resourceName(profile.stage, 'engine');
     const ecs = new ECSClient({ region: profile.region });
     const ecr = new ECRClient({ region: profile.region });
     try {
