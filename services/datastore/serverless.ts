@@ -8,7 +8,7 @@ import {
   alarmResources,
   esbuildSettings,
   FUNCTION_PLUGINS,
-  type Outputs,
+  output,
   type PlatformServiceConfig,
   provider,
   ref,
@@ -22,24 +22,6 @@ import { databaseSection } from './stack/monitoring';
 
 const context = serviceContext('datastore');
 const { profile } = context;
-
-const outputs: Outputs = {
-  databaseEndpointAddress: {
-    Description: 'Host name of the PostgreSQL instance (DB_HOST)',
-    Value: databaseAttributes.address,
-  },
-  databasePort: { Description: 'PostgreSQL port (DB_PORT)', Value: databaseAttributes.port },
-  databaseName: { Description: 'The game database (DB_NAME)', Value: DATABASE_NAME },
-  databaseSecretArn: {
-    Description: 'RDS-managed master secret; only the migrate function reads it (DB_SECRET_ARN)',
-    Value: databaseAttributes.secretArn,
-  },
-  databaseResourceId: {
-    Description:
-      'DbiResourceId, for rds-db:connect ARNs: arn:<partition>:rds-db:<region>:<account>:dbuser:<id>/<role>',
-    Value: databaseAttributes.resourceId,
-  },
-};
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -125,7 +107,22 @@ const config: PlatformServiceConfig = {
         topicArn: '${param:alarmTopicArn}',
       }),
     },
-    Outputs: outputs,
+    Outputs: {
+      databaseEndpointAddress: output(
+        'Host name of the PostgreSQL instance (DB_HOST)',
+        databaseAttributes.address,
+      ),
+      databasePort: output('PostgreSQL port (DB_PORT)', databaseAttributes.port),
+      databaseName: output('The game database (DB_NAME)', DATABASE_NAME),
+      databaseSecretArn: output(
+        'RDS-managed master secret; only the migrate function reads it (DB_SECRET_ARN)',
+        databaseAttributes.secretArn,
+      ),
+      databaseResourceId: output(
+        'DbiResourceId, for rds-db:connect ARNs: arn:<partition>:rds-db:<region>:<account>:dbuser:<id>/<role>',
+        databaseAttributes.resourceId,
+      ),
+    },
   },
 };
 

@@ -10,7 +10,7 @@ import {
   AWS,
   alarmResources,
   getAtt,
-  type Outputs,
+  output,
   PLATFORM_PLUGINS,
   type PlatformServiceConfig,
   provider,
@@ -50,49 +50,6 @@ const environment = {
   AWS_REGION: AWS.region,
   PORT: String(engine.containerPort),
   ...engineSettingsEnvironment(profile),
-};
-
-const outputs: Outputs = {
-  engineClusterArn: { Description: 'ECS cluster of the engine', Value: getAtt('EngineCluster', 'Arn') },
-  engineClusterName: { Description: 'ECS cluster name (aws ecs ... --cluster)', Value: ref('EngineCluster') },
-  engineServiceName: {
-    Description: 'ECS service name (aws ecs ... --service)',
-    Value: getAtt('EngineService', 'Name'),
-  },
-  engineImageUri: {
-    Description: "The image the tasks run (pushed by the deploy's image step)",
-    Value: image.uri,
-  },
-  loadBalancerArn: {
-    Description: "The engine's internal load balancer (the frontend's CloudFront VPC origin points at it)",
-    Value: ref(LOAD_BALANCER),
-  },
-  loadBalancerDnsName: {
-    Description: "The internal load balancer's DNS name (resolves to private addresses only)",
-    Value: getAtt(LOAD_BALANCER, 'DNSName'),
-  },
-  loadBalancerListenerArn: {
-    Description: 'The HTTP listener (routes for live play and releases are added to it)',
-    Value: ref(LISTENER),
-  },
-  engineTargetGroupArn: {
-    Description: 'The target group engine tasks register in',
-    Value: ref(TARGET_GROUP),
-  },
-  // The names CloudWatch keys the engine's metrics by, for the stage's dashboard (frontend stack).
-  loadBalancerFullName: {
-    Description: "The load balancer's full name (app/<name>/<id>), as its CloudWatch metrics name it",
-    Value: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
-  },
-  engineTargetGroupFullName: {
-    Description: "The target group's full name (targetgroup/<name>/<id>), as its CloudWatch metrics name it",
-    Value: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
-  },
-  engineAlternateTargetGroupFullName: {
-    Description: "Blue/green's second target group's full name, as its CloudWatch metrics name it",
-    Value: getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
-  },
-  engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
 
 const config: PlatformServiceConfig = {
@@ -177,7 +134,39 @@ const config: PlatformServiceConfig = {
         topicArn: '${param:alarmTopicArn}',
       }),
     },
-    Outputs: outputs,
+    Outputs: {
+      engineClusterArn: output('ECS cluster of the engine', getAtt('EngineCluster', 'Arn')),
+      engineClusterName: output('ECS cluster name (aws ecs ... --cluster)', ref('EngineCluster')),
+      engineServiceName: output('ECS service name (aws ecs ... --service)', getAtt('EngineService', 'Name')),
+      engineImageUri: output("The image the tasks run (pushed by the deploy's image step)", image.uri),
+      loadBalancerArn: output(
+        "The engine's internal load balancer (the frontend's CloudFront VPC origin points at it)",
+        ref(LOAD_BALANCER),
+      ),
+      loadBalancerDnsName: output(
+        "The internal load balancer's DNS name (resolves to private addresses only)",
+        getAtt(LOAD_BALANCER, 'DNSName'),
+      ),
+      loadBalancerListenerArn: output(
+        'The HTTP listener (routes for live play and releases are added to it)',
+        ref(LISTENER),
+      ),
+      engineTargetGroupArn: output('The target group engine tasks register in', ref(TARGET_GROUP)),
+      // The names CloudWatch keys the engine's metrics by, for the stage's dashboard (frontend stack).
+      loadBalancerFullName: output(
+        "The load balancer's full name (app/<name>/<id>), as its CloudWatch metrics name it",
+        getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
+      ),
+      engineTargetGroupFullName: output(
+        "The target group's full name (targetgroup/<name>/<id>), as its CloudWatch metrics name it",
+        getAtt(TARGET_GROUP, 'TargetGroupFullName'),
+      ),
+      engineAlternateTargetGroupFullName: output(
+        "Blue/green's second target group's full name, as its CloudWatch metrics name it",
+        getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
+      ),
+      engineLogGroupName: output('Log group of the engine containers', ref('EngineLogGroup')),
+    },
   },
 };
 

@@ -9,7 +9,7 @@ import {
   esbuildSettings,
   FUNCTION_PLUGINS,
   getAtt,
-  type Outputs,
+  output,
   type PlatformServiceConfig,
   provider,
   queueWithDeadLetter,
@@ -25,22 +25,6 @@ import { eventsSection } from './stack/monitoring';
 const context = serviceContext('integrations');
 const { profile, stage } = context;
 const settings = profile.integrations;
-
-const outputs: Outputs = {
-  eventsQueueUrl: { Description: 'Where producers send game events', Value: ref('EventsQueue') },
-  eventsQueueArn: {
-    Description: 'Events queue ARN (producers grant sqs:SendMessage on it)',
-    Value: getAtt('EventsQueue', 'Arn'),
-  },
-  eventsDeadLetterQueueUrl: {
-    Description: 'Events that could not be processed, for inspection and redrive',
-    Value: ref('EventsDeadLetterQueue'),
-  },
-  eventsDeadLetterQueueArn: {
-    Description: 'Dead-letter queue ARN',
-    Value: getAtt('EventsDeadLetterQueue', 'Arn'),
-  },
-};
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -109,7 +93,18 @@ const config: PlatformServiceConfig = {
         { stage, topicArn: '${param:alarmTopicArn}' },
       ),
     },
-    Outputs: outputs,
+    Outputs: {
+      eventsQueueUrl: output('Where producers send game events', ref('EventsQueue')),
+      eventsQueueArn: output(
+        'Events queue ARN (producers grant sqs:SendMessage on it)',
+        getAtt('EventsQueue', 'Arn'),
+      ),
+      eventsDeadLetterQueueUrl: output(
+        'Events that could not be processed, for inspection and redrive',
+        ref('EventsDeadLetterQueue'),
+      ),
+      eventsDeadLetterQueueArn: output('Dead-letter queue ARN', getAtt('EventsDeadLetterQueue', 'Arn')),
+    },
   },
 };
 

@@ -9,7 +9,7 @@ import {
   FUNCTION_PLUGINS,
   getAtt,
   join,
-  type Outputs,
+  output,
   type PlatformServiceConfig,
   provider,
   ref,
@@ -32,56 +32,8 @@ const context = serviceContext('network');
 const { profile } = context;
 const azs = Array.from({ length: profile.network.azCount }, (_, az) => az);
 
-const listOutput = (description: string, logicalIds: string[]) => ({
-  Description: description,
-  Value: join(',', logicalIds.map(ref)),
-});
-
-const outputs: Outputs = {
-  vpcId: { Description: 'The VPC', Value: ref('Vpc') },
-  vpcCidrBlock: { Description: 'The VPC address range', Value: getAtt('Vpc', 'CidrBlock') },
-  publicSubnetIds: listOutput(
-    'Public subnets, one per AZ (NAT gateways)',
-    azs.map((az) => subnetId('public', az)),
-  ),
-  privateSubnetIds: listOutput(
-    'Private subnets, one per AZ (Fargate tasks, Lambda functions, endpoints)',
-    azs.map((az) => subnetId('private', az)),
-  ),
-  isolatedSubnetIds: listOutput(
-    'Isolated subnets, one per AZ, no route out (the database)',
-    azs.map((az) => subnetId('isolated', az)),
-  ),
-  privateRouteTableIds: listOutput(
-    'Route tables of the private subnets (S3 gateway endpoint)',
-    azs.map(privateRouteTableId),
-  ),
-  loadBalancerSecurityGroupId: {
-    Description: "Security group of the engine's internal load balancer (CloudFront VPC origin traffic only)",
-    Value: getAtt('LoadBalancerSecurityGroup', 'GroupId'),
-  },
-  engineSecurityGroupId: {
-    Description: 'Security group of engine tasks',
-    Value: getAtt('EngineSecurityGroup', 'GroupId'),
-  },
-  consumerSecurityGroupId: {
-    Description: 'Security group of Lambda functions in the VPC',
-    Value: getAtt('ConsumerSecurityGroup', 'GroupId'),
-  },
-  databaseSecurityGroupId: {
-    Description: 'Security group of the database',
-    Value: getAtt('DatabaseSecurityGroup', 'GroupId'),
-  },
-  endpointsSecurityGroupId: {
-    Description: 'Security group of interface VPC endpoints',
-    Value: getAtt('EndpointsSecurityGroup', 'GroupId'),
-  },
-  observabilityKeyArn: {
-    Description: 'KMS key for log groups and the alarm topic',
-    Value: getAtt('ObservabilityKey', 'Arn'),
-  },
-  alarmTopicArn: { Description: 'SNS topic every alarm of the stage notifies', Value: ref('AlarmTopic') },
-};
+/** A comma-separated list of resource ids, as compose passes list params (`subnet-a,subnet-b`). */
+const idList = (logicalIds: string[]) => join(',', logicalIds.map(ref));
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -146,7 +98,51 @@ const config: PlatformServiceConfig = {
         { DefaultSecurityGroupId: getAtt('Vpc', 'DefaultSecurityGroup') },
       ),
     },
-    Outputs: outputs,
+    Outputs: {
+      vpcId: output('The VPC', ref('Vpc')),
+      vpcCidrBlock: output('The VPC address range', getAtt('Vpc', 'CidrBlock')),
+      publicSubnetIds: output(
+        'Public subnets, one per AZ (NAT gateways)',
+        idList(azs.map((az) => subnetId('public', az))),
+      ),
+      privateSubnetIds: output(
+        'Private subnets, one per AZ (Fargate tasks, Lambda functions, endpoints)',
+        idList(azs.map((az) => subnetId('private', az))),
+      ),
+      isolatedSubnetIds: output(
+        'Isolated subnets, one per AZ, no route out (the database)',
+        idList(azs.map((az) => subnetId('isolated', az))),
+      ),
+      privateRouteTableIds: output(
+        'Route tables of the private subnets (S3 gateway endpoint)',
+        idList(azs.map(privateRouteTableId)),
+      ),
+      loadBalancerSecurityGroupId: output(
+        "Security group of the engine's internal load balancer (CloudFront VPC origin traffic only)",
+        getAtt('LoadBalancerSecurityGroup', 'GroupId'),
+      ),
+      engineSecurityGroupId: output(
+        'Security group of engine tasks',
+        getAtt('EngineSecurityGroup', 'GroupId'),
+      ),
+      consumerSecurityGroupId: output(
+        'Security group of Lambda functions in the VPC',
+        getAtt('ConsumerSecurityGroup', 'GroupId'),
+      ),
+      databaseSecurityGroupId: output(
+        'Security group of the database',
+        getAtt('DatabaseSecurityGroup', 'GroupId'),
+      ),
+      endpointsSecurityGroupId: output(
+        'Security group of interface VPC endpoints',
+        getAtt('EndpointsSecurityGroup', 'GroupId'),
+      ),
+      observabilityKeyArn: output(
+        'KMS key for log groups and the alarm topic',
+        getAtt('ObservabilityKey', 'Arn'),
+      ),
+      alarmTopicArn: output('SNS topic every alarm of the stage notifies', ref('AlarmTopic')),
+    },
   },
 };
 

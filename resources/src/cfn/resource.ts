@@ -29,6 +29,15 @@ export interface Output {
 /** Logical id -> output. Output names are camelCase `{thing}{Attribute}` and are the compose param names too. */
 export type Outputs = Record<string, Output>;
 
+/**
+ * One output of a stack: what it is, then its value. Every `serverless.ts` lists its outputs with
+ * this, in its `resources.Outputs`, so a service's compose interface reads in one place.
+ */
+export const output = (description: string, value: Value<string>): Output => ({
+  Description: description,
+  Value: value,
+});
+
 /** Builds a typed resource: `resource('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' })`. */
 export const resource = <T extends ResourceType>(
   type: T,

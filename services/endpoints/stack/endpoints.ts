@@ -6,10 +6,7 @@
 import {
   gatewayEndpoint,
   interfaceEndpoint,
-  join,
-  type Outputs,
   type Resources,
-  ref,
   resourceName,
   s3EndpointPolicy,
   select,
@@ -78,17 +75,3 @@ export const endpointResources = (profile: StageProfile): Resources => {
   }
   return resources;
 };
-
-export const endpointOutputs = (profile: StageProfile): Outputs => ({
-  interfaceEndpointIds: {
-    Description: `Interface endpoints (${interfaceEndpointsOf(profile).join(', ')}), comma-separated; workloads take it as a compose param so they deploy after the endpoints exist`,
-    Value: join(
-      ',',
-      interfaceEndpointsOf(profile).map((name) => ref(interfaceEndpointId(name))),
-    ),
-  },
-  s3GatewayEndpointId: {
-    Description: 'S3 gateway endpoint on the private route tables (ECR image layers, S3 access)',
-    Value: ref(S3_GATEWAY_ENDPOINT),
-  },
-});
