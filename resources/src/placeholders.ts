@@ -49,7 +49,6 @@ const idList = (prefix: string) => (context: PlaceholderContext) =>
 /** First match wins; order from most to least specific. */
 export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
   { pattern: /^vpcId$/, description: 'VPC id', resourceTypes: ['AWS::EC2::VPC'], make: awsId('vpc') },
-  { pattern: /CidrBlock$/, description: 'IPv4 CIDR', make: ({ profile }) => profile.network.vpcCidr },
   {
     pattern: /SubnetIds$/,
     description: 'comma-separated subnet ids, one per AZ',
@@ -69,18 +68,6 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     make: awsId('sg'),
   },
   {
-    pattern: /EndpointId$/,
-    description: 'VPC endpoint id',
-    resourceTypes: ['AWS::EC2::VPCEndpoint'],
-    make: awsId('vpce'),
-  },
-  {
-    pattern: /EndpointIds$/,
-    description: 'comma-separated VPC endpoint ids',
-    resourceTypes: ['AWS::EC2::VPCEndpoint'],
-    make: idList('vpce'),
-  },
-  {
     pattern: /QueueUrl$/,
     description: 'SQS queue URL',
     resourceTypes: ['AWS::SQS::Queue'],
@@ -92,12 +79,6 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     description: 'SQS queue ARN',
     resourceTypes: ['AWS::SQS::Queue'],
     make: arn('sqs', (c) => nameFor(c, /QueueArn$/)),
-  },
-  {
-    pattern: /QueueName$/,
-    description: 'SQS queue name',
-    resourceTypes: ['AWS::SQS::Queue'],
-    make: (c) => nameFor(c, /QueueName$/),
   },
   {
     pattern: /TopicArn$/,
@@ -116,35 +97,10 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     ),
   },
   {
-    pattern: /SecretArn$/,
-    description: 'Secrets Manager secret ARN',
-    resourceTypes: ['AWS::SecretsManager::Secret', 'AWS::RDS::DBInstance'],
-    make: arn('secretsmanager', (c) => `secret:rds!db-${hex(seedOf(c), 8)}-${hex(`${seedOf(c)}s`, 6)}`),
-  },
-  {
-    pattern: /ClusterArn$/,
-    description: 'ECS cluster ARN',
-    resourceTypes: ['AWS::ECS::Cluster'],
-    make: arn('ecs', (c) => `cluster/${nameFor(c, /ClusterArn$/)}`),
-  },
-  {
     pattern: /ClusterName$/,
     description: 'ECS cluster name',
     resourceTypes: ['AWS::ECS::Cluster'],
     make: (c) => nameFor(c, /ClusterName$/),
-  },
-  {
-    pattern: /FunctionArn$/,
-    description: 'Lambda function ARN',
-    resourceTypes: ['AWS::Lambda::Function'],
-    make: arn('lambda', (c) => `function:${nameFor(c, /FunctionArn$/)}`),
-  },
-  {
-    pattern: /RepositoryUri$/,
-    description: 'ECR repository URI',
-    resourceTypes: ['AWS::ECR::Repository'],
-    make: (c) =>
-      `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${c.profile.region}.amazonaws.com/${nameFor(c, /RepositoryUri$/)}`,
   },
   {
     pattern: /EndpointAddress$/,
@@ -195,20 +151,6 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     resourceTypes: ['AWS::RDS::DBInstance'],
     make: (c) => `db-${hex(seedOf(c), 26).toUpperCase()}`,
   },
-  {
-    pattern: /DistributionDomainName$/,
-    description: 'CloudFront domain name',
-    resourceTypes: ['AWS::CloudFront::Distribution'],
-    make: (c) => `d${hex(seedOf(c), 13)}.cloudfront.net`,
-  },
-  {
-    // `distributionId` (the frontend's output) or `{thing}DistributionId`.
-    pattern: /(?:^d|D)istributionId$/,
-    description: 'CloudFront distribution id',
-    resourceTypes: ['AWS::CloudFront::Distribution'],
-    make: (c) => `E${hex(seedOf(c), 13).toUpperCase()}`,
-  },
-  { pattern: /Url$/, description: 'URL', make: (c) => `https://${nameFor(c, /Url$/)}.example.com` },
   { pattern: /Name$/, description: 'resource name', make: (c) => nameFor(c, /Name$/) },
 ];
 
