@@ -2,6 +2,9 @@ import { AWS, sub, type Value } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
 import { type PolicyStatement, policyDocument } from './iam';
 
+/** What `kmsKey` uses where its options say nothing. */
+export const KMS_KEY_DEFAULTS = { pendingWindowInDays: 30 } as const;
+
 export interface KmsKeyOptions {
   description: string;
   /** Statements granting AWS services use of the key, added after the account-admin statement. */
@@ -27,7 +30,7 @@ export const kmsKey = (options: KmsKeyOptions): CfnResource<'AWS::KMS::Key'> =>
     {
       Description: options.description,
       EnableKeyRotation: true,
-      PendingWindowInDays: options.pendingWindowInDays ?? 30,
+      PendingWindowInDays: options.pendingWindowInDays ?? KMS_KEY_DEFAULTS.pendingWindowInDays,
       KeyPolicy: policyDocument(
         {
           Sid: 'AccountAdministration',

@@ -19,17 +19,15 @@
  * only CloudFront's VPC origin, and the engine's group admits only it.
  */
 import {
-  bucketBaseline,
   type CfnResource,
   type PolicyStatement,
-  policyDocument,
+  privateBucket,
   type Resources,
   ref,
   resource,
   resourceName,
   splitList,
   sub,
-  tlsOnlyStatement,
   type Value,
 } from '@game-platform/resources';
 import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
@@ -46,6 +44,8 @@ export const PRODUCTION_LISTENER_RULE = 'EngineProductionListenerRule';
 export const TARGET_GROUPS = [TARGET_GROUP, ALTERNATE_TARGET_GROUP] as const;
 export const LISTENER = 'EngineHttpListener';
 export const LOAD_BALANCER_LOG_BUCKET = 'EngineLoadBalancerLogBucket';
+/** Its policy (`privateBucket` names it `<bucket>Policy`): the load balancer waits for it. */
+export const LOAD_BALANCER_LOG_BUCKET_POLICY = `${LOAD_BALANCER_LOG_BUCKET}Policy`;
 
 /** The liveness route: it answers while the process runs, whatever the database does. */
 export const HEALTH_CHECK_PATH = '/health';
@@ -126,21 +126,13 @@ const accessLogBucketResources = (profile: StageProfile): Resources => {
     Action: ['s3:PutObject'],
     Resource: sub(`\${${LOAD_BALANCER_LOG_BUCKET}.Arn}/${LOG_PREFIX}/AWSLogs/\${AWS::AccountId}/*`),
   };
-  return {
-    [LOAD_BALANCER_LOG_BUCKET]: resource(
-      'AWS::S3::Bucket',
-      bucketBaseline({
-        encryption: 'AES256',
-        expirationDays: profile.edge.accessLogRetentionDays,
-        noncurrentVersionExpirationDays: 1,
-      }),
-      profile.production ? { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } : {},
-    ),
-    EngineLoadBalancerLogBucketPolicy: resource('AWS::S3::BucketPolicy', {
-      Bucket: ref(LOAD_BALANCER_LOG_BUCKET),
-      PolicyDocument: policyDocument(tlsOnlyStatement(LOAD_BALANCER_LOG_BUCKET), writeLogs),
-    }),
-  };
+  return privateBucket(LOAD_BALANCER_LOG_BUCKET, {
+    encryption: 'AES256',
+    expirationDays: profile.edge.accessLogRetentionDays,
+    noncurrentVersionExpirationDays: 1,
+    policyStatements: [writeLogs],
+    resourceOptions: profile.production ? { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } : {},
+  });
 };
 
 export interface LoadBalancerOptions {
@@ -179,7 +171,7 @@ const loadBalancer = (
       LoadBalancerAttributes: Object.entries(attributes).map(([Key, Value]) => ({ Key, Value })),
     },
     // The bucket policy must exist before the load balancer tests its write access.
-    edge.loadBalancerAccessLogs ? { DependsOn: ['EngineLoadBalancerLogBucketPolicy'] } : {},
+    edge.loadBalancerAccessLogs ? { DependsOn: [LOAD_BALANCER_LOG_BUCKET_POLICY] } : {},
   );
 };
 
