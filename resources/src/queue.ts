@@ -113,7 +113,7 @@ const sourceQueue = (options: QueueWithDeadLetterOptions): CfnResource<'AWS::SQS
     ReceiveMessageWaitTimeSeconds: options.receiveWaitTimeSeconds ?? QUEUE_DEFAULTS.receiveWaitTimeSeconds,
     ...encryptionProperties(options),
     RedrivePolicy: {
-      deadLetterTargetArn: getAtt(`${options.thing}DeadLetterQueue`, 'Arn'),
+      deadLetterTargetArn: getAtt(queueLogicalIds(options.thing).deadLetterQueue, 'Arn'),
       maxReceiveCount: options.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount,
     },
   });
@@ -135,6 +135,13 @@ const tlsOnlyQueuePolicy = (queueLogicalIds: string[]): CfnResource<'AWS::SQS::Q
     PolicyDocument: policyDocument(queueTlsOnlyStatement(queueLogicalIds)),
   });
 
+/** The logical ids `queueWithDeadLetter` gives a thing's queues: `EventsQueue`, `EventsDeadLetterQueue`, `EventsQueuePolicy`. */
+export const queueLogicalIds = (thing: string) => ({
+  queue: `${thing}Queue`,
+  deadLetterQueue: `${thing}DeadLetterQueue`,
+  policy: `${thing}QueuePolicy`,
+});
+
 /**
  * A source queue, its dead-letter queue and a TLS-only policy on both.
  *
@@ -144,11 +151,10 @@ const tlsOnlyQueuePolicy = (queueLogicalIds: string[]): CfnResource<'AWS::SQS::Q
  */
 export const queueWithDeadLetter = (options: QueueWithDeadLetterOptions): Resources => {
   validate(options);
-  const source = `${options.thing}Queue`;
-  const deadLetter = `${options.thing}DeadLetterQueue`;
+  const ids = queueLogicalIds(options.thing);
   return {
-    [deadLetter]: deadLetterQueue(options),
-    [source]: sourceQueue(options),
-    [`${options.thing}QueuePolicy`]: tlsOnlyQueuePolicy([source, deadLetter]),
+    [ids.deadLetterQueue]: deadLetterQueue(options),
+    [ids.queue]: sourceQueue(options),
+    [ids.policy]: tlsOnlyQueuePolicy([ids.queue, ids.deadLetterQueue]),
   };
 };

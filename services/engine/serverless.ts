@@ -31,9 +31,22 @@ import {
 } from './stack/load-balancer';
 import { engineSection, engineStackResources } from './stack/monitoring';
 import { PLAYER_ID_KEY_SECRET, PLAYER_ID_KEY_VARIABLE, playerIdKeyResources } from './stack/player-id-key';
-import { ENGINE_DATABASE_USER, executionRole, loadBalancerInfrastructureRole, taskRole } from './stack/roles';
-import { cluster, engineService, scalingResources } from './stack/service';
-import { containerLogGroup, taskDefinition } from './stack/task-definition';
+import {
+  ENGINE_DATABASE_USER,
+  ENGINE_EXECUTION_ROLE,
+  ENGINE_INFRASTRUCTURE_ROLE,
+  ENGINE_TASK_ROLE,
+  executionRole,
+  loadBalancerInfrastructureRole,
+  taskRole,
+} from './stack/roles';
+import { cluster, ENGINE_CLUSTER, ENGINE_SERVICE, engineService, scalingResources } from './stack/service';
+import {
+  containerLogGroup,
+  ENGINE_LOG_GROUP,
+  ENGINE_TASK_DEFINITION,
+  taskDefinition,
+} from './stack/task-definition';
 
 const context = serviceContext('engine');
 const { profile, stage } = context;
@@ -71,47 +84,47 @@ const config: PlatformServiceConfig = {
   },
   resources: {
     Resources: {
-      EngineCluster: cluster(stage),
-      EngineLogGroup: containerLogGroup(profile, '${param:observabilityKeyArn}'),
-      EngineTaskRole: taskRole({
+      [ENGINE_CLUSTER]: cluster(stage),
+      [ENGINE_LOG_GROUP]: containerLogGroup(profile, '${param:observabilityKeyArn}'),
+      [ENGINE_TASK_ROLE]: taskRole({
         eventsQueueArn: '${param:eventsQueueArn}',
         databaseResourceId: '${param:databaseResourceId}',
-        logGroupId: 'EngineLogGroup',
+        logGroupId: ENGINE_LOG_GROUP,
         enableExecuteCommand: engine.enableExecuteCommand,
         clusterName: resourceName(stage, 'engine'),
       }),
-      EngineExecutionRole: executionRole({
+      [ENGINE_EXECUTION_ROLE]: executionRole({
         repositoryArn: image.repositoryArn,
-        logGroupId: 'EngineLogGroup',
+        logGroupId: ENGINE_LOG_GROUP,
         secretArns: Object.values(engine.secrets),
         stackSecretArns: [ref(PLAYER_ID_KEY_SECRET)],
       }),
       // The live channel's key for guest player ids, injected below as PLAYER_ID_SIGNING_KEY.
-      ...playerIdKeyResources(stage, 'EngineExecutionRole'),
-      EngineTaskDefinition: taskDefinition({
+      ...playerIdKeyResources(stage, ENGINE_EXECUTION_ROLE),
+      [ENGINE_TASK_DEFINITION]: taskDefinition({
         profile,
         image: image.uri,
         environment,
-        taskRoleId: 'EngineTaskRole',
-        executionRoleId: 'EngineExecutionRole',
-        logGroupId: 'EngineLogGroup',
+        taskRoleId: ENGINE_TASK_ROLE,
+        executionRoleId: ENGINE_EXECUTION_ROLE,
+        logGroupId: ENGINE_LOG_GROUP,
         stackSecrets: { [PLAYER_ID_KEY_VARIABLE]: ref(PLAYER_ID_KEY_SECRET) },
       }),
-      EngineService: engineService({
+      [ENGINE_SERVICE]: engineService({
         profile,
-        clusterId: 'EngineCluster',
-        taskDefinitionId: 'EngineTaskDefinition',
+        clusterId: ENGINE_CLUSTER,
+        taskDefinitionId: ENGINE_TASK_DEFINITION,
         subnetIds: '${param:privateSubnetIds}',
         securityGroupId: '${param:engineSecurityGroupId}',
         targetGroupId: TARGET_GROUP,
         alternateTargetGroupId: ALTERNATE_TARGET_GROUP,
         productionListenerRuleId: PRODUCTION_LISTENER_RULE,
-        infrastructureRoleId: 'EngineLoadBalancerInfrastructureRole',
+        infrastructureRoleId: ENGINE_INFRASTRUCTURE_ROLE,
       }),
       // The role ECS moves traffic with in a blue/green release; a rolling stage has no use for it.
       ...(engine.deployment.strategy === 'BLUE_GREEN'
         ? {
-            EngineLoadBalancerInfrastructureRole: loadBalancerInfrastructureRole({
+            [ENGINE_INFRASTRUCTURE_ROLE]: loadBalancerInfrastructureRole({
               targetGroupIds: TARGET_GROUPS,
               productionListenerRuleId: PRODUCTION_LISTENER_RULE,
             }),
@@ -125,19 +138,19 @@ const config: PlatformServiceConfig = {
       }),
       ...scalingResources({
         profile,
-        clusterId: 'EngineCluster',
-        serviceId: 'EngineService',
+        clusterId: ENGINE_CLUSTER,
+        serviceId: ENGINE_SERVICE,
       }),
       // The tasks' and the load balancer's alarms, from the definitions the stage's dashboard draws.
-      ...alarmResources(engineSection({ stage, ...engineStackResources }).alarms, {
+      ...alarmResources(engineSection({ stage, ...engineStackResources() }).alarms, {
         stage,
         topicArn: '${param:alarmTopicArn}',
       }),
     },
     Outputs: {
-      engineClusterArn: output('ECS cluster of the engine', getAtt('EngineCluster', 'Arn')),
-      engineClusterName: output('ECS cluster name (aws ecs ... --cluster)', ref('EngineCluster')),
-      engineServiceName: output('ECS service name (aws ecs ... --service)', getAtt('EngineService', 'Name')),
+      engineClusterArn: output('ECS cluster of the engine', getAtt(ENGINE_CLUSTER, 'Arn')),
+      engineClusterName: output('ECS cluster name (aws ecs ... --cluster)', ref(ENGINE_CLUSTER)),
+      engineServiceName: output('ECS service name (aws ecs ... --service)', getAtt(ENGINE_SERVICE, 'Name')),
       engineImageUri: output("The image the tasks run (pushed by the deploy's image step)", image.uri),
       loadBalancerArn: output(
         "The engine's internal load balancer (the frontend's CloudFront VPC origin points at it)",
@@ -165,7 +178,7 @@ const config: PlatformServiceConfig = {
         "Blue/green's second target group's full name, as its CloudWatch metrics name it",
         getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
       ),
-      engineLogGroupName: output('Log group of the engine containers', ref('EngineLogGroup')),
+      engineLogGroupName: output('Log group of the engine containers', ref(ENGINE_LOG_GROUP)),
     },
   },
 };

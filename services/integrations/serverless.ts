@@ -18,7 +18,13 @@ import {
   splitList,
   sub,
 } from '@game-platform/resources';
-import { CONSUMER_DATABASE_USER, consumerEnvironment, eventsQueueOptions } from './stack/consumer-settings';
+import {
+  CONSUMER_DATABASE_USER,
+  consumerEnvironment,
+  EVENTS_DEAD_LETTER_QUEUE,
+  EVENTS_QUEUE,
+  eventsQueueOptions,
+} from './stack/consumer-settings';
 import { consumerHandler, localInvokeEsbuild, localInvokeParams } from './stack/local-invoke';
 import { eventsSection } from './stack/monitoring';
 
@@ -56,7 +62,7 @@ const config: PlatformServiceConfig = {
       events: [
         {
           sqs: {
-            arn: getAtt('EventsQueue', 'Arn'),
+            arn: getAtt(EVENTS_QUEUE, 'Arn'),
             batchSize: settings.batchSize,
             maximumBatchingWindow: settings.maximumBatchingWindowSeconds,
             // Failed records are reported one by one; the others are deleted from the queue.
@@ -86,24 +92,24 @@ const config: PlatformServiceConfig = {
       // The same definitions draw the events on the stage's dashboard (engine stack).
       ...alarmResources(
         eventsSection(profile, {
-          queueName: getAtt('EventsQueue', 'QueueName'),
-          deadLetterQueueName: getAtt('EventsDeadLetterQueue', 'QueueName'),
+          queueName: getAtt(EVENTS_QUEUE, 'QueueName'),
+          deadLetterQueueName: getAtt(EVENTS_DEAD_LETTER_QUEUE, 'QueueName'),
           consumerFunctionName: ref('ConsumerLambdaFunction'),
         }).alarms,
         { stage, topicArn: '${param:alarmTopicArn}' },
       ),
     },
     Outputs: {
-      eventsQueueUrl: output('Where producers send game events', ref('EventsQueue')),
+      eventsQueueUrl: output('Where producers send game events', ref(EVENTS_QUEUE)),
       eventsQueueArn: output(
         'Events queue ARN (producers grant sqs:SendMessage on it)',
-        getAtt('EventsQueue', 'Arn'),
+        getAtt(EVENTS_QUEUE, 'Arn'),
       ),
       eventsDeadLetterQueueUrl: output(
         'Events that could not be processed, for inspection and redrive',
-        ref('EventsDeadLetterQueue'),
+        ref(EVENTS_DEAD_LETTER_QUEUE),
       ),
-      eventsDeadLetterQueueArn: output('Dead-letter queue ARN', getAtt('EventsDeadLetterQueue', 'Arn')),
+      eventsDeadLetterQueueArn: output('Dead-letter queue ARN', getAtt(EVENTS_DEAD_LETTER_QUEUE, 'Arn')),
     },
   },
 };

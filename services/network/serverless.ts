@@ -17,14 +17,23 @@ import {
   sub,
 } from '@game-platform/resources';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge';
-import { observabilityResources } from './stack/observability';
-import { CLOUDFRONT_PREFIX_LIST, securityGroupResources } from './stack/security-groups';
+import { ALARM_TOPIC, OBSERVABILITY_KEY, observabilityResources } from './stack/observability';
+import {
+  CLOUDFRONT_PREFIX_LIST,
+  CONSUMER_SECURITY_GROUP,
+  DATABASE_SECURITY_GROUP,
+  ENDPOINTS_SECURITY_GROUP,
+  ENGINE_SECURITY_GROUP,
+  LOAD_BALANCER_SECURITY_GROUP,
+  securityGroupResources,
+} from './stack/security-groups';
 import {
   flowLogResources,
   natResources,
   privateRouteTableId,
   subnetId,
   subnetResources,
+  VPC,
   vpcResources,
 } from './stack/vpc';
 
@@ -42,7 +51,7 @@ const config: PlatformServiceConfig = {
   plugins: FUNCTION_PLUGINS,
   custom: {
     esbuild: esbuildSettings,
-    platform: { logsKmsKeyArn: getAtt('ObservabilityKey', 'Arn') },
+    platform: { logsKmsKeyArn: getAtt(OBSERVABILITY_KEY, 'Arn') },
   },
   functions: {
     restrictDefaultSecurityGroup: {
@@ -55,7 +64,7 @@ const config: PlatformServiceConfig = {
           Effect: 'Allow',
           Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
           Resource: sub(
-            'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Vpc.DefaultSecurityGroup}',
+            `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:security-group/\${${VPC}.DefaultSecurityGroup}`,
           ),
         },
       ],
@@ -95,12 +104,12 @@ const config: PlatformServiceConfig = {
       RestrictDefaultSecurityGroup: customResource(
         'RestrictDefaultSecurityGroup',
         getAtt('RestrictDefaultSecurityGroupLambdaFunction', 'Arn'),
-        { DefaultSecurityGroupId: getAtt('Vpc', 'DefaultSecurityGroup') },
+        { DefaultSecurityGroupId: getAtt(VPC, 'DefaultSecurityGroup') },
       ),
     },
     Outputs: {
-      vpcId: output('The VPC', ref('Vpc')),
-      vpcCidrBlock: output('The VPC address range', getAtt('Vpc', 'CidrBlock')),
+      vpcId: output('The VPC', ref(VPC)),
+      vpcCidrBlock: output('The VPC address range', getAtt(VPC, 'CidrBlock')),
       publicSubnetIds: output(
         'Public subnets, one per AZ (NAT gateways)',
         idList(azs.map((az) => subnetId('public', az))),
@@ -119,29 +128,29 @@ const config: PlatformServiceConfig = {
       ),
       loadBalancerSecurityGroupId: output(
         "Security group of the engine's internal load balancer (CloudFront VPC origin traffic only)",
-        getAtt('LoadBalancerSecurityGroup', 'GroupId'),
+        getAtt(LOAD_BALANCER_SECURITY_GROUP, 'GroupId'),
       ),
       engineSecurityGroupId: output(
         'Security group of engine tasks',
-        getAtt('EngineSecurityGroup', 'GroupId'),
+        getAtt(ENGINE_SECURITY_GROUP, 'GroupId'),
       ),
       consumerSecurityGroupId: output(
         'Security group of Lambda functions in the VPC',
-        getAtt('ConsumerSecurityGroup', 'GroupId'),
+        getAtt(CONSUMER_SECURITY_GROUP, 'GroupId'),
       ),
       databaseSecurityGroupId: output(
         'Security group of the database',
-        getAtt('DatabaseSecurityGroup', 'GroupId'),
+        getAtt(DATABASE_SECURITY_GROUP, 'GroupId'),
       ),
       endpointsSecurityGroupId: output(
         'Security group of interface VPC endpoints',
-        getAtt('EndpointsSecurityGroup', 'GroupId'),
+        getAtt(ENDPOINTS_SECURITY_GROUP, 'GroupId'),
       ),
       observabilityKeyArn: output(
         'KMS key for log groups and the alarm topic',
-        getAtt('ObservabilityKey', 'Arn'),
+        getAtt(OBSERVABILITY_KEY, 'Arn'),
       ),
-      alarmTopicArn: output('SNS topic every alarm of the stage notifies', ref('AlarmTopic')),
+      alarmTopicArn: output('SNS topic every alarm of the stage notifies', ref(ALARM_TOPIC)),
     },
   },
 };

@@ -40,6 +40,12 @@ export const LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
 export const CA_CERTIFICATE = 'rds-ca-rsa2048-g1';
 
 export const INSTANCE = 'DatabaseInstance';
+/** The instance's storage key, and what it needs besides (`databaseResources`). */
+export const DATABASE_KEY = 'DatabaseKey';
+export const DATABASE_KEY_ALIAS = 'DatabaseKeyAlias';
+export const DATABASE_SUBNET_GROUP = 'DatabaseSubnetGroup';
+export const DATABASE_PARAMETER_GROUP = 'DatabaseParameterGroup';
+export const DATABASE_MONITORING_ROLE = 'DatabaseMonitoringRole';
 
 /** The log group RDS enhanced monitoring writes OS metrics to, one per account and region. */
 const OS_METRICS_LOG_GROUP_ARN =
@@ -107,26 +113,26 @@ export const databaseResources = (profile: StageProfile): Resources => {
     ]),
   );
   return {
-    DatabaseKey: kmsKey({
+    [DATABASE_KEY]: kmsKey({
       description: `${stagePrefix(stage)}: encrypts the database storage, its snapshots and Performance Insights`,
       // RDS uses the key through grants it creates for the principal deploying the stack, which
       // the account-root statement lets IAM policies allow; no service statement is needed.
       serviceStatements: [],
     }),
-    DatabaseKeyAlias: resource('AWS::KMS::Alias', {
+    [DATABASE_KEY_ALIAS]: resource('AWS::KMS::Alias', {
       AliasName: `alias/${resourceName(stage, 'database')}`,
-      TargetKeyId: ref('DatabaseKey'),
+      TargetKeyId: ref(DATABASE_KEY),
     }),
-    DatabaseSubnetGroup: resource('AWS::RDS::DBSubnetGroup', {
+    [DATABASE_SUBNET_GROUP]: resource('AWS::RDS::DBSubnetGroup', {
       DBSubnetGroupDescription: `${stagePrefix(stage)}: isolated subnets for PostgreSQL`,
       SubnetIds: splitList('${param:isolatedSubnetIds}'),
     }),
-    DatabaseParameterGroup: resource('AWS::RDS::DBParameterGroup', {
+    [DATABASE_PARAMETER_GROUP]: resource('AWS::RDS::DBParameterGroup', {
       Description: `${stagePrefix(stage)}: PostgreSQL ${datastore.engineVersion} with TLS forced and slow statements logged`,
       Family: `postgres${datastore.engineVersion}`,
       Parameters: postgresParameters(datastore),
     }),
-    DatabaseMonitoringRole: resource('AWS::IAM::Role', {
+    [DATABASE_MONITORING_ROLE]: resource('AWS::IAM::Role', {
       Description: `${stagePrefix(stage)}: lets RDS enhanced monitoring publish OS metrics`,
       AssumeRolePolicyDocument: assumeRolePolicy('monitoring.rds.amazonaws.com', {
         StringEquals: { 'aws:SourceAccount': AWS.accountId },
@@ -182,11 +188,11 @@ const databaseInstance = (
       DBInstanceClass: datastore.instanceClass,
       DBName: DATABASE_NAME,
       Port: String(DATABASE_PORT),
-      DBParameterGroupName: ref('DatabaseParameterGroup'),
+      DBParameterGroupName: ref(DATABASE_PARAMETER_GROUP),
       CACertificateIdentifier: CA_CERTIFICATE,
 
       // Network: the isolated subnets, reachable only through the database security group.
-      DBSubnetGroupName: ref('DatabaseSubnetGroup'),
+      DBSubnetGroupName: ref(DATABASE_SUBNET_GROUP),
       VPCSecurityGroups: ['${param:databaseSecurityGroupId}'],
       PubliclyAccessible: false,
       MultiAZ: datastore.multiAz,
@@ -196,7 +202,7 @@ const databaseInstance = (
       AllocatedStorage: String(datastore.allocatedStorageGiB),
       MaxAllocatedStorage: datastore.maxAllocatedStorageGiB,
       StorageEncrypted: true,
-      KmsKeyId: getAtt('DatabaseKey', 'Arn'),
+      KmsKeyId: getAtt(DATABASE_KEY, 'Arn'),
 
       // Credentials: RDS keeps the master password in Secrets Manager (AWS-managed key, so readers
       // need only secretsmanager:GetSecretValue) and rotates it; workloads use IAM authentication.
@@ -227,12 +233,12 @@ const databaseInstance = (
       // Observability.
       EnableCloudwatchLogsExports: [...LOG_EXPORTS],
       MonitoringInterval: datastore.monitoringIntervalSeconds,
-      MonitoringRoleArn: getAtt('DatabaseMonitoringRole', 'Arn'),
+      MonitoringRoleArn: getAtt(DATABASE_MONITORING_ROLE, 'Arn'),
       EnablePerformanceInsights: datastore.performanceInsights,
       ...(datastore.performanceInsights
         ? {
             PerformanceInsightsRetentionPeriod: datastore.performanceInsightsRetentionDays,
-            PerformanceInsightsKMSKeyId: getAtt('DatabaseKey', 'Arn'),
+            PerformanceInsightsKMSKeyId: getAtt(DATABASE_KEY, 'Arn'),
           }
         : {}),
     },

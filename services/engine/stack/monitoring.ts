@@ -32,6 +32,7 @@ import {
   LOAD_BALANCER,
   TARGET_GROUP,
 } from './load-balancer';
+import { ENGINE_CLUSTER, ENGINE_SERVICE } from './service';
 
 export const ALARM_MINUTES = 5;
 export const CPU_HIGH_PERCENT = 85;
@@ -53,14 +54,17 @@ export interface EngineSectionOptions extends EngineResourceNames {
   stage: string;
 }
 
-/** The names inside the engine stack itself: a cluster's `Ref` is its name. */
-export const engineStackResources: EngineResourceNames = {
-  clusterName: ref('EngineCluster'),
-  serviceName: getAtt('EngineService', 'Name'),
+/**
+ * The names inside the engine stack itself: a cluster's `Ref` is its name. A function, not a
+ * constant: service.ts imports this module (`RELEASE_ALARMS`), and this one its logical ids.
+ */
+export const engineStackResources = (): EngineResourceNames => ({
+  clusterName: ref(ENGINE_CLUSTER),
+  serviceName: getAtt(ENGINE_SERVICE, 'Name'),
   loadBalancerFullName: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
   targetGroupFullName: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
   alternateTargetGroupFullName: getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
-};
+});
 
 /**
  * The alarms a blue/green release rolls back on (service.ts, `DeploymentConfiguration.Alarms`): the

@@ -64,6 +64,11 @@ export const SCALING = {
  * metrics; the running-tasks alarm reads them). ECS Exec sessions, when a stage allows them,
  * log to the task's awslogs group.
  */
+/** The cluster (`cluster`), the service (`engineService`) and its scalable target (`scalingResources`). */
+export const ENGINE_CLUSTER = 'EngineCluster';
+export const ENGINE_SERVICE = 'EngineService';
+export const ENGINE_SCALABLE_TARGET = 'EngineScalableTarget';
+
 export const cluster = (stage: string): CfnResource<'AWS::ECS::Cluster'> =>
   resource('AWS::ECS::Cluster', {
     ClusterName: resourceName(stage, 'engine'),
@@ -243,7 +248,7 @@ export const scalingResources = (options: {
 }): Resources => {
   const { engine, stage } = options.profile;
   return {
-    EngineScalableTarget: resource('AWS::ApplicationAutoScaling::ScalableTarget', {
+    [ENGINE_SCALABLE_TARGET]: resource('AWS::ApplicationAutoScaling::ScalableTarget', {
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
       ResourceId: scalableResourceId(options.clusterId, options.serviceId),
@@ -251,19 +256,19 @@ export const scalingResources = (options: {
       MaxCapacity: engine.maxCount,
     }),
     EngineCpuScalingPolicy: targetTracking(
-      'EngineScalableTarget',
+      ENGINE_SCALABLE_TARGET,
       'ECSServiceAverageCPUUtilization',
       SCALING.cpuTargetPercent,
       resourceName(stage, 'engine-cpu'),
     ),
     EngineMemoryScalingPolicy: targetTracking(
-      'EngineScalableTarget',
+      ENGINE_SCALABLE_TARGET,
       'ECSServiceAverageMemoryUtilization',
       SCALING.memoryTargetPercent,
       resourceName(stage, 'engine-memory'),
     ),
     EngineRequestCountScalingPolicy: targetTracking(
-      'EngineScalableTarget',
+      ENGINE_SCALABLE_TARGET,
       { custom: requestsPerTask(options.clusterId, options.serviceId) },
       SCALING.requestsPerTaskPerMinute,
       resourceName(stage, 'engine-requests'),
@@ -271,7 +276,7 @@ export const scalingResources = (options: {
     // Live connections per task, from the engine's EMF log lines (Average over the tasks' datapoints):
     // a crowd of open pages scales out before the task's connection cap refuses anyone.
     EngineLiveConnectionsScalingPolicy: targetTracking(
-      'EngineScalableTarget',
+      ENGINE_SCALABLE_TARGET,
       {
         custom: {
           Namespace: ENGINE_METRICS_NAMESPACE,

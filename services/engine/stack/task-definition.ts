@@ -23,6 +23,10 @@ import {
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
 
+/** The task definition (`taskDefinition`) and the containers' log group (`containerLogGroup`). */
+export const ENGINE_TASK_DEFINITION = 'EngineTaskDefinition';
+export const ENGINE_LOG_GROUP = 'EngineLogGroup';
+
 /** The container's name (and the awslogs stream prefix): `engine/engine/<task id>`. */
 export const CONTAINER_NAME = 'engine';
 

@@ -20,11 +20,19 @@ import {
   stagePrefix,
 } from '@game-platform/resources';
 import { LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
+import { VPC } from './vpc';
 
 const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;
 
 const groupId = (logicalId: string) => getAtt(logicalId, 'GroupId');
+
+export const ENGINE_SECURITY_GROUP = 'EngineSecurityGroup';
+/** Every Lambda function in the VPC (the event consumer, the migration runner, the pruner). */
+export const CONSUMER_SECURITY_GROUP = 'ConsumerSecurityGroup';
+export const DATABASE_SECURITY_GROUP = 'DatabaseSecurityGroup';
+export const LOAD_BALANCER_SECURITY_GROUP = 'LoadBalancerSecurityGroup';
+export const ENDPOINTS_SECURITY_GROUP = 'EndpointsSecurityGroup';
 
 /** The custom resource whose `PrefixListId` is CloudFront's origin-facing managed prefix list in this region. */
 export const CLOUDFRONT_PREFIX_LIST = 'CloudFrontOriginFacingPrefixList';
@@ -36,46 +44,46 @@ export interface SecurityGroupOptions {
 }
 
 export const securityGroupResources = ({ stage, engineContainerPort }: SecurityGroupOptions): Resources => ({
-  EngineSecurityGroup: securityGroup({
+  [ENGINE_SECURITY_GROUP]: securityGroup({
     description: `${stagePrefix(stage)}: engine Fargate tasks`,
-    vpcId: ref('Vpc'),
+    vpcId: ref(VPC),
   }),
-  ConsumerSecurityGroup: securityGroup({
+  [CONSUMER_SECURITY_GROUP]: securityGroup({
     description: `${stagePrefix(stage)}: Lambda functions in the VPC (event consumer, migration runner)`,
-    vpcId: ref('Vpc'),
+    vpcId: ref(VPC),
   }),
-  DatabaseSecurityGroup: securityGroup({
+  [DATABASE_SECURITY_GROUP]: securityGroup({
     description: `${stagePrefix(stage)}: PostgreSQL`,
-    vpcId: ref('Vpc'),
+    vpcId: ref(VPC),
   }),
-  LoadBalancerSecurityGroup: securityGroup({
+  [LOAD_BALANCER_SECURITY_GROUP]: securityGroup({
     description: `${stagePrefix(stage)}: the engine's internal load balancer, reached only by CloudFront's VPC origin`,
-    vpcId: ref('Vpc'),
+    vpcId: ref(VPC),
   }),
-  EndpointsSecurityGroup: securityGroup({
+  [ENDPOINTS_SECURITY_GROUP]: securityGroup({
     description: `${stagePrefix(stage)}: interface VPC endpoints`,
-    vpcId: ref('Vpc'),
+    vpcId: ref(VPC),
   }),
 
-  DatabaseFromEngineIngress: ingressRule(groupId('DatabaseSecurityGroup'), {
+  DatabaseFromEngineIngress: ingressRule(groupId(DATABASE_SECURITY_GROUP), {
     description: 'PostgreSQL from engine tasks',
     port: POSTGRES_PORT,
-    peerSecurityGroupId: groupId('EngineSecurityGroup'),
+    peerSecurityGroupId: groupId(ENGINE_SECURITY_GROUP),
   }),
-  DatabaseFromConsumerIngress: ingressRule(groupId('DatabaseSecurityGroup'), {
+  DatabaseFromConsumerIngress: ingressRule(groupId(DATABASE_SECURITY_GROUP), {
     description: 'PostgreSQL from Lambda functions in the VPC',
     port: POSTGRES_PORT,
-    peerSecurityGroupId: groupId('ConsumerSecurityGroup'),
+    peerSecurityGroupId: groupId(CONSUMER_SECURITY_GROUP),
   }),
-  EndpointsFromEngineIngress: ingressRule(groupId('EndpointsSecurityGroup'), {
+  EndpointsFromEngineIngress: ingressRule(groupId(ENDPOINTS_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs from engine tasks',
     port: HTTPS_PORT,
-    peerSecurityGroupId: groupId('EngineSecurityGroup'),
+    peerSecurityGroupId: groupId(ENGINE_SECURITY_GROUP),
   }),
-  EndpointsFromConsumerIngress: ingressRule(groupId('EndpointsSecurityGroup'), {
+  EndpointsFromConsumerIngress: ingressRule(groupId(ENDPOINTS_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs from Lambda functions in the VPC',
     port: HTTPS_PORT,
-    peerSecurityGroupId: groupId('ConsumerSecurityGroup'),
+    peerSecurityGroupId: groupId(CONSUMER_SECURITY_GROUP),
   }),
 
   // The mechanism AWS documents for VPC origins: "Update the security group for your VPC private
@@ -87,38 +95,38 @@ export const securityGroupResources = ({ stage, engineContainerPort }: SecurityG
   // Those are CloudFront's own public addresses: nothing inside the VPC has one, and the load balancer
   // is internal, so only CloudFront's VPC origin can use this rule. The list weighs 55 rules against the
   // group's quota of 60. README of the network service: "Who reaches the engine".
-  LoadBalancerFromCloudFrontIngress: ingressRule(groupId('LoadBalancerSecurityGroup'), {
+  LoadBalancerFromCloudFrontIngress: ingressRule(groupId(LOAD_BALANCER_SECURITY_GROUP), {
     description: 'HTTP from CloudFront VPC origins (CloudFront origin-facing managed prefix list)',
     port: LOAD_BALANCER_LISTENER_PORT,
     peerPrefixListId: getAtt(CLOUDFRONT_PREFIX_LIST, 'PrefixListId'),
   }),
-  LoadBalancerToEngineEgress: egressRule(groupId('LoadBalancerSecurityGroup'), {
+  LoadBalancerToEngineEgress: egressRule(groupId(LOAD_BALANCER_SECURITY_GROUP), {
     description: 'Requests and health checks to engine tasks',
     port: engineContainerPort,
-    peerSecurityGroupId: groupId('EngineSecurityGroup'),
+    peerSecurityGroupId: groupId(ENGINE_SECURITY_GROUP),
   }),
-  EngineFromLoadBalancerIngress: ingressRule(groupId('EngineSecurityGroup'), {
+  EngineFromLoadBalancerIngress: ingressRule(groupId(ENGINE_SECURITY_GROUP), {
     description: 'Requests and health checks from the internal load balancer (the only way in)',
     port: engineContainerPort,
-    peerSecurityGroupId: groupId('LoadBalancerSecurityGroup'),
+    peerSecurityGroupId: groupId(LOAD_BALANCER_SECURITY_GROUP),
   }),
 
-  EngineToDatabaseEgress: egressRule(groupId('EngineSecurityGroup'), {
+  EngineToDatabaseEgress: egressRule(groupId(ENGINE_SECURITY_GROUP), {
     description: 'PostgreSQL to the database',
     port: POSTGRES_PORT,
-    peerSecurityGroupId: groupId('DatabaseSecurityGroup'),
+    peerSecurityGroupId: groupId(DATABASE_SECURITY_GROUP),
   }),
-  EngineHttpsEgress: egressRule(groupId('EngineSecurityGroup'), {
+  EngineHttpsEgress: egressRule(groupId(ENGINE_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs (interface and S3 gateway endpoints) and, where NAT is on, the internet',
     port: HTTPS_PORT,
     peerCidr: '0.0.0.0/0',
   }),
-  ConsumerToDatabaseEgress: egressRule(groupId('ConsumerSecurityGroup'), {
+  ConsumerToDatabaseEgress: egressRule(groupId(CONSUMER_SECURITY_GROUP), {
     description: 'PostgreSQL to the database',
     port: POSTGRES_PORT,
-    peerSecurityGroupId: groupId('DatabaseSecurityGroup'),
+    peerSecurityGroupId: groupId(DATABASE_SECURITY_GROUP),
   }),
-  ConsumerHttpsEgress: egressRule(groupId('ConsumerSecurityGroup'), {
+  ConsumerHttpsEgress: egressRule(groupId(CONSUMER_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs (interface and S3 gateway endpoints) and, where NAT is on, the internet',
     port: HTTPS_PORT,
     peerCidr: '0.0.0.0/0',
