@@ -2,8 +2,16 @@ import type { Value } from './cfn/intrinsics';
 import { sub } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
 import type { CloudWatchAlarmProps } from './cfn/spec.generated';
+import { resourceName } from './naming';
 
 export type Statistic = 'Average' | 'Maximum' | 'Minimum' | 'Sum' | 'SampleCount' | `p${number}`;
+
+/** What an alarm uses where its definition says nothing (each field's doc says why). */
+export const ALARM_DEFAULTS = {
+  periodSeconds: 60,
+  evaluationPeriods: 1,
+  treatMissingData: 'notBreaching',
+} as const;
 
 /** What every alarm states, whatever it watches: the condition, how long it must hold, who hears it. */
 interface AlarmCondition {
@@ -67,7 +75,7 @@ export interface AlarmTarget {
  * are. Fixed rather than generated, so the dashboard (another stack) can name every alarm's ARN
  * from the same definition without an output per alarm.
  */
-export const alarmName = (stage: string, logicalId: string): string => `game-${stage}-${logicalId}`;
+export const alarmName = (stage: string, logicalId: string): string => resourceName(stage, logicalId);
 
 /** The ARN of an alarm named by `alarmName`, in the deploying stack's account and region. */
 export const alarmArn = (name: string): Value<string> =>
@@ -82,9 +90,10 @@ const conditionProperties = (name: string, options: AlarmCondition, topicArn: Va
   AlarmDescription: options.description,
   ComparisonOperator: options.comparison,
   Threshold: options.threshold,
-  EvaluationPeriods: options.evaluationPeriods ?? 1,
-  DatapointsToAlarm: options.datapointsToAlarm ?? options.evaluationPeriods ?? 1,
-  TreatMissingData: options.treatMissingData ?? 'notBreaching',
+  EvaluationPeriods: options.evaluationPeriods ?? ALARM_DEFAULTS.evaluationPeriods,
+  DatapointsToAlarm:
+    options.datapointsToAlarm ?? options.evaluationPeriods ?? ALARM_DEFAULTS.evaluationPeriods,
+  TreatMissingData: options.treatMissingData ?? ALARM_DEFAULTS.treatMissingData,
   ActionsEnabled: true,
   AlarmActions: [topicArn],
   OKActions: [topicArn],
@@ -105,7 +114,7 @@ export const alarm = (
   definition: AlarmDefinition,
   topicArn: Value<string>,
 ): CfnResource<'AWS::CloudWatch::Alarm'> => {
-  const period = definition.periodSeconds ?? 60;
+  const period = definition.periodSeconds ?? ALARM_DEFAULTS.periodSeconds;
   const condition = conditionProperties(name, definition, topicArn);
   if (!isExpressionAlarm(definition)) {
     const properties: CloudWatchAlarmProps = {

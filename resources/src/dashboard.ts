@@ -6,9 +6,17 @@
  *
  * Dashboard body reference: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
-import { type AlarmDefinition, alarmArn, alarmName, isExpressionAlarm, type MetricSpec } from './alarms';
+import {
+  ALARM_DEFAULTS,
+  type AlarmDefinition,
+  alarmArn,
+  alarmName,
+  isExpressionAlarm,
+  type MetricSpec,
+} from './alarms';
 import { AWS, type Intrinsic, join, type Value } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
+import { stagePrefix } from './naming';
 
 /** A metric as a graph draws it. */
 export interface GraphMetric extends MetricSpec {
@@ -69,8 +77,15 @@ export class DashboardDefinitionError extends Error {
   override name = 'DashboardDefinitionError';
 }
 
-const GRID_WIDTH = 24;
-const PANEL = { width: 6, height: 6 } as const;
+/** CloudWatch's grid is 24 columns wide; graphs are 6 x 6 (four a row) and read one datapoint a minute. */
+export const DASHBOARD_DEFAULTS = {
+  gridWidth: 24,
+  panel: { width: 6, height: 6 },
+  periodSeconds: 60,
+} as const;
+
+const GRID_WIDTH = DASHBOARD_DEFAULTS.gridWidth;
+const PANEL = DASHBOARD_DEFAULTS.panel;
 
 const isAlarmPanel = (panel: Panel): panel is AlarmPanel => 'alarm' in panel;
 
@@ -100,7 +115,10 @@ const thresholdLabel = (definition: AlarmDefinition) => {
 /** The graph of an alarm: what it reads, at the period it reads it, and its threshold. */
 export const alarmGraph = (definition: AlarmDefinition, lines: GraphLine[] = []): Graph => {
   const threshold = { label: thresholdLabel(definition), value: definition.threshold };
-  const common = { title: definition.title, periodSeconds: definition.periodSeconds ?? 60 };
+  const common = {
+    title: definition.title,
+    periodSeconds: definition.periodSeconds ?? ALARM_DEFAULTS.periodSeconds,
+  };
   if (!isExpressionAlarm(definition)) {
     return {
       ...common,
@@ -148,7 +166,7 @@ const metricWidget = (graph: Graph, region: Value<string>): Widget => ({
     view: 'timeSeries',
     stacked: false,
     region,
-    period: graph.periodSeconds ?? 60,
+    period: graph.periodSeconds ?? DASHBOARD_DEFAULTS.periodSeconds,
     metrics: [
       ...graph.metrics.map(metricRow),
       ...(graph.expressions ?? []).map((expression) => [expression]),
@@ -233,7 +251,7 @@ export const dashboard = (options: DashboardOptions): CfnResource<'AWS::CloudWat
     ]),
   ];
   return resource('AWS::CloudWatch::Dashboard', {
-    DashboardName: `game-${options.stage}`,
+    DashboardName: stagePrefix(options.stage),
     DashboardBody: jsonWithIntrinsics({ widgets: placed(widgets) }),
   });
 };

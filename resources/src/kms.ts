@@ -2,18 +2,27 @@ import { AWS, sub, type Value } from './cfn/intrinsics';
 import { type CfnResource, resource } from './cfn/resource';
 import { type PolicyStatement, policyDocument } from './iam';
 
+/** What `kmsKey` uses where its options say nothing. */
+export const KMS_KEY_DEFAULTS = { pendingWindowInDays: 30 } as const;
+
 export interface KmsKeyOptions {
   description: string;
   /** Statements granting AWS services use of the key, added after the account-admin statement. */
   serviceStatements: PolicyStatement[];
-  /** Days KMS waits before deleting the key once scheduled. Default: 30 (the maximum). */
+  /**
+   * Days KMS waits before deleting the key once someone schedules its deletion by hand (the stack
+   * never does: it retains the key). Default: 30 (the maximum).
+   */
   pendingWindowInDays?: number;
 }
 
 /**
  * A customer-managed symmetric key with yearly automatic rotation (CT.KMS.PR.1). The key policy
  * starts with the account-root statement AWS requires so IAM policies can grant use of the key.
- * Deleting the stack schedules the key for deletion after the pending window rather than at once.
+ * The key outlives its stack (`DeletionPolicy` and `UpdateReplacePolicy` `Retain`, whatever the
+ * stage): what it encrypted (snapshots, replicated backups, logs, objects) stays readable after a
+ * `serverless remove` or a replacement. Deleting it is a deliberate step, `aws kms schedule-key-deletion`,
+ * after which KMS waits `pendingWindowInDays`.
  */
 export const kmsKey = (options: KmsKeyOptions): CfnResource<'AWS::KMS::Key'> =>
   resource(
@@ -21,7 +30,7 @@ export const kmsKey = (options: KmsKeyOptions): CfnResource<'AWS::KMS::Key'> =>
     {
       Description: options.description,
       EnableKeyRotation: true,
-      PendingWindowInDays: options.pendingWindowInDays ?? 30,
+      PendingWindowInDays: options.pendingWindowInDays ?? KMS_KEY_DEFAULTS.pendingWindowInDays,
       KeyPolicy: policyDocument(
         {
           Sid: 'AccountAdministration',

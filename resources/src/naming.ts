@@ -15,6 +15,19 @@ export const SERVICE_NAMES = [
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/**
+ * `game-<stage>`: what every physical name of a stage starts with (`game-dev-events`), the stage's
+ * dashboard name, and how a description names the stage (`game-dev: PostgreSQL`).
+ */
+export const stagePrefix = (stage: string): string => `${PLATFORM}-${stage}`;
+
+/**
+ * A physical name of a stage's resource: `resourceName('dev', 'engine', 'alt')` is
+ * `game-dev-engine-alt`. Stage first, so one stage's resources sort together in every console.
+ */
+export const resourceName = (stage: string, ...parts: string[]): string =>
+  [stagePrefix(stage), ...parts].join('-');
+
 /** The Serverless service name, e.g. `game-network`. */
 export const serviceName = (service: ServiceName): string => `${PLATFORM}-${service}`;
 

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { StageProfile } from '@game-platform/shared/profiles';
+import { resourceName } from './naming';
 
 export const PLACEHOLDER_ACCOUNT = '123456789012';
 
@@ -34,8 +35,8 @@ const seedOf = ({ profile, producer, output }: PlaceholderContext) =>
   `${profile.stage}:${producer}.${output}`;
 const awsId = (prefix: string) => (context: PlaceholderContext) => `${prefix}-0${hex(seedOf(context), 16)}`;
 const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-const resourceName = (context: PlaceholderContext, suffix: RegExp) =>
-  `game-${context.profile.stage}-${kebab(context.output.replace(suffix, '')) || context.producer}`;
+const nameFor = (context: PlaceholderContext, suffix: RegExp) =>
+  resourceName(context.profile.stage, kebab(context.output.replace(suffix, '')) || context.producer);
 const arn =
   (service: string, resource: (context: PlaceholderContext) => string) => (context: PlaceholderContext) =>
     `arn:aws:${service}:${context.profile.region}:${PLACEHOLDER_ACCOUNT}:${resource(context)}`;
@@ -48,7 +49,6 @@ const idList = (prefix: string) => (context: PlaceholderContext) =>
 /** First match wins; order from most to least specific. */
 export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
   { pattern: /^vpcId$/, description: 'VPC id', resourceTypes: ['AWS::EC2::VPC'], make: awsId('vpc') },
-  { pattern: /CidrBlock$/, description: 'IPv4 CIDR', make: ({ profile }) => profile.network.vpcCidr },
   {
     pattern: /SubnetIds$/,
     description: 'comma-separated subnet ids, one per AZ',
@@ -68,41 +68,23 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     make: awsId('sg'),
   },
   {
-    pattern: /EndpointId$/,
-    description: 'VPC endpoint id',
-    resourceTypes: ['AWS::EC2::VPCEndpoint'],
-    make: awsId('vpce'),
-  },
-  {
-    pattern: /EndpointIds$/,
-    description: 'comma-separated VPC endpoint ids',
-    resourceTypes: ['AWS::EC2::VPCEndpoint'],
-    make: idList('vpce'),
-  },
-  {
     pattern: /QueueUrl$/,
     description: 'SQS queue URL',
     resourceTypes: ['AWS::SQS::Queue'],
     make: (c) =>
-      `https://sqs.${c.profile.region}.amazonaws.com/${PLACEHOLDER_ACCOUNT}/${resourceName(c, /QueueUrl$/)}`,
+      `https://sqs.${c.profile.region}.amazonaws.com/${PLACEHOLDER_ACCOUNT}/${nameFor(c, /QueueUrl$/)}`,
   },
   {
     pattern: /QueueArn$/,
     description: 'SQS queue ARN',
     resourceTypes: ['AWS::SQS::Queue'],
-    make: arn('sqs', (c) => resourceName(c, /QueueArn$/)),
-  },
-  {
-    pattern: /QueueName$/,
-    description: 'SQS queue name',
-    resourceTypes: ['AWS::SQS::Queue'],
-    make: (c) => resourceName(c, /QueueName$/),
+    make: arn('sqs', (c) => nameFor(c, /QueueArn$/)),
   },
   {
     pattern: /TopicArn$/,
     description: 'SNS topic ARN',
     resourceTypes: ['AWS::SNS::Topic'],
-    make: arn('sns', (c) => resourceName(c, /TopicArn$/)),
+    make: arn('sns', (c) => nameFor(c, /TopicArn$/)),
   },
   {
     pattern: /KeyArn$/,
@@ -115,42 +97,17 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     ),
   },
   {
-    pattern: /SecretArn$/,
-    description: 'Secrets Manager secret ARN',
-    resourceTypes: ['AWS::SecretsManager::Secret', 'AWS::RDS::DBInstance'],
-    make: arn('secretsmanager', (c) => `secret:rds!db-${hex(seedOf(c), 8)}-${hex(`${seedOf(c)}s`, 6)}`),
-  },
-  {
-    pattern: /ClusterArn$/,
-    description: 'ECS cluster ARN',
-    resourceTypes: ['AWS::ECS::Cluster'],
-    make: arn('ecs', (c) => `cluster/${resourceName(c, /ClusterArn$/)}`),
-  },
-  {
     pattern: /ClusterName$/,
     description: 'ECS cluster name',
     resourceTypes: ['AWS::ECS::Cluster'],
-    make: (c) => resourceName(c, /ClusterName$/),
-  },
-  {
-    pattern: /FunctionArn$/,
-    description: 'Lambda function ARN',
-    resourceTypes: ['AWS::Lambda::Function'],
-    make: arn('lambda', (c) => `function:${resourceName(c, /FunctionArn$/)}`),
-  },
-  {
-    pattern: /RepositoryUri$/,
-    description: 'ECR repository URI',
-    resourceTypes: ['AWS::ECR::Repository'],
-    make: (c) =>
-      `${PLACEHOLDER_ACCOUNT}.dkr.ecr.${c.profile.region}.amazonaws.com/${resourceName(c, /RepositoryUri$/)}`,
+    make: (c) => nameFor(c, /ClusterName$/),
   },
   {
     pattern: /EndpointAddress$/,
     description: 'RDS endpoint host name',
     resourceTypes: ['AWS::RDS::DBInstance'],
     make: (c) =>
-      `${resourceName(c, /EndpointAddress$/)}.c${hex(seedOf(c), 11)}.${c.profile.region}.rds.amazonaws.com`,
+      `${nameFor(c, /EndpointAddress$/)}.c${hex(seedOf(c), 11)}.${c.profile.region}.rds.amazonaws.com`,
   },
   {
     pattern: /LoadBalancerArn$/i,
@@ -158,34 +115,34 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
     make: arn(
       'elasticloadbalancing',
-      (c) => `loadbalancer/app/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+      (c) => `loadbalancer/app/${resourceName(c.profile.stage, c.producer)}/${hex(seedOf(c), 16)}`,
     ),
   },
   {
     pattern: /LoadBalancerFullName$/i,
     description: 'load balancer full name, as CloudWatch dimensions name it (app/<name>/<id>)',
     resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
-    make: (c) => `app/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+    make: (c) => `app/${resourceName(c.profile.stage, c.producer)}/${hex(seedOf(c), 16)}`,
   },
   {
     pattern: /TargetGroupFullName$/i,
     description: 'target group full name, as CloudWatch dimensions name it (targetgroup/<name>/<id>)',
     resourceTypes: ['AWS::ElasticLoadBalancingV2::TargetGroup'],
-    make: (c) => `targetgroup/game-${c.profile.stage}-${c.producer}/${hex(seedOf(c), 16)}`,
+    make: (c) => `targetgroup/${resourceName(c.profile.stage, c.producer)}/${hex(seedOf(c), 16)}`,
   },
   {
     pattern: /DnsName$/,
     description: 'internal load balancer DNS name',
     resourceTypes: ['AWS::ElasticLoadBalancingV2::LoadBalancer'],
     make: (c) =>
-      `internal-game-${c.profile.stage}-${c.producer}-${parseInt(hex(seedOf(c), 8), 16)}.${c.profile.region}.elb.amazonaws.com`,
+      `internal-${resourceName(c.profile.stage, c.producer)}-${parseInt(hex(seedOf(c), 8), 16)}.${c.profile.region}.elb.amazonaws.com`,
   },
   {
     pattern: /WebAclArn$/i,
     description: 'WAFv2 web ACL ARN of CLOUDFRONT scope (us-east-1, global/)',
     resourceTypes: ['AWS::WAFv2::WebACL'],
     make: (c) =>
-      `arn:aws:wafv2:us-east-1:${PLACEHOLDER_ACCOUNT}:global/webacl/game-${c.profile.stage}-edge/${hex(seedOf(c), 8)}-${hex(`${seedOf(c)}1`, 4)}-4${hex(`${seedOf(c)}2`, 3)}-8${hex(`${seedOf(c)}3`, 3)}-${hex(`${seedOf(c)}4`, 12)}`,
+      `arn:aws:wafv2:us-east-1:${PLACEHOLDER_ACCOUNT}:global/webacl/${resourceName(c.profile.stage, 'edge')}/${hex(seedOf(c), 8)}-${hex(`${seedOf(c)}1`, 4)}-4${hex(`${seedOf(c)}2`, 3)}-8${hex(`${seedOf(c)}3`, 3)}-${hex(`${seedOf(c)}4`, 12)}`,
   },
   { pattern: /Port$/, description: 'TCP port', make: () => '5432' },
   {
@@ -194,21 +151,7 @@ export const PLACEHOLDER_KINDS: PlaceholderKind[] = [
     resourceTypes: ['AWS::RDS::DBInstance'],
     make: (c) => `db-${hex(seedOf(c), 26).toUpperCase()}`,
   },
-  {
-    pattern: /DistributionDomainName$/,
-    description: 'CloudFront domain name',
-    resourceTypes: ['AWS::CloudFront::Distribution'],
-    make: (c) => `d${hex(seedOf(c), 13)}.cloudfront.net`,
-  },
-  {
-    // `distributionId` (the frontend's output) or `{thing}DistributionId`.
-    pattern: /(?:^d|D)istributionId$/,
-    description: 'CloudFront distribution id',
-    resourceTypes: ['AWS::CloudFront::Distribution'],
-    make: (c) => `E${hex(seedOf(c), 13).toUpperCase()}`,
-  },
-  { pattern: /Url$/, description: 'URL', make: (c) => `https://${resourceName(c, /Url$/)}.example.com` },
-  { pattern: /Name$/, description: 'resource name', make: (c) => resourceName(c, /Name$/) },
+  { pattern: /Name$/, description: 'resource name', make: (c) => nameFor(c, /Name$/) },
 ];
 
 export const placeholderKind = (output: string): PlaceholderKind | undefined =>

@@ -12,6 +12,15 @@ import { type PolicyStatement, policyDocument } from './iam';
 
 const SECONDS_PER_DAY = 86_400;
 
+/** What `queueWithDeadLetter` uses where its options say nothing (each option's doc says why). */
+export const QUEUE_DEFAULTS = {
+  deadLetterRetentionDays: 14,
+  maxReceiveCount: 5,
+  receiveWaitTimeSeconds: 20,
+  /** With a customer-managed key: how long SQS reuses a data key before asking KMS again (the default, 5 minutes). */
+  kmsDataKeyReusePeriodSeconds: 300,
+} as const;
+
 /** SQS accepts visibility timeouts up to 12 hours. */
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 
@@ -61,11 +70,14 @@ const queueArn = (queueName: string) =>
 
 const encryptionProperties = (options: QueueWithDeadLetterOptions): SQSQueueProps =>
   options.encryption
-    ? { KmsMasterKeyId: options.encryption.kmsKeyArn, KmsDataKeyReusePeriodSeconds: 300 }
+    ? {
+        KmsMasterKeyId: options.encryption.kmsKeyArn,
+        KmsDataKeyReusePeriodSeconds: QUEUE_DEFAULTS.kmsDataKeyReusePeriodSeconds,
+      }
     : { SqsManagedSseEnabled: true };
 
 const validate = (options: QueueWithDeadLetterOptions): void => {
-  const deadLetterDays = options.deadLetterRetentionDays ?? 14;
+  const deadLetterDays = options.deadLetterRetentionDays ?? QUEUE_DEFAULTS.deadLetterRetentionDays;
   if (deadLetterDays <= options.messageRetentionDays || deadLetterDays > 14) {
     throw new QueueOptionsError(
       `${options.thing}: deadLetterRetentionDays is ${deadLetterDays}; expected more than messageRetentionDays (${options.messageRetentionDays}) and at most 14`,
@@ -86,7 +98,8 @@ const validate = (options: QueueWithDeadLetterOptions): void => {
 const deadLetterQueue = (options: QueueWithDeadLetterOptions): CfnResource<'AWS::SQS::Queue'> =>
   resource('AWS::SQS::Queue', {
     QueueName: `${options.queueName}-dlq`,
-    MessageRetentionPeriod: (options.deadLetterRetentionDays ?? 14) * SECONDS_PER_DAY,
+    MessageRetentionPeriod:
+      (options.deadLetterRetentionDays ?? QUEUE_DEFAULTS.deadLetterRetentionDays) * SECONDS_PER_DAY,
     ...encryptionProperties(options),
     // The source's ARN is built from its name: a GetAtt would make the two queues depend on each other.
     RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [queueArn(options.queueName)] },
@@ -97,11 +110,11 @@ const sourceQueue = (options: QueueWithDeadLetterOptions): CfnResource<'AWS::SQS
     QueueName: options.queueName,
     VisibilityTimeout: options.visibilityTimeoutSeconds,
     MessageRetentionPeriod: options.messageRetentionDays * SECONDS_PER_DAY,
-    ReceiveMessageWaitTimeSeconds: options.receiveWaitTimeSeconds ?? 20,
+    ReceiveMessageWaitTimeSeconds: options.receiveWaitTimeSeconds ?? QUEUE_DEFAULTS.receiveWaitTimeSeconds,
     ...encryptionProperties(options),
     RedrivePolicy: {
-      deadLetterTargetArn: getAtt(`${options.thing}DeadLetterQueue`, 'Arn'),
-      maxReceiveCount: options.maxReceiveCount ?? 5,
+      deadLetterTargetArn: getAtt(queueLogicalIds(options.thing).deadLetterQueue, 'Arn'),
+      maxReceiveCount: options.maxReceiveCount ?? QUEUE_DEFAULTS.maxReceiveCount,
     },
   });
 
@@ -122,20 +135,26 @@ const tlsOnlyQueuePolicy = (queueLogicalIds: string[]): CfnResource<'AWS::SQS::Q
     PolicyDocument: policyDocument(queueTlsOnlyStatement(queueLogicalIds)),
   });
 
+/** The logical ids `queueWithDeadLetter` gives a thing's queues: `EventsQueue`, `EventsDeadLetterQueue`, `EventsQueuePolicy`. */
+export const queueLogicalIds = (thing: string) => ({
+  queue: `${thing}Queue`,
+  deadLetterQueue: `${thing}DeadLetterQueue`,
+  policy: `${thing}QueuePolicy`,
+});
+
 /**
  * A source queue, its dead-letter queue and a TLS-only policy on both.
  *
- * Defaults: SQS-managed encryption, DLQ retention 14 days, `maxReceiveCount` 5, long polling 20 s.
+ * Defaults (`QUEUE_DEFAULTS`): SQS-managed encryption, DLQ retention 14 days, `maxReceiveCount` 5, long polling 20 s.
  * Change them through the options (a customer-managed key with `encryption.kmsKeyArn`); the
  * visibility timeout and the source retention have no default because they depend on the consumer.
  */
 export const queueWithDeadLetter = (options: QueueWithDeadLetterOptions): Resources => {
   validate(options);
-  const source = `${options.thing}Queue`;
-  const deadLetter = `${options.thing}DeadLetterQueue`;
+  const ids = queueLogicalIds(options.thing);
   return {
-    [deadLetter]: deadLetterQueue(options),
-    [source]: sourceQueue(options),
-    [`${options.thing}QueuePolicy`]: tlsOnlyQueuePolicy([source, deadLetter]),
+    [ids.deadLetterQueue]: deadLetterQueue(options),
+    [ids.queue]: sourceQueue(options),
+    [ids.policy]: tlsOnlyQueuePolicy([ids.queue, ids.deadLetterQueue]),
   };
 };

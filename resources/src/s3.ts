@@ -1,6 +1,15 @@
-import { getAtt, type Value } from './cfn/intrinsics';
+import { getAtt, ref, type Value } from './cfn/intrinsics';
+import { type ResourceOptions, type Resources, resource } from './cfn/resource';
 import type { S3BucketProps } from './cfn/spec.generated';
-import type { PolicyStatement } from './iam';
+import { type PolicyStatement, policyDocument } from './iam';
+
+/** What a bucket gets when its options say nothing: the values the option docs below name. */
+export const BUCKET_DEFAULTS = {
+  noncurrentVersionExpirationDays: 30,
+  objectOwnership: 'BucketOwnerEnforced',
+  /** Not an option: an upload abandoned for a week is never finished. */
+  abortIncompleteMultipartUploadDays: 7,
+} as const;
 
 export interface BucketBaselineOptions {
   /**
@@ -31,7 +40,7 @@ export interface BucketBaselineOptions {
 /**
  * Properties of a private bucket that meets the S3 baseline: all four public-access blocks, ACLs
  * off, default encryption, versioning with a noncurrent-version lifecycle, aborted multipart uploads
- * cleaned up. Pair it with `tlsOnlyStatement` in the bucket policy.
+ * cleaned up. `privateBucket` pairs it with the TLS-only bucket policy; use that.
  */
 export const bucketBaseline = (options: BucketBaselineOptions = {}): S3BucketProps => {
   const encryption = options.encryption ?? {};
@@ -42,7 +51,9 @@ export const bucketBaseline = (options: BucketBaselineOptions = {}): S3BucketPro
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     },
-    OwnershipControls: { Rules: [{ ObjectOwnership: options.objectOwnership ?? 'BucketOwnerEnforced' }] },
+    OwnershipControls: {
+      Rules: [{ ObjectOwnership: options.objectOwnership ?? BUCKET_DEFAULTS.objectOwnership }],
+    },
     BucketEncryption: {
       ServerSideEncryptionConfiguration: [
         encryption === 'AES256'
@@ -62,9 +73,14 @@ export const bucketBaseline = (options: BucketBaselineOptions = {}): S3BucketPro
         {
           Id: 'ExpireNoncurrentVersions',
           Status: 'Enabled',
-          NoncurrentVersionExpiration: { NoncurrentDays: options.noncurrentVersionExpirationDays ?? 30 },
+          NoncurrentVersionExpiration: {
+            NoncurrentDays:
+              options.noncurrentVersionExpirationDays ?? BUCKET_DEFAULTS.noncurrentVersionExpirationDays,
+          },
           ...(options.expirationDays ? { ExpirationInDays: options.expirationDays } : {}),
-          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+          AbortIncompleteMultipartUpload: {
+            DaysAfterInitiation: BUCKET_DEFAULTS.abortIncompleteMultipartUploadDays,
+          },
         },
       ],
     },
@@ -91,3 +107,26 @@ export const tlsOnlyStatement = (bucketLogicalId: string): PolicyStatement => ({
   Resource: [getAtt(bucketLogicalId, 'Arn'), { 'Fn::Join': ['', [getAtt(bucketLogicalId, 'Arn'), '/*']] }],
   Condition: { Bool: { 'aws:SecureTransport': 'false' } },
 });
+
+export interface PrivateBucketOptions extends BucketBaselineOptions {
+  /** Statements the bucket policy grants besides the TLS-only deny (a log writer, CloudFront's reads). */
+  policyStatements?: PolicyStatement[];
+  /** `DeletionPolicy`/`UpdateReplacePolicy` and the like of the bucket. Default: none (the stage decides). */
+  resourceOptions?: ResourceOptions;
+}
+
+/**
+ * A private bucket on the S3 baseline (`bucketBaseline`, defaults in `BUCKET_DEFAULTS`) and the
+ * bucket policy that protects it: TLS only (`tlsOnlyStatement`, first), then `policyStatements`.
+ * Logical ids: `<logicalId>` and `<logicalId>Policy`.
+ */
+export const privateBucket = (logicalId: string, options: PrivateBucketOptions = {}): Resources => {
+  const { policyStatements = [], resourceOptions, ...baseline } = options;
+  return {
+    [logicalId]: resource('AWS::S3::Bucket', bucketBaseline(baseline), resourceOptions),
+    [`${logicalId}Policy`]: resource('AWS::S3::BucketPolicy', {
+      Bucket: ref(logicalId),
+      PolicyDocument: policyDocument(tlsOnlyStatement(logicalId), ...policyStatements),
+    }),
+  };
+};

@@ -17,6 +17,18 @@ export interface TcpRule {
 }
 
 /**
+ * The one egress rule every group starts with: it matches no traffic (ICMP type 252 code 86 to the
+ * broadcast address), and stating it replaces AWS's default allow-all egress.
+ */
+export const DENY_ALL_EGRESS = {
+  IpProtocol: 'icmp',
+  FromPort: 252,
+  ToPort: 86,
+  CidrIp: '255.255.255.255/32',
+  Description: 'Disallow all traffic (replaces the default allow-all egress)',
+} as const;
+
+/**
  * A security group with no inline rules and no default allow-all egress: rules are separate
  * resources (`ingressRule`, `egressRule`), which avoids circular references between groups
  * that allow each other, and every flow is declared on purpose.
@@ -30,16 +42,7 @@ export const securityGroup = (options: {
     GroupDescription: options.description,
     VpcId: options.vpcId,
     ...(options.name ? { GroupName: options.name } : {}),
-    // An explicit egress rule that matches nothing replaces AWS's default allow-all egress.
-    SecurityGroupEgress: [
-      {
-        IpProtocol: 'icmp',
-        FromPort: 252,
-        ToPort: 86,
-        CidrIp: '255.255.255.255/32',
-        Description: 'Disallow all traffic (replaces the default allow-all egress)',
-      },
-    ],
+    SecurityGroupEgress: [{ ...DENY_ALL_EGRESS }],
   });
 
 const peer = (rule: TcpRule, direction: 'ingress' | 'egress') => {

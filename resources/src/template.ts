@@ -50,8 +50,11 @@ export interface PlatformRule {
   ) => Finding[];
 }
 
-export const resourcesOfType = (template: Template, ...types: string[]) =>
-  Object.entries(template.Resources).filter(([, resource]) => types.includes(resource.Type));
+/** Logical id -> resource, for every resource of the given types (rules, checks and tests read templates so). */
+export const resourcesOfType = (template: Template, ...types: string[]): Record<string, TemplateResource> =>
+  Object.fromEntries(
+    Object.entries(template.Resources).filter(([, resource]) => types.includes(resource.Type)),
+  );
 
 /** A finding of a platform rule. */
 export const platformFinding = (

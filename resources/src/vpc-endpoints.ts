@@ -71,6 +71,13 @@ export const s3EndpointPolicy = () =>
     },
   );
 
+/** What `interfaceEndpoint` uses where its options say nothing (the policy default is `accountPrincipalsStatement`). */
+export const INTERFACE_ENDPOINT_DEFAULTS = {
+  /** The SDKs' default endpoint names resolve to the endpoint, so no client needs configuring. */
+  privateDnsEnabled: true,
+  privateDnsOnlyForInboundResolver: false,
+} as const;
+
 export interface InterfaceEndpointOptions {
   /** The endpoint name: `sqs`, `ecr.dkr`... (`com.amazonaws.<region>.<name>`). */
   service: string;
@@ -108,8 +115,9 @@ export const interfaceEndpoint = (options: InterfaceEndpointOptions): CfnResourc
       VpcId: options.vpcId,
       SubnetIds: options.subnetIds,
       SecurityGroupIds: options.securityGroupIds,
-      PrivateDnsEnabled: true,
-      ...(options.privateDnsOnlyForInboundResolver
+      PrivateDnsEnabled: INTERFACE_ENDPOINT_DEFAULTS.privateDnsEnabled,
+      ...((options.privateDnsOnlyForInboundResolver ??
+      INTERFACE_ENDPOINT_DEFAULTS.privateDnsOnlyForInboundResolver)
         ? { DnsOptions: { PrivateDnsOnlyForInboundResolverEndpoint: 'OnlyInboundResolver' } }
         : {}),
       ...(options.policy === false

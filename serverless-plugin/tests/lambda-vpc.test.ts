@@ -4,7 +4,7 @@
  * Unit test of the plugin step, then the synthesized consumer and migrate roles of every stage.
  */
 
-import { LAMBDA_NETWORK_INTERFACE_ACTIONS } from '@game-platform/resources';
+import { LAMBDA_NETWORK_INTERFACE_ACTIONS, stackName } from '@game-platform/resources';
 import { replaceLambdaVpcManagedPolicy } from '@game-platform/serverless-plugin/plugin';
 import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '@game-platform/testing/templates';
@@ -102,7 +102,7 @@ describe.each(CHECKED_PROFILES)('the VPC functions of %s as synthesized', (stage
     ['integrations', 'ConsumerIamRoleLambdaExecution', 'consumer'],
     ['datastore', 'MigrateIamRoleLambdaExecution', 'migrate'],
     ['datastore', 'PruneIamRoleLambdaExecution', 'prune'],
-  ])(
+  ] as const)(
     '%s/%s attaches no managed policy, writes only its own logs and cannot touch interfaces from its code',
     (service, roleId, fn) => {
       // Prepare
@@ -116,7 +116,7 @@ describe.each(CHECKED_PROFILES)('the VPC functions of %s as synthesized', (stage
       expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
       for (const statement of statements.filter((s) => s.Action.some((a) => a.startsWith('logs:')))) {
         expect(JSON.stringify(statement.Resource)).toContain(
-          `log-group:/aws/lambda/game-${service}-${stage}-${fn}:`,
+          `log-group:/aws/lambda/${stackName(service, stage)}-${fn}:`,
         );
       }
       const onAny = statements.filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource) === '"*"');
@@ -127,7 +127,7 @@ describe.each(CHECKED_PROFILES)('the VPC functions of %s as synthesized', (stage
       expect(statements.find((s) => s.Effect === 'Deny')?.Condition).toEqual({
         ArnEquals: {
           'lambda:SourceFunctionArn': {
-            'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:game-${service}-${stage}-${fn}`,
+            'Fn::Sub': `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${stackName(service, stage)}-${fn}`,
           },
         },
       });

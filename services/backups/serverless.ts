@@ -6,15 +6,18 @@
  * with nothing in it but the framework's deployment bucket. See the README.
  */
 import {
+  getAtt,
+  output,
   PLATFORM_PLUGINS,
   type PlatformServiceConfig,
   provider,
   serviceContext,
 } from '@game-platform/resources';
-import { backupOutputs, backupResources } from './stack/replica-key';
+import { backupResources, REPLICA_KEY } from './stack/replica-key';
 
 const context = serviceContext('backups');
 const { profile } = context;
+const replication = profile.datastore.backupReplication;
 const base = provider(context);
 
 const config: PlatformServiceConfig = {
@@ -23,12 +26,24 @@ const config: PlatformServiceConfig = {
   provider: {
     ...base,
     // The second region; compose passes outputs across regions.
-    region: (profile.datastore.backupReplication?.region ?? base.region) as typeof base.region,
+    region: (replication?.region ?? base.region) as typeof base.region,
   },
   plugins: PLATFORM_PLUGINS,
   resources: {
     Resources: backupResources(profile),
-    Outputs: backupOutputs(profile),
+    // The datastore's compose param. A stage that does not replicate declares it too (compose params
+    // are the same for every stage), as `none`, which the datastore ignores.
+    Outputs: {
+      backupReplicaKeyArn: replication
+        ? output(
+            `KMS key in ${replication.region} for the database's replicated automated backups`,
+            getAtt(REPLICA_KEY, 'Arn'),
+          )
+        : output(
+            'none: this stage does not replicate its database backups (datastore.backupReplication is null)',
+            'none',
+          ),
+    },
   },
 };
 

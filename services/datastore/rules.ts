@@ -23,7 +23,7 @@ type Properties = Record<string, unknown>;
 
 const instancesOf = (templates: Record<string, Template>) =>
   Object.entries(templates).flatMap(([service, template]) =>
-    resourcesOfType(template, 'AWS::RDS::DBInstance').map(([id, resource]) => ({
+    Object.entries(resourcesOfType(template, 'AWS::RDS::DBInstance')).map(([id, resource]) => ({
       service,
       template,
       id,
@@ -110,7 +110,7 @@ export const databaseLogGroups: PlatformRule = {
             'exports logs but has no literal DBInstanceIdentifier, so its log groups cannot be created beforehand; RDS would create them with no retention and no KMS key',
           ),
         ];
-      const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+      const logGroups = Object.entries(resourcesOfType(template, 'AWS::Logs::LogGroup'));
       return exports.flatMap((logType) => {
         const name = `/aws/rds/instance/${identifier}/${String(logType)}`;
         const match = logGroups.find(([, group]) => group.Properties?.LogGroupName === name);

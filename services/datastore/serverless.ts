@@ -8,11 +8,12 @@ import {
   alarmResources,
   esbuildSettings,
   FUNCTION_PLUGINS,
-  type Outputs,
+  output,
   type PlatformServiceConfig,
   provider,
   ref,
   serviceContext,
+  splitList,
   sub,
 } from '@game-platform/resources';
 import { idempotencyRetentionDays, PRUNE_SCHEDULE, PRUNER_DATABASE_USER } from './src/retention';
@@ -21,24 +22,6 @@ import { databaseSection } from './stack/monitoring';
 
 const context = serviceContext('datastore');
 const { profile } = context;
-
-const outputs: Outputs = {
-  databaseEndpointAddress: {
-    Description: 'Host name of the PostgreSQL instance (DATABASE_ENDPOINT_ADDRESS)',
-    Value: databaseAttributes.address,
-  },
-  databasePort: { Description: 'PostgreSQL port (DATABASE_PORT)', Value: databaseAttributes.port },
-  databaseName: { Description: 'The game database (DATABASE_NAME)', Value: DATABASE_NAME },
-  databaseSecretArn: {
-    Description: 'RDS-managed master secret; only the migrate function reads it (DATABASE_SECRET_ARN)',
-    Value: databaseAttributes.secretArn,
-  },
-  databaseResourceId: {
-    Description:
-      'DbiResourceId, for rds-db:connect ARNs: arn:<partition>:rds-db:<region>:<account>:dbuser:<id>/<role>',
-    Value: databaseAttributes.resourceId,
-  },
-};
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -62,7 +45,7 @@ const config: PlatformServiceConfig = {
       timeout: 300,
       vpc: {
         securityGroupIds: ['${param:lambdaSecurityGroupId}'],
-        subnetIds: { 'Fn::Split': [',', '${param:privateSubnetIds}'] },
+        subnetIds: splitList('${param:privateSubnetIds}'),
       },
       environment: {
         DATABASE_SECRET_ARN: databaseAttributes.secretArn,
@@ -92,7 +75,7 @@ const config: PlatformServiceConfig = {
       events: [{ schedule: { rate: [PRUNE_SCHEDULE], description: 'Prune idempotency records hourly' } }],
       vpc: {
         securityGroupIds: ['${param:lambdaSecurityGroupId}'],
-        subnetIds: { 'Fn::Split': [',', '${param:privateSubnetIds}'] },
+        subnetIds: splitList('${param:privateSubnetIds}'),
       },
       environment: {
         DATABASE_IAM_USER: PRUNER_DATABASE_USER,
@@ -124,7 +107,22 @@ const config: PlatformServiceConfig = {
         topicArn: '${param:alarmTopicArn}',
       }),
     },
-    Outputs: outputs,
+    Outputs: {
+      databaseEndpointAddress: output(
+        'Host name of the PostgreSQL instance (DATABASE_ENDPOINT_ADDRESS)',
+        databaseAttributes.address,
+      ),
+      databasePort: output('PostgreSQL port (DATABASE_PORT)', databaseAttributes.port),
+      databaseName: output('The game database (DATABASE_NAME)', DATABASE_NAME),
+      databaseSecretArn: output(
+        'RDS-managed master secret; only the migrate function reads it (DATABASE_SECRET_ARN)',
+        databaseAttributes.secretArn,
+      ),
+      databaseResourceId: output(
+        'DbiResourceId, for rds-db:connect ARNs: arn:<partition>:rds-db:<region>:<account>:dbuser:<id>/<role>',
+        databaseAttributes.resourceId,
+      ),
+    },
   },
 };
 

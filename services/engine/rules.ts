@@ -84,7 +84,7 @@ const roleStatements = (template: Template, roleId: string): RoleStatement[] => 
 
 /** Whether a service of the template runs this task definition with ECS Exec enabled. */
 const execEnabledFor = (template: Template, taskDefinitionId: string): boolean =>
-  resourcesOfType(template, 'AWS::ECS::Service').some(
+  Object.entries(resourcesOfType(template, 'AWS::ECS::Service')).some(
     ([, service]) =>
       localId(service.Properties?.TaskDefinition) === taskDefinitionId &&
       service.Properties?.EnableExecuteCommand === true,
@@ -92,7 +92,7 @@ const execEnabledFor = (template: Template, taskDefinitionId: string): boolean =
 
 const taskDefinitionsOf = (templates: Record<string, Template>) =>
   Object.entries(templates).flatMap(([service, template]) =>
-    resourcesOfType(template, 'AWS::ECS::TaskDefinition').map(([id, resource]) => ({
+    Object.entries(resourcesOfType(template, 'AWS::ECS::TaskDefinition')).map(([id, resource]) => ({
       service,
       template,
       id,

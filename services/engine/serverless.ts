@@ -10,11 +10,12 @@ import {
   AWS,
   alarmResources,
   getAtt,
-  type Outputs,
+  output,
   PLATFORM_PLUGINS,
   type PlatformServiceConfig,
   provider,
   ref,
+  resourceName,
   serviceContext,
 } from '@game-platform/resources';
 import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
@@ -31,9 +32,22 @@ import {
 } from './stack/load-balancer';
 import { engineSection, engineStackResources } from './stack/monitoring';
 import { PLAYER_ID_KEY_SECRET, PLAYER_ID_KEY_VARIABLE, playerIdKeyResources } from './stack/player-id-key';
-import { ENGINE_DATABASE_USER, executionRole, loadBalancerInfrastructureRole, taskRole } from './stack/roles';
-import { cluster, engineService, scalingResources } from './stack/service';
-import { containerLogGroup, taskDefinition } from './stack/task-definition';
+import {
+  ENGINE_DATABASE_USER,
+  ENGINE_EXECUTION_ROLE,
+  ENGINE_INFRASTRUCTURE_ROLE,
+  ENGINE_TASK_ROLE,
+  executionRole,
+  loadBalancerInfrastructureRole,
+  taskRole,
+} from './stack/roles';
+import { cluster, ENGINE_CLUSTER, ENGINE_SERVICE, engineService, scalingResources } from './stack/service';
+import {
+  containerLogGroup,
+  ENGINE_LOG_GROUP,
+  ENGINE_TASK_DEFINITION,
+  taskDefinition,
+} from './stack/task-definition';
 
 const context = serviceContext('engine');
 const { profile, stage } = context;
@@ -50,49 +64,6 @@ const environment = {
   AWS_REGION: AWS.region,
   PORT: String(ENGINE_CONTAINER_PORT),
   ...engineSettingsEnvironment(profile),
-};
-
-const outputs: Outputs = {
-  engineClusterArn: { Description: 'ECS cluster of the engine', Value: getAtt('EngineCluster', 'Arn') },
-  engineClusterName: { Description: 'ECS cluster name (aws ecs ... --cluster)', Value: ref('EngineCluster') },
-  engineServiceName: {
-    Description: 'ECS service name (aws ecs ... --service)',
-    Value: getAtt('EngineService', 'Name'),
-  },
-  engineImageUri: {
-    Description: "The image the tasks run (pushed by the deploy's image step)",
-    Value: image.uri,
-  },
-  loadBalancerArn: {
-    Description: "The engine's internal load balancer (the frontend's CloudFront VPC origin points at it)",
-    Value: ref(LOAD_BALANCER),
-  },
-  loadBalancerDnsName: {
-    Description: "The internal load balancer's DNS name (resolves to private addresses only)",
-    Value: getAtt(LOAD_BALANCER, 'DNSName'),
-  },
-  loadBalancerListenerArn: {
-    Description: 'The HTTP listener (routes for live play and releases are added to it)',
-    Value: ref(LISTENER),
-  },
-  engineTargetGroupArn: {
-    Description: 'The target group engine tasks register in',
-    Value: ref(TARGET_GROUP),
-  },
-  // The names CloudWatch keys the engine's metrics by, for the stage's dashboard (frontend stack).
-  loadBalancerFullName: {
-    Description: "The load balancer's full name (app/<name>/<id>), as its CloudWatch metrics name it",
-    Value: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
-  },
-  engineTargetGroupFullName: {
-    Description: "The target group's full name (targetgroup/<name>/<id>), as its CloudWatch metrics name it",
-    Value: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
-  },
-  engineAlternateTargetGroupFullName: {
-    Description: "Blue/green's second target group's full name, as its CloudWatch metrics name it",
-    Value: getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
-  },
-  engineLogGroupName: { Description: 'Log group of the engine containers', Value: ref('EngineLogGroup') },
 };
 
 const config: PlatformServiceConfig = {
@@ -114,47 +85,47 @@ const config: PlatformServiceConfig = {
   },
   resources: {
     Resources: {
-      EngineCluster: cluster(stage),
-      EngineLogGroup: containerLogGroup(profile, '${param:observabilityKeyArn}'),
-      EngineTaskRole: taskRole({
+      [ENGINE_CLUSTER]: cluster(stage),
+      [ENGINE_LOG_GROUP]: containerLogGroup(profile, '${param:observabilityKeyArn}'),
+      [ENGINE_TASK_ROLE]: taskRole({
         eventsQueueArn: '${param:eventsQueueArn}',
         databaseResourceId: '${param:databaseResourceId}',
-        logGroupId: 'EngineLogGroup',
+        logGroupId: ENGINE_LOG_GROUP,
         enableExecuteCommand: engine.enableExecuteCommand,
-        clusterName: `game-${stage}-engine`,
+        clusterName: resourceName(stage, 'engine'),
       }),
-      EngineExecutionRole: executionRole({
+      [ENGINE_EXECUTION_ROLE]: executionRole({
         repositoryArn: image.repositoryArn,
-        logGroupId: 'EngineLogGroup',
+        logGroupId: ENGINE_LOG_GROUP,
         secretArns: Object.values(engine.secrets),
         stackSecretArns: [ref(PLAYER_ID_KEY_SECRET)],
       }),
       // The live channel's key for guest player ids, injected below as PLAYER_ID_SIGNING_KEY.
-      ...playerIdKeyResources(stage, 'EngineExecutionRole'),
-      EngineTaskDefinition: taskDefinition({
+      ...playerIdKeyResources(stage, ENGINE_EXECUTION_ROLE),
+      [ENGINE_TASK_DEFINITION]: taskDefinition({
         profile,
         image: image.uri,
         environment,
-        taskRoleId: 'EngineTaskRole',
-        executionRoleId: 'EngineExecutionRole',
-        logGroupId: 'EngineLogGroup',
+        taskRoleId: ENGINE_TASK_ROLE,
+        executionRoleId: ENGINE_EXECUTION_ROLE,
+        logGroupId: ENGINE_LOG_GROUP,
         stackSecrets: { [PLAYER_ID_KEY_VARIABLE]: ref(PLAYER_ID_KEY_SECRET) },
       }),
-      EngineService: engineService({
+      [ENGINE_SERVICE]: engineService({
         profile,
-        clusterId: 'EngineCluster',
-        taskDefinitionId: 'EngineTaskDefinition',
+        clusterId: ENGINE_CLUSTER,
+        taskDefinitionId: ENGINE_TASK_DEFINITION,
         subnetIds: '${param:privateSubnetIds}',
         securityGroupId: '${param:engineSecurityGroupId}',
         targetGroupId: TARGET_GROUP,
         alternateTargetGroupId: ALTERNATE_TARGET_GROUP,
         productionListenerRuleId: PRODUCTION_LISTENER_RULE,
-        infrastructureRoleId: 'EngineLoadBalancerInfrastructureRole',
+        infrastructureRoleId: ENGINE_INFRASTRUCTURE_ROLE,
       }),
       // The role ECS moves traffic with in a blue/green release; a rolling stage has no use for it.
       ...(engine.deployment.strategy === 'BLUE_GREEN'
         ? {
-            EngineLoadBalancerInfrastructureRole: loadBalancerInfrastructureRole({
+            [ENGINE_INFRASTRUCTURE_ROLE]: loadBalancerInfrastructureRole({
               targetGroupIds: TARGET_GROUPS,
               productionListenerRuleId: PRODUCTION_LISTENER_RULE,
             }),
@@ -168,16 +139,48 @@ const config: PlatformServiceConfig = {
       }),
       ...scalingResources({
         profile,
-        clusterId: 'EngineCluster',
-        serviceId: 'EngineService',
+        clusterId: ENGINE_CLUSTER,
+        serviceId: ENGINE_SERVICE,
       }),
       // The tasks' and the load balancer's alarms, from the definitions the stage's dashboard draws.
-      ...alarmResources(engineSection({ stage, ...engineStackResources }).alarms, {
+      ...alarmResources(engineSection({ stage, ...engineStackResources() }).alarms, {
         stage,
         topicArn: '${param:alarmTopicArn}',
       }),
     },
-    Outputs: outputs,
+    Outputs: {
+      engineClusterArn: output('ECS cluster of the engine', getAtt(ENGINE_CLUSTER, 'Arn')),
+      engineClusterName: output('ECS cluster name (aws ecs ... --cluster)', ref(ENGINE_CLUSTER)),
+      engineServiceName: output('ECS service name (aws ecs ... --service)', getAtt(ENGINE_SERVICE, 'Name')),
+      engineImageUri: output("The image the tasks run (pushed by the deploy's image step)", image.uri),
+      loadBalancerArn: output(
+        "The engine's internal load balancer (the frontend's CloudFront VPC origin points at it)",
+        ref(LOAD_BALANCER),
+      ),
+      loadBalancerDnsName: output(
+        "The internal load balancer's DNS name (resolves to private addresses only)",
+        getAtt(LOAD_BALANCER, 'DNSName'),
+      ),
+      loadBalancerListenerArn: output(
+        'The HTTP listener (routes for live play and releases are added to it)',
+        ref(LISTENER),
+      ),
+      engineTargetGroupArn: output('The target group engine tasks register in', ref(TARGET_GROUP)),
+      // The names CloudWatch keys the engine's metrics by, for the stage's dashboard (frontend stack).
+      loadBalancerFullName: output(
+        "The load balancer's full name (app/<name>/<id>), as its CloudWatch metrics name it",
+        getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
+      ),
+      engineTargetGroupFullName: output(
+        "The target group's full name (targetgroup/<name>/<id>), as its CloudWatch metrics name it",
+        getAtt(TARGET_GROUP, 'TargetGroupFullName'),
+      ),
+      engineAlternateTargetGroupFullName: output(
+        "Blue/green's second target group's full name, as its CloudWatch metrics name it",
+        getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
+      ),
+      engineLogGroupName: output('Log group of the engine containers', ref(ENGINE_LOG_GROUP)),
+    },
   },
 };
 

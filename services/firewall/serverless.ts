@@ -7,7 +7,7 @@
  */
 import {
   getAtt,
-  type Outputs,
+  output,
   PLATFORM_PLUGINS,
   type PlatformServiceConfig,
   provider,
@@ -18,13 +18,6 @@ import { CLOUDFRONT_WEB_ACL_REGION, WEB_ACL, webAcl } from './stack/web-acl';
 const context = serviceContext('firewall');
 const { profile } = context;
 
-const outputs: Outputs = {
-  webAclArn: {
-    Description: 'Web ACL of the distribution (CLOUDFRONT scope), or "none" where the stage has none',
-    Value: profile.edge.webAcl ? getAtt(WEB_ACL, 'Arn') : 'none',
-  },
-};
-
 const config: PlatformServiceConfig = {
   service: context.name,
   frameworkVersion: '4',
@@ -32,7 +25,12 @@ const config: PlatformServiceConfig = {
   plugins: PLATFORM_PLUGINS,
   resources: {
     Resources: profile.edge.webAcl ? { [WEB_ACL]: webAcl(profile) } : {},
-    Outputs: outputs,
+    Outputs: {
+      webAclArn: output(
+        'Web ACL of the distribution (CLOUDFRONT scope), or "none" where the stage has none',
+        profile.edge.webAcl ? getAtt(WEB_ACL, 'Arn') : 'none',
+      ),
+    },
   },
 };
 

@@ -70,7 +70,7 @@ export const internalLoadBalancers: PlatformRule = {
   description: 'Every load balancer is internal: players come in through CloudFront only',
   check: ({ templates }) =>
     Object.entries(templates).flatMap(([service, template]) =>
-      resourcesOfType(template, LOAD_BALANCER)
+      Object.entries(resourcesOfType(template, LOAD_BALANCER))
         .filter(([, resource]) => resource.Properties?.Scheme !== 'internal')
         .map(([id, resource]) =>
           finding(
@@ -88,7 +88,7 @@ export const vpcOriginsOnInternalLoadBalancers: PlatformRule = {
   description: 'Every CloudFront VPC origin points at an internal load balancer of the stage',
   check: (stage) =>
     Object.entries(stage.templates).flatMap(([service, template]) =>
-      resourcesOfType(template, 'AWS::CloudFront::VpcOrigin').flatMap(([id, resource]) => {
+      Object.entries(resourcesOfType(template, 'AWS::CloudFront::VpcOrigin')).flatMap(([id, resource]) => {
         const arn = (resource.Properties?.VpcOriginEndpointConfig as Json | undefined)?.Arn;
         const target = locate(stage, service, arn);
         const targetResource = target && resourceAt(stage, target);
@@ -122,7 +122,7 @@ const ingressRulesOf = (stage: StageTemplates & { profile: StageProfile }, group
   const inline = asList(template.Resources[group.logicalId]?.Properties?.SecurityGroupIngress).map(
     (rule) => ({ resource: group.logicalId, rule: rule as Json }),
   );
-  const standalone = resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress')
+  const standalone = Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress'))
     .filter(([, resource]) => {
       const target = locate(stage, group.service, resource.Properties?.GroupId);
       return target !== undefined && same(target, group);
@@ -154,69 +154,71 @@ export const servicesOnlyBehindTheirLoadBalancers: PlatformRule = {
   description: "An ECS service's security groups admit only the load balancers that forward to it",
   check: (stage) =>
     Object.entries(stage.templates).flatMap(([service, template]) =>
-      resourcesOfType(template, 'AWS::ECS::Service').flatMap(([serviceId, resource]): Finding[] => {
-        const properties = resource.Properties ?? {};
-        // The service's target groups, blue/green's alternate one included.
-        const targetGroups = asList(properties.LoadBalancers)
-          .flatMap((entry) => [
-            (entry as Json).TargetGroupArn,
-            ((entry as Json).AdvancedConfiguration as Json | undefined)?.AlternateTargetGroupArn,
-          ])
-          .map((arn) => referencedLogicalId(arn))
-          .filter((id): id is string => id !== undefined);
-        const forwardsToService = (actions: unknown) =>
-          asList(actions).some((action) =>
-            forwardedTargetGroups(action as Json).some((id) => targetGroups.includes(id)),
-          );
-        // Listeners that forward to them, by their default action or by one of their rules.
-        const listeners = [
-          ...resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::Listener')
-            .filter(([, listener]) => forwardsToService(listener.Properties?.DefaultActions))
-            .map(([id]) => id),
-          ...resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule')
-            .filter(([, rule]) => forwardsToService(rule.Properties?.Actions))
-            .map(([, rule]) => referencedLogicalId(rule.Properties?.ListenerArn))
-            .filter((id): id is string => id !== undefined),
-        ];
-        const loadBalancers = listeners
-          .map((id) => referencedLogicalId(template.Resources[id]?.Properties?.LoadBalancerArn))
-          .filter((id): id is string => id !== undefined);
-        const allowed = loadBalancers.flatMap((id) =>
-          asList(template.Resources[id]?.Properties?.SecurityGroups)
-            .map((group) => locate(stage, service, group))
-            .filter((group): group is Located => group !== undefined),
-        );
-        const groups = asList(
-          ((properties.NetworkConfiguration as Json | undefined)?.AwsvpcConfiguration as Json | undefined)
-            ?.SecurityGroups,
-        );
-        return groups.flatMap((value): Finding[] => {
-          const group = locate(stage, service, value);
-          if (!group || !stage.templates[group.service]?.Resources[group.logicalId]) {
-            return [
-              finding(
-                'PLATFORM.EDGE.3',
-                service,
-                serviceId,
-                `uses the security group ${JSON.stringify(value)}, which no template of this stage defines; expected a compose param from the network stack, so what it admits can be checked`,
-              ),
-            ];
-          }
-          return ingressRulesOf(stage, group)
-            .filter(({ rule }) => {
-              const peer = locate(stage, group.service, rule.SourceSecurityGroupId);
-              return !peer || !allowed.some((candidate) => same(candidate, peer));
-            })
-            .map(({ resource: ruleId, rule }) =>
-              finding(
-                'PLATFORM.EDGE.3',
-                group.service,
-                ruleId,
-                `admits ${describePeer(rule)} into ${group.logicalId}, the group of ${service}/${serviceId}; expected only the security group of a load balancer that forwards to it (${allowed.map((g) => `${g.service}/${g.logicalId}`).join(', ') || 'none: the service has no load balancer, so nothing may come in'})`,
-              ),
+      Object.entries(resourcesOfType(template, 'AWS::ECS::Service')).flatMap(
+        ([serviceId, resource]): Finding[] => {
+          const properties = resource.Properties ?? {};
+          // The service's target groups, blue/green's alternate one included.
+          const targetGroups = asList(properties.LoadBalancers)
+            .flatMap((entry) => [
+              (entry as Json).TargetGroupArn,
+              ((entry as Json).AdvancedConfiguration as Json | undefined)?.AlternateTargetGroupArn,
+            ])
+            .map((arn) => referencedLogicalId(arn))
+            .filter((id): id is string => id !== undefined);
+          const forwardsToService = (actions: unknown) =>
+            asList(actions).some((action) =>
+              forwardedTargetGroups(action as Json).some((id) => targetGroups.includes(id)),
             );
-        });
-      }),
+          // Listeners that forward to them, by their default action or by one of their rules.
+          const listeners = [
+            ...Object.entries(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::Listener'))
+              .filter(([, listener]) => forwardsToService(listener.Properties?.DefaultActions))
+              .map(([id]) => id),
+            ...Object.entries(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'))
+              .filter(([, rule]) => forwardsToService(rule.Properties?.Actions))
+              .map(([, rule]) => referencedLogicalId(rule.Properties?.ListenerArn))
+              .filter((id): id is string => id !== undefined),
+          ];
+          const loadBalancers = listeners
+            .map((id) => referencedLogicalId(template.Resources[id]?.Properties?.LoadBalancerArn))
+            .filter((id): id is string => id !== undefined);
+          const allowed = loadBalancers.flatMap((id) =>
+            asList(template.Resources[id]?.Properties?.SecurityGroups)
+              .map((group) => locate(stage, service, group))
+              .filter((group): group is Located => group !== undefined),
+          );
+          const groups = asList(
+            ((properties.NetworkConfiguration as Json | undefined)?.AwsvpcConfiguration as Json | undefined)
+              ?.SecurityGroups,
+          );
+          return groups.flatMap((value): Finding[] => {
+            const group = locate(stage, service, value);
+            if (!group || !stage.templates[group.service]?.Resources[group.logicalId]) {
+              return [
+                finding(
+                  'PLATFORM.EDGE.3',
+                  service,
+                  serviceId,
+                  `uses the security group ${JSON.stringify(value)}, which no template of this stage defines; expected a compose param from the network stack, so what it admits can be checked`,
+                ),
+              ];
+            }
+            return ingressRulesOf(stage, group)
+              .filter(({ rule }) => {
+                const peer = locate(stage, group.service, rule.SourceSecurityGroupId);
+                return !peer || !allowed.some((candidate) => same(candidate, peer));
+              })
+              .map(({ resource: ruleId, rule }) =>
+                finding(
+                  'PLATFORM.EDGE.3',
+                  group.service,
+                  ruleId,
+                  `admits ${describePeer(rule)} into ${group.logicalId}, the group of ${service}/${serviceId}; expected only the security group of a load balancer that forwards to it (${allowed.map((g) => `${g.service}/${g.logicalId}`).join(', ') || 'none: the service has no load balancer, so nothing may come in'})`,
+                ),
+              );
+          });
+        },
+      ),
     ),
 };
 

@@ -8,17 +8,20 @@
  * deploy the site is built and published (`npm run site:publish`); see the README for releases and rollback.
  */
 import {
+  getAtt,
+  output,
   PLATFORM_PLUGINS,
   type PlatformServiceConfig,
   provider,
+  ref,
   serviceContext,
 } from '@game-platform/resources';
 import { apiOriginResources } from './stack/api-origin';
-import { accessLogBucketResources, siteBucketResources } from './stack/buckets';
+import { accessLogBucketResources, SITE_BUCKET, siteBucketResources } from './stack/buckets';
 import { stageDashboardResources } from './stack/dashboard';
-import { distributionResources, frontendOutputs } from './stack/distribution';
+import { distributionResources, siteUrl } from './stack/distribution';
 import { monitoringSubscriptionResources } from './stack/monitoring';
-import { originAccessResources } from './stack/origin-access';
+import { DISTRIBUTION, originAccessResources } from './stack/origin-access';
 
 const context = serviceContext('frontend');
 const { profile, stage } = context;
@@ -68,7 +71,16 @@ const config: PlatformServiceConfig = {
         },
       }),
     },
-    Outputs: frontendOutputs(profile),
+    // What the release tool and people need: the bucket, the distribution and where the site is.
+    Outputs: {
+      siteBucketName: output('S3 bucket holding the site (private; CloudFront reads it)', ref(SITE_BUCKET)),
+      distributionId: output('CloudFront distribution serving the site', ref(DISTRIBUTION)),
+      distributionDomainName: output(
+        'CloudFront domain name (the target of a custom domain CNAME/alias record)',
+        getAtt(DISTRIBUTION, 'DomainName'),
+      ),
+      siteUrl: output('Where players open the site', siteUrl(profile)),
+    },
   },
 };
 

@@ -37,7 +37,7 @@ interface SqsMapping {
 /** Event source mappings that read an SQS queue: a queue of this template, or an ARN that says `:sqs:`. */
 const sqsMappings = (templates: Record<string, Template>): SqsMapping[] =>
   Object.entries(templates).flatMap(([service, template]) =>
-    resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').flatMap(
+    Object.entries(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping')).flatMap(
       ([mappingId, mapping]): SqsMapping[] => {
         const properties = mapping.Properties ?? {};
         const sourceId = referencedLogicalId(properties.EventSourceArn);
@@ -116,7 +116,7 @@ export const redriveToleratesThrottlingAndKeepsMessages: PlatformRule = {
     'A redrive policy has maxReceiveCount >= 5 and its dead-letter queue keeps messages longer than the source',
   check: ({ templates }) =>
     Object.entries(templates).flatMap(([service, template]) =>
-      resourcesOfType(template, 'AWS::SQS::Queue').flatMap(([queueId, queue]) => {
+      Object.entries(resourcesOfType(template, 'AWS::SQS::Queue')).flatMap(([queueId, queue]) => {
         const redrive = queue.Properties?.RedrivePolicy as
           | { maxReceiveCount?: unknown; deadLetterTargetArn?: unknown }
           | undefined;

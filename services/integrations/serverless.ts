@@ -9,7 +9,7 @@ import {
   esbuildSettings,
   FUNCTION_PLUGINS,
   getAtt,
-  type Outputs,
+  output,
   type PlatformServiceConfig,
   provider,
   queueWithDeadLetter,
@@ -18,29 +18,19 @@ import {
   splitList,
   sub,
 } from '@game-platform/resources';
-import { CONSUMER_DATABASE_USER, consumerEnvironment, eventsQueueOptions } from './stack/consumer-settings';
+import {
+  CONSUMER_DATABASE_USER,
+  consumerEnvironment,
+  EVENTS_DEAD_LETTER_QUEUE,
+  EVENTS_QUEUE,
+  eventsQueueOptions,
+} from './stack/consumer-settings';
 import { consumerHandler, localInvokeEsbuild, localInvokeParams } from './stack/local-invoke';
 import { eventsSection } from './stack/monitoring';
 
 const context = serviceContext('integrations');
 const { profile, stage } = context;
 const settings = profile.integrations;
-
-const outputs: Outputs = {
-  eventsQueueUrl: { Description: 'Where producers send game events', Value: ref('EventsQueue') },
-  eventsQueueArn: {
-    Description: 'Events queue ARN (producers grant sqs:SendMessage on it)',
-    Value: getAtt('EventsQueue', 'Arn'),
-  },
-  eventsDeadLetterQueueUrl: {
-    Description: 'Events that could not be processed, for inspection and redrive',
-    Value: ref('EventsDeadLetterQueue'),
-  },
-  eventsDeadLetterQueueArn: {
-    Description: 'Dead-letter queue ARN',
-    Value: getAtt('EventsDeadLetterQueue', 'Arn'),
-  },
-};
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -62,7 +52,7 @@ const config: PlatformServiceConfig = {
       vpc: {
         securityGroupIds: ['${param:lambdaSecurityGroupId}'],
         // The network's private subnets, one per AZ (a comma-separated param; see policy-exceptions.yml).
-        subnetIds: splitList('${param:privateSubnetIds}') as unknown as string[],
+        subnetIds: splitList('${param:privateSubnetIds}'),
       },
       environment: consumerEnvironment(settings, {
         host: '${param:databaseEndpointAddress}',
@@ -72,7 +62,7 @@ const config: PlatformServiceConfig = {
       events: [
         {
           sqs: {
-            arn: getAtt('EventsQueue', 'Arn') as unknown as string,
+            arn: getAtt(EVENTS_QUEUE, 'Arn'),
             batchSize: settings.batchSize,
             maximumBatchingWindow: settings.maximumBatchingWindowSeconds,
             // Failed records are reported one by one; the others are deleted from the queue.
@@ -102,14 +92,25 @@ const config: PlatformServiceConfig = {
       // The same definitions draw the events on the stage's dashboard (engine stack).
       ...alarmResources(
         eventsSection(profile, {
-          queueName: getAtt('EventsQueue', 'QueueName'),
-          deadLetterQueueName: getAtt('EventsDeadLetterQueue', 'QueueName'),
+          queueName: getAtt(EVENTS_QUEUE, 'QueueName'),
+          deadLetterQueueName: getAtt(EVENTS_DEAD_LETTER_QUEUE, 'QueueName'),
           consumerFunctionName: ref('ConsumerLambdaFunction'),
         }).alarms,
         { stage, topicArn: '${param:alarmTopicArn}' },
       ),
     },
-    Outputs: outputs,
+    Outputs: {
+      eventsQueueUrl: output('Where producers send game events', ref(EVENTS_QUEUE)),
+      eventsQueueArn: output(
+        'Events queue ARN (producers grant sqs:SendMessage on it)',
+        getAtt(EVENTS_QUEUE, 'Arn'),
+      ),
+      eventsDeadLetterQueueUrl: output(
+        'Events that could not be processed, for inspection and redrive',
+        ref(EVENTS_DEAD_LETTER_QUEUE),
+      ),
+      eventsDeadLetterQueueArn: output('Dead-letter queue ARN', getAtt(EVENTS_DEAD_LETTER_QUEUE, 'Arn')),
+    },
   },
 };
 

@@ -9,7 +9,7 @@ import {
   FUNCTION_PLUGINS,
   getAtt,
   join,
-  type Outputs,
+  output,
   type PlatformServiceConfig,
   provider,
   ref,
@@ -17,10 +17,14 @@ import {
   sub,
 } from '@game-platform/resources';
 import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge';
-import { observabilityResources } from './stack/observability';
+import { ALARM_TOPIC, OBSERVABILITY_KEY, observabilityResources } from './stack/observability';
 import {
   CLOUDFRONT_PREFIX_LIST,
   LAMBDA_SECURITY_GROUP,
+  DATABASE_SECURITY_GROUP,
+  ENDPOINTS_SECURITY_GROUP,
+  ENGINE_SECURITY_GROUP,
+  LOAD_BALANCER_SECURITY_GROUP,
   securityGroupResources,
 } from './stack/security-groups';
 import {
@@ -29,6 +33,7 @@ import {
   privateRouteTableId,
   subnetId,
   subnetResources,
+  VPC,
   vpcResources,
 } from './stack/vpc';
 
@@ -36,56 +41,8 @@ const context = serviceContext('network');
 const { profile } = context;
 const azs = Array.from({ length: profile.network.azCount }, (_, az) => az);
 
-const listOutput = (description: string, logicalIds: string[]) => ({
-  Description: description,
-  Value: join(',', logicalIds.map(ref)),
-});
-
-const outputs: Outputs = {
-  vpcId: { Description: 'The VPC', Value: ref('Vpc') },
-  vpcCidrBlock: { Description: 'The VPC address range', Value: getAtt('Vpc', 'CidrBlock') },
-  publicSubnetIds: listOutput(
-    'Public subnets, one per AZ (NAT gateways)',
-    azs.map((az) => subnetId('public', az)),
-  ),
-  privateSubnetIds: listOutput(
-    'Private subnets, one per AZ (Fargate tasks, Lambda functions, endpoints)',
-    azs.map((az) => subnetId('private', az)),
-  ),
-  isolatedSubnetIds: listOutput(
-    'Isolated subnets, one per AZ, no route out (the database)',
-    azs.map((az) => subnetId('isolated', az)),
-  ),
-  privateRouteTableIds: listOutput(
-    'Route tables of the private subnets (S3 gateway endpoint)',
-    azs.map(privateRouteTableId),
-  ),
-  loadBalancerSecurityGroupId: {
-    Description: "Security group of the engine's internal load balancer (CloudFront VPC origin traffic only)",
-    Value: getAtt('LoadBalancerSecurityGroup', 'GroupId'),
-  },
-  engineSecurityGroupId: {
-    Description: 'Security group of engine tasks',
-    Value: getAtt('EngineSecurityGroup', 'GroupId'),
-  },
-  lambdaSecurityGroupId: {
-    Description: 'Security group of Lambda functions in the VPC',
-    Value: getAtt(LAMBDA_SECURITY_GROUP, 'GroupId'),
-  },
-  databaseSecurityGroupId: {
-    Description: 'Security group of the database',
-    Value: getAtt('DatabaseSecurityGroup', 'GroupId'),
-  },
-  endpointsSecurityGroupId: {
-    Description: 'Security group of interface VPC endpoints',
-    Value: getAtt('EndpointsSecurityGroup', 'GroupId'),
-  },
-  observabilityKeyArn: {
-    Description: 'KMS key for log groups and the alarm topic',
-    Value: getAtt('ObservabilityKey', 'Arn'),
-  },
-  alarmTopicArn: { Description: 'SNS topic every alarm of the stage notifies', Value: ref('AlarmTopic') },
-};
+/** A comma-separated list of resource ids, as compose passes list params (`subnet-a,subnet-b`). */
+const idList = (logicalIds: string[]) => join(',', logicalIds.map(ref));
 
 const config: PlatformServiceConfig = {
   service: context.name,
@@ -94,7 +51,7 @@ const config: PlatformServiceConfig = {
   plugins: FUNCTION_PLUGINS,
   custom: {
     esbuild: esbuildSettings,
-    platform: { logsKmsKeyArn: getAtt('ObservabilityKey', 'Arn') },
+    platform: { logsKmsKeyArn: getAtt(OBSERVABILITY_KEY, 'Arn') },
   },
   functions: {
     restrictDefaultSecurityGroup: {
@@ -107,7 +64,7 @@ const config: PlatformServiceConfig = {
           Effect: 'Allow',
           Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
           Resource: sub(
-            'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:security-group/${Vpc.DefaultSecurityGroup}',
+            `arn:\${AWS::Partition}:ec2:\${AWS::Region}:\${AWS::AccountId}:security-group/\${${VPC}.DefaultSecurityGroup}`,
           ),
         },
       ],
@@ -144,10 +101,54 @@ const config: PlatformServiceConfig = {
       RestrictDefaultSecurityGroup: customResource(
         'RestrictDefaultSecurityGroup',
         getAtt('RestrictDefaultSecurityGroupLambdaFunction', 'Arn'),
-        { DefaultSecurityGroupId: getAtt('Vpc', 'DefaultSecurityGroup') },
+        { DefaultSecurityGroupId: getAtt(VPC, 'DefaultSecurityGroup') },
       ),
     },
-    Outputs: outputs,
+    Outputs: {
+      vpcId: output('The VPC', ref(VPC)),
+      vpcCidrBlock: output('The VPC address range', getAtt(VPC, 'CidrBlock')),
+      publicSubnetIds: output(
+        'Public subnets, one per AZ (NAT gateways)',
+        idList(azs.map((az) => subnetId('public', az))),
+      ),
+      privateSubnetIds: output(
+        'Private subnets, one per AZ (Fargate tasks, Lambda functions, endpoints)',
+        idList(azs.map((az) => subnetId('private', az))),
+      ),
+      isolatedSubnetIds: output(
+        'Isolated subnets, one per AZ, no route out (the database)',
+        idList(azs.map((az) => subnetId('isolated', az))),
+      ),
+      privateRouteTableIds: output(
+        'Route tables of the private subnets (S3 gateway endpoint)',
+        idList(azs.map(privateRouteTableId)),
+      ),
+      loadBalancerSecurityGroupId: output(
+        "Security group of the engine's internal load balancer (CloudFront VPC origin traffic only)",
+        getAtt(LOAD_BALANCER_SECURITY_GROUP, 'GroupId'),
+      ),
+      engineSecurityGroupId: output(
+        'Security group of engine tasks',
+        getAtt(ENGINE_SECURITY_GROUP, 'GroupId'),
+      ),
+      lambdaSecurityGroupId: output(
+        'Security group of Lambda functions in the VPC',
+        getAtt(LAMBDA_SECURITY_GROUP, 'GroupId'),
+      ),
+      databaseSecurityGroupId: output(
+        'Security group of the database',
+        getAtt(DATABASE_SECURITY_GROUP, 'GroupId'),
+      ),
+      endpointsSecurityGroupId: output(
+        'Security group of interface VPC endpoints',
+        getAtt(ENDPOINTS_SECURITY_GROUP, 'GroupId'),
+      ),
+      observabilityKeyArn: output(
+        'KMS key for log groups and the alarm topic',
+        getAtt(OBSERVABILITY_KEY, 'Arn'),
+      ),
+      alarmTopicArn: output('SNS topic every alarm of the stage notifies', ref(ALARM_TOPIC)),
+    },
   },
 };
 

@@ -1,7 +1,7 @@
 /** Compose references: placeholders of the right shape, and references checked against the producer's template. */
 
 import { composeReferences, deployOrder, readCompose } from '@game-platform/resources/compose';
-import { placeholderFor } from '@game-platform/resources/placeholders';
+import { PLACEHOLDER_KINDS, placeholderFor, placeholderKind } from '@game-platform/resources/placeholders';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
 import { checkReferences } from '../src/synth/references';
@@ -78,6 +78,15 @@ describe('checkReferences', () => {
     );
     expect(finding?.message).toBe(
       '${network.webSecurityGroupId}: the name says security group id but "network" takes it from Vpc (AWS::EC2::VPC); rename the output or fix its value',
+    );
+  });
+
+  it('has no placeholder shape that no reference of the real compose file uses', () => {
+    const used = new Set(
+      composeReferences(readCompose()).map((reference) => placeholderKind(reference.output)),
+    );
+    expect(PLACEHOLDER_KINDS.filter((kind) => !used.has(kind)).map((kind) => kind.pattern.source)).toEqual(
+      [],
     );
   });
 

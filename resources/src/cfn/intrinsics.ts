@@ -1,3 +1,5 @@
+import type { ResourceAttributesByType } from './spec.generated';
+
 /**
  * CloudFormation intrinsic functions, typed. Every generated property type accepts either a
  * literal or one of these, so `VpcId: ref('Vpc')` type-checks and `VpcID: ...` does not.
@@ -31,7 +33,19 @@ export interface Tag {
 
 export const ref = (logicalId: string): { Ref: string } => ({ Ref: logicalId });
 
-export const getAtt = (logicalId: string, attribute: string): { 'Fn::GetAtt': [string, string] } => ({
+/**
+ * What `Fn::GetAtt` may read: an attribute some resource type of the specification has (`Arn`,
+ * `GroupId`, `Endpoint.Address`...), or one the platform's custom resources return in their `Data`
+ * (the network service's `Custom::ManagedPrefixList` returns `PrefixListId`).
+ */
+export type AttributeName = ResourceAttributesByType[keyof ResourceAttributesByType] | 'PrefixListId';
+
+/**
+ * `Fn::GetAtt`: the platform's one way to read a resource's attribute. The name is checked against
+ * the attributes of every resource type the specification knows, so `getAtt('Vpc', 'CidrBlocks')`
+ * fails `tsc`. For an attribute inside a longer string, interpolate it with `sub('${Id.Attribute}/*')`.
+ */
+export const getAtt = (logicalId: string, attribute: AttributeName): { 'Fn::GetAtt': [string, string] } => ({
   'Fn::GetAtt': [logicalId, attribute],
 });
 
@@ -40,8 +54,14 @@ export const sub = (template: string, variables?: Record<string, unknown>): Intr
 
 export const join = (separator: string, parts: unknown[]): Intrinsic => ({ 'Fn::Join': [separator, parts] });
 
-/** Splits a comma-separated compose param (`subnet-a,subnet-b`) into a CloudFormation list. */
-export const splitList = (commaSeparated: string): Intrinsic => ({ 'Fn::Split': [',', commaSeparated] });
+/**
+ * Splits a comma-separated compose param (`subnet-a,subnet-b`) into a CloudFormation list. Typed as
+ * exactly what it returns, so it fits both a typed property (`Value<string[]>`) and the framework's
+ * list fields (`vpc.subnetIds`) with no cast.
+ */
+export const splitList = (commaSeparated: string): { 'Fn::Split': [',', string] } => ({
+  'Fn::Split': [',', commaSeparated],
+});
 
 export const select = (index: number, list: unknown): Intrinsic => ({ 'Fn::Select': [index, list] });
 

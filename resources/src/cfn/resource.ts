@@ -1,5 +1,5 @@
 import type { Value } from './intrinsics';
-import type { ResourceAttributesByType, ResourcePropertiesByType } from './spec.generated';
+import type { ResourcePropertiesByType } from './spec.generated';
 
 export type ResourceType = keyof ResourcePropertiesByType;
 
@@ -29,19 +29,21 @@ export interface Output {
 /** Logical id -> output. Output names are camelCase `{thing}{Attribute}` and are the compose param names too. */
 export type Outputs = Record<string, Output>;
 
+/**
+ * One output of a stack: what it is, then its value. Every `serverless.ts` lists its outputs with
+ * this, in its `resources.Outputs`, so a service's compose interface reads in one place.
+ */
+export const output = (description: string, value: Value<string>): Output => ({
+  Description: description,
+  Value: value,
+});
+
 /** Builds a typed resource: `resource('AWS::EC2::VPC', { CidrBlock: '10.0.0.0/16' })`. */
 export const resource = <T extends ResourceType>(
   type: T,
   properties: ResourcePropertiesByType[T],
   options: ResourceOptions = {},
 ): CfnResource<T> => ({ Type: type, Properties: properties, ...options }) as CfnResource<T>;
-
-/** `Fn::GetAtt` whose attribute name is checked against the resource type. */
-export const attribute = <T extends ResourceType>(
-  _type: T,
-  logicalId: string,
-  name: ResourceAttributesByType[T],
-): { 'Fn::GetAtt': [string, string] } => ({ 'Fn::GetAtt': [logicalId, name] });
 
 /** A CloudFormation custom resource backed by a Lambda function (`Custom::Name`). */
 export interface CustomResource {

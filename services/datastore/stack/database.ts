@@ -6,15 +6,17 @@
 import {
   AWS,
   assumeRolePolicy,
-  attribute,
   type CfnResource,
+  getAtt,
   kmsKey,
   logGroup,
   policyDocument,
   type Resources,
   ref,
   resource,
+  resourceName,
   splitList,
+  stagePrefix,
   sub,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
@@ -38,6 +40,12 @@ export const LOG_EXPORTS = ['postgresql', 'upgrade'] as const;
 export const CA_CERTIFICATE = 'rds-ca-rsa2048-g1';
 
 export const INSTANCE = 'DatabaseInstance';
+/** The instance's storage key, and what it needs besides (`databaseResources`). */
+export const DATABASE_KEY = 'DatabaseKey';
+export const DATABASE_KEY_ALIAS = 'DatabaseKeyAlias';
+export const DATABASE_SUBNET_GROUP = 'DatabaseSubnetGroup';
+export const DATABASE_PARAMETER_GROUP = 'DatabaseParameterGroup';
+export const DATABASE_MONITORING_ROLE = 'DatabaseMonitoringRole';
 
 /** The log group RDS enhanced monitoring writes OS metrics to, one per account and region. */
 const OS_METRICS_LOG_GROUP_ARN =
@@ -48,17 +56,17 @@ const OS_METRICS_LOG_GROUP_ARN =
  * retention and encryption; the price is that CloudFormation refuses a change that would replace
  * the instance (rename it here to replace it on purpose, after a snapshot).
  */
-export const instanceIdentifier = (stage: string): string => `game-${stage}-database`;
+export const instanceIdentifier = (stage: string): string => resourceName(stage, 'database');
 
 const logGroupId = (logType: (typeof LOG_EXPORTS)[number]) =>
   `Database${logType.charAt(0).toUpperCase()}${logType.slice(1)}LogGroup`;
 
 /** The attributes of the instance other resources and outputs use. */
 export const databaseAttributes = {
-  address: attribute('AWS::RDS::DBInstance', INSTANCE, 'Endpoint.Address'),
-  port: attribute('AWS::RDS::DBInstance', INSTANCE, 'Endpoint.Port'),
-  secretArn: attribute('AWS::RDS::DBInstance', INSTANCE, 'MasterUserSecret.SecretArn'),
-  resourceId: attribute('AWS::RDS::DBInstance', INSTANCE, 'DbiResourceId'),
+  address: getAtt(INSTANCE, 'Endpoint.Address'),
+  port: getAtt(INSTANCE, 'Endpoint.Port'),
+  secretArn: getAtt(INSTANCE, 'MasterUserSecret.SecretArn'),
+  resourceId: getAtt(INSTANCE, 'DbiResourceId'),
 };
 
 /**
@@ -105,27 +113,27 @@ export const databaseResources = (profile: StageProfile): Resources => {
     ]),
   );
   return {
-    DatabaseKey: kmsKey({
-      description: `game-${stage}: encrypts the database storage, its snapshots and Performance Insights`,
+    [DATABASE_KEY]: kmsKey({
+      description: `${stagePrefix(stage)}: encrypts the database storage, its snapshots and Performance Insights`,
       // RDS uses the key through grants it creates for the principal deploying the stack, which
       // the account-root statement lets IAM policies allow; no service statement is needed.
       serviceStatements: [],
     }),
-    DatabaseKeyAlias: resource('AWS::KMS::Alias', {
-      AliasName: `alias/game-${stage}-database`,
-      TargetKeyId: ref('DatabaseKey'),
+    [DATABASE_KEY_ALIAS]: resource('AWS::KMS::Alias', {
+      AliasName: `alias/${resourceName(stage, 'database')}`,
+      TargetKeyId: ref(DATABASE_KEY),
     }),
-    DatabaseSubnetGroup: resource('AWS::RDS::DBSubnetGroup', {
-      DBSubnetGroupDescription: `game-${stage}: isolated subnets for PostgreSQL`,
+    [DATABASE_SUBNET_GROUP]: resource('AWS::RDS::DBSubnetGroup', {
+      DBSubnetGroupDescription: `${stagePrefix(stage)}: isolated subnets for PostgreSQL`,
       SubnetIds: splitList('${param:isolatedSubnetIds}'),
     }),
-    DatabaseParameterGroup: resource('AWS::RDS::DBParameterGroup', {
-      Description: `game-${stage}: PostgreSQL ${datastore.engineVersion} with TLS forced and slow statements logged`,
+    [DATABASE_PARAMETER_GROUP]: resource('AWS::RDS::DBParameterGroup', {
+      Description: `${stagePrefix(stage)}: PostgreSQL ${datastore.engineVersion} with TLS forced and slow statements logged`,
       Family: `postgres${datastore.engineVersion}`,
       Parameters: postgresParameters(datastore),
     }),
-    DatabaseMonitoringRole: resource('AWS::IAM::Role', {
-      Description: `game-${stage}: lets RDS enhanced monitoring publish OS metrics`,
+    [DATABASE_MONITORING_ROLE]: resource('AWS::IAM::Role', {
+      Description: `${stagePrefix(stage)}: lets RDS enhanced monitoring publish OS metrics`,
       AssumeRolePolicyDocument: assumeRolePolicy('monitoring.rds.amazonaws.com', {
         StringEquals: { 'aws:SourceAccount': AWS.accountId },
       }),
@@ -180,11 +188,11 @@ const databaseInstance = (
       DBInstanceClass: datastore.instanceClass,
       DBName: DATABASE_NAME,
       Port: String(DATABASE_PORT),
-      DBParameterGroupName: ref('DatabaseParameterGroup'),
+      DBParameterGroupName: ref(DATABASE_PARAMETER_GROUP),
       CACertificateIdentifier: CA_CERTIFICATE,
 
       // Network: the isolated subnets, reachable only through the database security group.
-      DBSubnetGroupName: ref('DatabaseSubnetGroup'),
+      DBSubnetGroupName: ref(DATABASE_SUBNET_GROUP),
       VPCSecurityGroups: ['${param:databaseSecurityGroupId}'],
       PubliclyAccessible: false,
       MultiAZ: datastore.multiAz,
@@ -194,7 +202,7 @@ const databaseInstance = (
       AllocatedStorage: String(datastore.allocatedStorageGiB),
       MaxAllocatedStorage: datastore.maxAllocatedStorageGiB,
       StorageEncrypted: true,
-      KmsKeyId: attribute('AWS::KMS::Key', 'DatabaseKey', 'Arn'),
+      KmsKeyId: getAtt(DATABASE_KEY, 'Arn'),
 
       // Credentials: RDS keeps the master password in Secrets Manager (AWS-managed key, so readers
       // need only secretsmanager:GetSecretValue) and rotates it; workloads use IAM authentication.
@@ -225,12 +233,12 @@ const databaseInstance = (
       // Observability.
       EnableCloudwatchLogsExports: [...LOG_EXPORTS],
       MonitoringInterval: datastore.monitoringIntervalSeconds,
-      MonitoringRoleArn: attribute('AWS::IAM::Role', 'DatabaseMonitoringRole', 'Arn'),
+      MonitoringRoleArn: getAtt(DATABASE_MONITORING_ROLE, 'Arn'),
       EnablePerformanceInsights: datastore.performanceInsights,
       ...(datastore.performanceInsights
         ? {
             PerformanceInsightsRetentionPeriod: datastore.performanceInsightsRetentionDays,
-            PerformanceInsightsKMSKeyId: attribute('AWS::KMS::Key', 'DatabaseKey', 'Arn'),
+            PerformanceInsightsKMSKeyId: getAtt(DATABASE_KEY, 'Arn'),
           }
         : {}),
     },

@@ -3,7 +3,7 @@
  * output `alarmTopicArn`) on ALARM and on OK. Thresholds come from the stage profile and the instance class, so they move
  * with the instance and never need retuning by hand.
  */
-import { type DashboardSection, stackName, type Value } from '@game-platform/resources';
+import { type DashboardSection, stackName, stagePrefix, type Value } from '@game-platform/resources';
 import {
   instanceClassMemoryGiB,
   OTHER_DATABASE_CONNECTIONS,
@@ -70,7 +70,7 @@ export const databaseSection = (
       DatabaseCpuAlarm: {
         ...metric,
         title: 'Database CPU (%)',
-        description: `game-${profile.stage} database: CPU above ${thresholds.cpuPercent} % for 15 minutes`,
+        description: `${stagePrefix(profile.stage)} database: CPU above ${thresholds.cpuPercent} % for 15 minutes`,
         metricName: 'CPUUtilization',
         statistic: 'Average',
         comparison: 'GreaterThanThreshold',
@@ -81,7 +81,7 @@ export const databaseSection = (
       DatabaseConnectionsAlarm: {
         ...metric,
         title: 'Database connections',
-        description: `game-${profile.stage} database: more than ${thresholds.connections} connections (80 % of max_connections ${datastore.maxConnections}) for 5 minutes`,
+        description: `${stagePrefix(profile.stage)} database: more than ${thresholds.connections} connections (80 % of max_connections ${datastore.maxConnections}) for 5 minutes`,
         metricName: 'DatabaseConnections',
         statistic: 'Maximum',
         comparison: 'GreaterThanThreshold',
@@ -92,7 +92,7 @@ export const databaseSection = (
       DatabaseFreeStorageAlarm: {
         ...metric,
         title: 'Database free storage (bytes)',
-        description: `game-${profile.stage} database: less than ${(thresholds.freeStorageBytes / GIB).toFixed(1)} GiB of storage free (autoscaling not keeping up, or at its ceiling of ${datastore.maxAllocatedStorageGiB} GiB)`,
+        description: `${stagePrefix(profile.stage)} database: less than ${(thresholds.freeStorageBytes / GIB).toFixed(1)} GiB of storage free (autoscaling not keeping up, or at its ceiling of ${datastore.maxAllocatedStorageGiB} GiB)`,
         metricName: 'FreeStorageSpace',
         statistic: 'Minimum',
         comparison: 'LessThanThreshold',
@@ -103,7 +103,7 @@ export const databaseSection = (
       DatabaseFreeableMemoryAlarm: {
         ...metric,
         title: 'Database freeable memory (bytes)',
-        description: `game-${profile.stage} database: less than ${Math.round(thresholds.freeableMemoryBytes / 2 ** 20)} MiB of memory free for 15 minutes`,
+        description: `${stagePrefix(profile.stage)} database: less than ${Math.round(thresholds.freeableMemoryBytes / 2 ** 20)} MiB of memory free for 15 minutes`,
         metricName: 'FreeableMemory',
         statistic: 'Average',
         comparison: 'LessThanThreshold',
@@ -116,7 +116,7 @@ export const databaseSection = (
       PruneErrorsAlarm: {
         ...prune,
         title: 'Prune of idempotency records: errors',
-        description: `game-${profile.stage}: pruning the idempotency records failed (see the prune function's log)`,
+        description: `${stagePrefix(profile.stage)}: pruning the idempotency records failed (see the prune function's log)`,
         metricName: 'Errors',
         comparison: 'GreaterThanThreshold',
         threshold: 0,
@@ -125,7 +125,7 @@ export const databaseSection = (
       PruneNotRunningAlarm: {
         ...prune,
         title: 'Prune of idempotency records: runs',
-        description: `game-${profile.stage}: the hourly prune of the idempotency records has not run for 3 hours`,
+        description: `${stagePrefix(profile.stage)}: the hourly prune of the idempotency records has not run for 3 hours`,
         metricName: 'Invocations',
         comparison: 'LessThanThreshold',
         threshold: 1,

@@ -6,10 +6,8 @@
 import {
   gatewayEndpoint,
   interfaceEndpoint,
-  join,
-  type Outputs,
   type Resources,
-  ref,
+  resourceName,
   s3EndpointPolicy,
   select,
   splitList,
@@ -27,7 +25,7 @@ export const S3_GATEWAY_ENDPOINT = 'S3GatewayEndpoint';
 export const interfaceEndpointId = (name: EndpointServiceName): string =>
   `${ENDPOINT_SERVICES[name].logicalName}InterfaceEndpoint`;
 
-const nameTag = (stage: string, name: string) => [{ Key: 'Name', Value: `game-${stage}-${name}` }];
+const nameTag = (stage: string, name: string) => [{ Key: 'Name', Value: resourceName(stage, name) }];
 
 /**
  * The private subnets that hold the endpoints' network interfaces: all of them, or the first
@@ -77,17 +75,3 @@ export const endpointResources = (profile: StageProfile): Resources => {
   }
   return resources;
 };
-
-export const endpointOutputs = (profile: StageProfile): Outputs => ({
-  interfaceEndpointIds: {
-    Description: `Interface endpoints (${interfaceEndpointsOf(profile).join(', ')}), comma-separated; workloads take it as a compose param so they deploy after the endpoints exist`,
-    Value: join(
-      ',',
-      interfaceEndpointsOf(profile).map((name) => ref(interfaceEndpointId(name))),
-    ),
-  },
-  s3GatewayEndpointId: {
-    Description: 'S3 gateway endpoint on the private route tables (ECR image layers, S3 access)',
-    Value: ref(S3_GATEWAY_ENDPOINT),
-  },
-});

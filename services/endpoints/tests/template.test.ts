@@ -4,6 +4,7 @@
  * block runs the endpoint derivation rule on the real dev and staging templates.
  */
 import { readFileSync } from 'node:fs';
+import { resourceName } from '@game-platform/resources';
 import {
   ENDPOINT_SERVICES,
   type EndpointServiceName,
@@ -123,8 +124,8 @@ describe.each(STAGES)('endpoints template (%s)', (stage) => {
       (endpoint) => (propertiesOf(endpoint).Tags as Array<{ Key: string; Value: string }>)[0]?.Value,
     );
     expect(names).toEqual([
-      `game-${stage}-s3-gateway`,
-      ...interfaceNames.map((name) => `game-${stage}-${name}`),
+      resourceName(stage, 's3-gateway'),
+      ...interfaceNames.map((name) => resourceName(stage, name)),
     ]);
   });
 });

@@ -25,6 +25,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { type CommandSpec, parseCommandLine, readCommandLine, stageOption } from '@game-platform/shared/cli';
+import { resourceName } from '@game-platform/resources';
 import { loadStageProfile, StageProfileError } from '@game-platform/shared/profiles';
 import { CONTAINER_NAME } from '../stack/task-definition';
 import { tagOf } from './image/plan';
@@ -95,7 +96,7 @@ export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo
   const args = { stage: line.values.stage, dryRun: line.values['dry-run'] };
   try {
     const profile = loadStageProfile(args.stage);
-    const name = `game-${profile.stage}-engine`;
+    const name = resourceName(profile.stage, 'engine');
     const ecs = new ECSClient({ region: profile.region });
     const ecr = new ECRClient({ region: profile.region });
     try {

@@ -19,16 +19,15 @@
  * only CloudFront's VPC origin, and the engine's group admits only it.
  */
 import {
-  bucketBaseline,
   type CfnResource,
   type PolicyStatement,
-  policyDocument,
+  privateBucket,
   type Resources,
   ref,
   resource,
+  resourceName,
   splitList,
   sub,
-  tlsOnlyStatement,
   type Value,
 } from '@game-platform/resources';
 import { ENGINE_CONTAINER_PORT, LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
@@ -45,6 +44,8 @@ export const PRODUCTION_LISTENER_RULE = 'EngineProductionListenerRule';
 export const TARGET_GROUPS = [TARGET_GROUP, ALTERNATE_TARGET_GROUP] as const;
 export const LISTENER = 'EngineHttpListener';
 export const LOAD_BALANCER_LOG_BUCKET = 'EngineLoadBalancerLogBucket';
+/** Its policy (`privateBucket` names it `<bucket>Policy`): the load balancer waits for it. */
+export const LOAD_BALANCER_LOG_BUCKET_POLICY = `${LOAD_BALANCER_LOG_BUCKET}Policy`;
 
 /** The liveness route: it answers while the process runs, whatever the database does. */
 export const HEALTH_CHECK_PATH = '/health';
@@ -124,21 +125,13 @@ const accessLogBucketResources = (profile: StageProfile): Resources => {
     Action: ['s3:PutObject'],
     Resource: sub(`\${${LOAD_BALANCER_LOG_BUCKET}.Arn}/${LOG_PREFIX}/AWSLogs/\${AWS::AccountId}/*`),
   };
-  return {
-    [LOAD_BALANCER_LOG_BUCKET]: resource(
-      'AWS::S3::Bucket',
-      bucketBaseline({
-        encryption: 'AES256',
-        expirationDays: profile.edge.accessLogRetentionDays,
-        noncurrentVersionExpirationDays: 1,
-      }),
-      profile.production ? { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } : {},
-    ),
-    EngineLoadBalancerLogBucketPolicy: resource('AWS::S3::BucketPolicy', {
-      Bucket: ref(LOAD_BALANCER_LOG_BUCKET),
-      PolicyDocument: policyDocument(tlsOnlyStatement(LOAD_BALANCER_LOG_BUCKET), writeLogs),
-    }),
-  };
+  return privateBucket(LOAD_BALANCER_LOG_BUCKET, {
+    encryption: 'AES256',
+    expirationDays: profile.edge.accessLogRetentionDays,
+    noncurrentVersionExpirationDays: 1,
+    policyStatements: [writeLogs],
+    resourceOptions: profile.production ? { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } : {},
+  });
 };
 
 export interface LoadBalancerOptions {
@@ -167,7 +160,7 @@ const loadBalancer = (
   return resource(
     'AWS::ElasticLoadBalancingV2::LoadBalancer',
     {
-      Name: `game-${stage}-engine`,
+      Name: resourceName(stage, 'engine'),
       Type: 'application',
       // Internal: no public address; only CloudFront's VPC origin (and nothing on the internet) reaches it.
       Scheme: 'internal',
@@ -177,7 +170,7 @@ const loadBalancer = (
       LoadBalancerAttributes: Object.entries(attributes).map(([Key, Value]) => ({ Key, Value })),
     },
     // The bucket policy must exist before the load balancer tests its write access.
-    edge.loadBalancerAccessLogs ? { DependsOn: ['EngineLoadBalancerLogBucketPolicy'] } : {},
+    edge.loadBalancerAccessLogs ? { DependsOn: [LOAD_BALANCER_LOG_BUCKET_POLICY] } : {},
   );
 };
 
@@ -222,8 +215,8 @@ export const PRODUCTION_RULE_PRIORITY = 100;
 export const loadBalancerResources = (options: LoadBalancerOptions): Resources => ({
   ...(options.profile.edge.loadBalancerAccessLogs ? accessLogBucketResources(options.profile) : {}),
   [LOAD_BALANCER]: loadBalancer(options),
-  [TARGET_GROUP]: targetGroup(options, `game-${options.profile.stage}-engine`),
-  [ALTERNATE_TARGET_GROUP]: targetGroup(options, `game-${options.profile.stage}-engine-alt`),
+  [TARGET_GROUP]: targetGroup(options, resourceName(options.profile.stage, 'engine')),
+  [ALTERNATE_TARGET_GROUP]: targetGroup(options, resourceName(options.profile.stage, 'engine-alt')),
   [LISTENER]: resource('AWS::ElasticLoadBalancingV2::Listener', {
     LoadBalancerArn: ref(LOAD_BALANCER),
     // HTTP: CloudFront terminates TLS; the VPC origin's traffic stays on AWS's network (policy exception CT.ELASTICLOADBALANCING.PR.1/2).

@@ -24,7 +24,7 @@
  * (`engineStackResources`: `Ref`/`GetAtt`), and the stage's dashboard in the frontend stack draws the
  * same section with the engine's outputs (compose params naming the same resources).
  */
-import { type DashboardSection, getAtt, ref, type Value } from '@game-platform/resources';
+import { type DashboardSection, getAtt, ref, stagePrefix, type Value } from '@game-platform/resources';
 import {
   ALTERNATE_TARGET_GROUP,
   EDGE_ALARMS,
@@ -32,6 +32,7 @@ import {
   LOAD_BALANCER,
   TARGET_GROUP,
 } from './load-balancer';
+import { ENGINE_CLUSTER, ENGINE_SERVICE } from './service';
 
 export const ALARM_MINUTES = 5;
 export const CPU_HIGH_PERCENT = 85;
@@ -53,14 +54,17 @@ export interface EngineSectionOptions extends EngineResourceNames {
   stage: string;
 }
 
-/** The names inside the engine stack itself: a cluster's `Ref` is its name. */
-export const engineStackResources: EngineResourceNames = {
-  clusterName: ref('EngineCluster'),
-  serviceName: getAtt('EngineService', 'Name'),
+/**
+ * The names inside the engine stack itself: a cluster's `Ref` is its name. A function, not a
+ * constant: service.ts imports this module (`RELEASE_ALARMS`), and this one its logical ids.
+ */
+export const engineStackResources = (): EngineResourceNames => ({
+  clusterName: ref(ENGINE_CLUSTER),
+  serviceName: getAtt(ENGINE_SERVICE, 'Name'),
   loadBalancerFullName: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
   targetGroupFullName: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
   alternateTargetGroupFullName: getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
-};
+});
 
 /**
  * The alarms a blue/green release rolls back on (service.ts, `DeploymentConfiguration.Alarms`): the
@@ -92,7 +96,7 @@ const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['al
   return {
     EngineTarget5xxAlarm: {
       title: 'Engine 5xx a minute (tasks)',
-      description: `game-${stage}: engine tasks answered more than ${EDGE_ALARMS.target5xxPerMinute} 5xx responses a minute for ${minutes} minutes; see the engine's logs (the database or the queue is usually why)`,
+      description: `${stagePrefix(stage)}: engine tasks answered more than ${EDGE_ALARMS.target5xxPerMinute} 5xx responses a minute for ${minutes} minutes; see the engine's logs (the database or the queue is usually why)`,
       namespace,
       metricName: 'HTTPCode_Target_5XX_Count',
       dimensions: loadBalancer,
@@ -103,7 +107,7 @@ const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['al
     },
     EngineLoadBalancer5xxAlarm: {
       title: 'Load balancer 5xx a minute (its own)',
-      description: `game-${stage}: the engine's load balancer itself answered more than ${EDGE_ALARMS.loadBalancer5xxPerMinute} 5xx a minute for ${minutes} minutes (no healthy task, tasks refusing connections or timing out)`,
+      description: `${stagePrefix(stage)}: the engine's load balancer itself answered more than ${EDGE_ALARMS.loadBalancer5xxPerMinute} 5xx a minute for ${minutes} minutes (no healthy task, tasks refusing connections or timing out)`,
       namespace,
       metricName: 'HTTPCode_ELB_5XX_Count',
       dimensions: loadBalancer,
@@ -114,7 +118,7 @@ const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['al
     },
     EngineResponseTimeP99Alarm: {
       title: 'Engine response time p99 (s)',
-      description: `game-${stage}: the slowest 1 % of engine responses took over ${EDGE_ALARMS.p99ResponseSeconds} s for ${minutes} minutes (database load, pool exhaustion or CPU)`,
+      description: `${stagePrefix(stage)}: the slowest 1 % of engine responses took over ${EDGE_ALARMS.p99ResponseSeconds} s for ${minutes} minutes (database load, pool exhaustion or CPU)`,
       namespace,
       metricName: 'TargetResponseTime',
       dimensions: loadBalancer,
@@ -125,7 +129,7 @@ const loadBalancerAlarms = (options: EngineSectionOptions): DashboardSection['al
     },
     EngineUnhealthyHostsAlarm: {
       title: 'Engine tasks failing the health check',
-      description: `game-${stage}: an engine task failed the load balancer's health check (${HEALTH_CHECK_PATH}) for ${minutes} minutes`,
+      description: `${stagePrefix(stage)}: an engine task failed the load balancer's health check (${HEALTH_CHECK_PATH}) for ${minutes} minutes`,
       metrics: {
         primary: unhealthyHosts(options.targetGroupFullName),
         alternate: unhealthyHosts(options.alternateTargetGroupFullName),
@@ -149,7 +153,7 @@ export const engineSection = (options: EngineSectionOptions): DashboardSection =
       ...loadBalancerAlarms(options),
       EngineRunningTasksBelowDesiredAlarm: {
         title: 'Engine tasks: running vs desired',
-        description: `game-${stage}: fewer engine tasks running than desired for ${ALARM_MINUTES} minutes (crashing, unhealthy, image pull or placement failures); see the service events in the ECS console`,
+        description: `${stagePrefix(stage)}: fewer engine tasks running than desired for ${ALARM_MINUTES} minutes (crashing, unhealthy, image pull or placement failures); see the service events in the ECS console`,
         metrics: {
           desired: {
             namespace: 'ECS/ContainerInsights',
@@ -172,7 +176,7 @@ export const engineSection = (options: EngineSectionOptions): DashboardSection =
       },
       EngineCpuHighAlarm: {
         title: 'Engine CPU (%)',
-        description: `game-${stage}: engine tasks averaged over ${CPU_HIGH_PERCENT} % CPU for ${ALARM_MINUTES} minutes; autoscaling is at engine.maxCount or too slow`,
+        description: `${stagePrefix(stage)}: engine tasks averaged over ${CPU_HIGH_PERCENT} % CPU for ${ALARM_MINUTES} minutes; autoscaling is at engine.maxCount or too slow`,
         namespace: 'AWS/ECS',
         metricName: 'CPUUtilization',
         dimensions,
@@ -183,7 +187,7 @@ export const engineSection = (options: EngineSectionOptions): DashboardSection =
       },
       EngineMemoryHighAlarm: {
         title: 'Engine memory (%)',
-        description: `game-${stage}: engine tasks averaged over ${MEMORY_HIGH_PERCENT} % memory for ${ALARM_MINUTES} minutes; tasks near the container memory limit are killed`,
+        description: `${stagePrefix(stage)}: engine tasks averaged over ${MEMORY_HIGH_PERCENT} % memory for ${ALARM_MINUTES} minutes; tasks near the container memory limit are killed`,
         namespace: 'AWS/ECS',
         metricName: 'MemoryUtilization',
         dimensions,

@@ -12,7 +12,14 @@
  * - Its resource policy denies reading the value to every principal but the engine's execution role,
  *   whatever identity policies elsewhere in the account allow, and blocks a public policy.
  */
-import { type CfnResource, getAtt, policyDocument, ref, resource } from '@game-platform/resources';
+import {
+  type CfnResource,
+  getAtt,
+  policyDocument,
+  ref,
+  resource,
+  stagePrefix,
+} from '@game-platform/resources';
 
 export const PLAYER_ID_KEY_SECRET = 'PlayerIdSigningKeySecret';
 /** The container variable the key is injected as (`services/engine/src/config.ts`). */
@@ -26,8 +33,8 @@ export const playerIdKeyResources = (
   PlayerIdSigningKeySecretPolicy: CfnResource<'AWS::SecretsManager::ResourcePolicy'>;
 } => ({
   [PLAYER_ID_KEY_SECRET]: resource('AWS::SecretsManager::Secret', {
-    Name: `game-${stage}/engine/player-id-signing-key`,
-    Description: `game-${stage}: the key the engine signs guest player ids with (HMAC-SHA256); not rotated, as a new key invalidates every guest id`,
+    Name: `${stagePrefix(stage)}/engine/player-id-signing-key`,
+    Description: `${stagePrefix(stage)}: the key the engine signs guest player ids with (HMAC-SHA256); not rotated, as a new key invalidates every guest id`,
     GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
   }),
   PlayerIdSigningKeySecretPolicy: resource('AWS::SecretsManager::ResourcePolicy', {

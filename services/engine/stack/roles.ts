@@ -27,6 +27,11 @@ import {
   type Value,
 } from '@game-platform/resources';
 
+/** The task role (`taskRole`), the execution role (`executionRole`) and blue/green's `loadBalancerInfrastructureRole`. */
+export const ENGINE_TASK_ROLE = 'EngineTaskRole';
+export const ENGINE_EXECUTION_ROLE = 'EngineExecutionRole';
+export const ENGINE_INFRASTRUCTURE_ROLE = 'EngineLoadBalancerInfrastructureRole';
+
 /** The database role the engine logs in as (created by datastore migration 0002; may read the leaderboard). */
 export const ENGINE_DATABASE_USER = 'game_engine';
 

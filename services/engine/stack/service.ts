@@ -30,6 +30,7 @@ import {
   type Resources,
   ref,
   resource,
+  resourceName,
   splitList,
   sub,
 } from '@game-platform/resources';
@@ -64,9 +65,14 @@ export const SCALING = {
  * metrics; the running-tasks alarm reads them). ECS Exec sessions, when a stage allows them,
  * log to the task's awslogs group.
  */
+/** The cluster (`cluster`), the service (`engineService`) and its scalable target (`scalingResources`). */
+export const ENGINE_CLUSTER = 'EngineCluster';
+export const ENGINE_SERVICE = 'EngineService';
+export const ENGINE_SCALABLE_TARGET = 'EngineScalableTarget';
+
 export const cluster = (stage: string): CfnResource<'AWS::ECS::Cluster'> =>
   resource('AWS::ECS::Cluster', {
-    ClusterName: `game-${stage}-engine`,
+    ClusterName: resourceName(stage, 'engine'),
     ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
     Configuration: { ExecuteCommandConfiguration: { Logging: 'DEFAULT' } },
   });
@@ -116,7 +122,7 @@ export const engineService = (options: ServiceOptions): CfnResource<'AWS::ECS::S
   return resource(
     'AWS::ECS::Service',
     {
-      ServiceName: `game-${stage}-engine`,
+      ServiceName: resourceName(stage, 'engine'),
       Cluster: ref(options.clusterId),
       TaskDefinition: ref(options.taskDefinitionId),
       LaunchType: 'FARGATE',
@@ -243,7 +249,7 @@ export const scalingResources = (options: {
 }): Resources => {
   const { engine, stage } = options.profile;
   return {
-    EngineScalableTarget: resource('AWS::ApplicationAutoScaling::ScalableTarget', {
+    [ENGINE_SCALABLE_TARGET]: resource('AWS::ApplicationAutoScaling::ScalableTarget', {
       ServiceNamespace: 'ecs',
       ScalableDimension: 'ecs:service:DesiredCount',
       ResourceId: scalableResourceId(options.clusterId, options.serviceId),
@@ -251,27 +257,27 @@ export const scalingResources = (options: {
       MaxCapacity: engine.maxCount,
     }),
     EngineCpuScalingPolicy: targetTracking(
-      'EngineScalableTarget',
+      ENGINE_SCALABLE_TARGET,
       'ECSServiceAverageCPUUtilization',
       SCALING.cpuTargetPercent,
-      `game-${stage}-engine-cpu`,
+      resourceName(stage, 'engine-cpu'),
     ),
     EngineMemoryScalingPolicy: targetTracking(
-      'EngineScalableTarget',
+      ENGINE_SCALABLE_TARGET,
       'ECSServiceAverageMemoryUtilization',
       SCALING.memoryTargetPercent,
-      `game-${stage}-engine-memory`,
+      resourceName(stage, 'engine-memory'),
     ),
     EngineRequestCountScalingPolicy: targetTracking(
-      'EngineScalableTarget',
+      ENGINE_SCALABLE_TARGET,
       { custom: requestsPerTask(options.clusterId, options.serviceId) },
       SCALING.requestsPerTaskPerMinute,
-      `game-${stage}-engine-requests`,
+      resourceName(stage, 'engine-requests'),
     ),
     // Live connections per task, from the engine's EMF log lines (Average over the tasks' datapoints):
     // a crowd of open pages scales out before the task's connection cap refuses anyone.
     EngineLiveConnectionsScalingPolicy: targetTracking(
-      'EngineScalableTarget',
+      ENGINE_SCALABLE_TARGET,
       {
         custom: {
           Namespace: ENGINE_METRICS_NAMESPACE,
@@ -282,7 +288,7 @@ export const scalingResources = (options: {
         },
       },
       LIVE_MAX_CONNECTIONS_PER_TASK * LIVE_CONNECTIONS_SCALE_AT,
-      `game-${stage}-engine-live-connections`,
+      resourceName(stage, 'engine-live-connections'),
     ),
   };
 };

@@ -18,10 +18,15 @@ import {
   logGroup,
   ref,
   resource,
+  resourceName,
   type Value,
 } from '@game-platform/resources';
 import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import type { StageProfile } from '@game-platform/shared/profiles';
+
+/** The task definition (`taskDefinition`) and the containers' log group (`containerLogGroup`). */
+export const ENGINE_TASK_DEFINITION = 'EngineTaskDefinition';
+export const ENGINE_LOG_GROUP = 'EngineLogGroup';
 
 /** The container's name (and the awslogs stream prefix): `engine/engine/<task id>`. */
 export const CONTAINER_NAME = 'engine';
@@ -163,7 +168,7 @@ const containerDefinition = (options: TaskDefinitionOptions): ECSTaskDefinition_
 export const taskDefinition = (options: TaskDefinitionOptions): CfnResource<'AWS::ECS::TaskDefinition'> => {
   const { engine, stage } = options.profile;
   return resource('AWS::ECS::TaskDefinition', {
-    Family: `game-${stage}-engine`,
+    Family: resourceName(stage, 'engine'),
     RequiresCompatibilities: ['FARGATE'],
     NetworkMode: 'awsvpc',
     RuntimePlatform: { CpuArchitecture: engine.cpuArchitecture, OperatingSystemFamily: 'LINUX' },

@@ -11,6 +11,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { resourceName } from '@game-platform/resources';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ensureImage, REPO_ROOT, runImageCommand } from '../cli/image';
@@ -255,7 +256,7 @@ describe('runImageCommand', () => {
       ]);
       expect(out[3]).toMatch(/# only if the repository does not exist \(a fresh account\)$/);
       expect(out[7]).toContain(
-        `game-${stage}-engine:${tag} --provenance=false --push .   # only if ${tag} is not in the repository`,
+        `${resourceName(stage, 'engine')}:${tag} --provenance=false --push .   # only if ${tag} is not in the repository`,
       );
     },
   );

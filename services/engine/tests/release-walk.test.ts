@@ -7,6 +7,7 @@
  * never pushed, or promotes from a stage that does not exist yet.
  */
 
+import { resourceName } from '@game-platform/resources';
 import { CHECKED_PROFILES, loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
@@ -74,7 +75,7 @@ describe('a first deploy in an empty account', () => {
 
     // Assess
     expect(findings).toEqual([]);
-    expect(pulled).toBe(`game-${stage}-engine:${imageTarget(profile, ACCOUNT, REPO_ROOT).tag}`);
+    expect(pulled).toBe(`${resourceName(stage, 'engine')}:${imageTarget(profile, ACCOUNT, REPO_ROOT).tag}`);
   });
 
   it('finds the step that needs an image when a profile pins a tag that was never pushed', () => {

@@ -7,6 +7,7 @@
  */
 
 import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
+import { alarmName, resourceName } from '@game-platform/resources';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ describe.each(CHECKED_PROFILES)('engine release (%s)', (stage) => {
     expect(Object.keys(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::TargetGroup')).sort()).toEqual(
       ['EngineAlternateTargetGroup', 'EngineTargetGroup'],
     );
-    expect(props('EngineAlternateTargetGroup').Name).toBe(`game-${stage}-engine-alt`);
+    expect(props('EngineAlternateTargetGroup').Name).toBe(resourceName(stage, 'engine-alt'));
     // Identical but for the name: green tasks are judged by the same health check as blue ones.
     const { Name: _blue, ...blue } = props('EngineTargetGroup');
     const { Name: _green, ...green } = props('EngineAlternateTargetGroup');
@@ -107,7 +108,7 @@ describe.each(CHECKED_PROFILES)('engine release (%s)', (stage) => {
     return;
   }
 
-  const alarmNames = RELEASE_ALARMS.map((id) => `game-${stage}-${id}`);
+  const alarmNames = RELEASE_ALARMS.map((id) => alarmName(stage, id));
 
   it(`is blue/green with a ${expected.bakeTimeMinutes}-minute bake, rolling back on the circuit breaker and the release alarms`, () => {
     expect(service().DeploymentConfiguration).toEqual({
@@ -136,7 +137,7 @@ describe.each(CHECKED_PROFILES)('engine release (%s)', (stage) => {
       'EngineMemoryHighAlarm',
       'EngineRunningTasksBelowDesiredAlarm',
     ])
-      expect(alarmNames).not.toContain(`game-${stage}-${capacity}`);
+      expect(alarmNames).not.toContain(alarmName(stage, capacity));
   });
 
   it('bakes long enough for a release alarm to fire (it needs EDGE_ALARMS.minutes bad minutes in a row)', () => {

@@ -8,6 +8,7 @@
  */
 
 import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
+import { resourceName, stagePrefix } from '@game-platform/resources';
 import { CHECKED_PROFILES, isFargateTaskSize, loadStageProfile } from '@game-platform/shared/profiles';
 import {
   resourceById,
@@ -51,7 +52,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
 
   it('creates a cluster with Container Insights', () => {
     expect(properties('EngineCluster')).toMatchObject({
-      ClusterName: `game-${stage}-engine`,
+      ClusterName: resourceName(stage, 'engine'),
       ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
     });
   });
@@ -63,7 +64,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
   it('sizes the Fargate task from the profile, with a pair Fargate accepts, on the profile architecture', () => {
     const task = properties('EngineTaskDefinition');
     expect(task).toMatchObject({
-      Family: `game-${stage}-engine`,
+      Family: resourceName(stage, 'engine'),
       RequiresCompatibilities: ['FARGATE'],
       NetworkMode: 'awsvpc',
       RuntimePlatform: { CpuArchitecture: engine.cpuArchitecture, OperatingSystemFamily: 'LINUX' },
@@ -105,7 +106,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
     const tag = engineImageTag(profile, REPO_ROOT);
     expect(tag).toMatch(engine.imageTag === null ? /^src-[0-9a-f]{16}$/ : /.+/);
     expect(container().Image).toEqual({
-      'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.${profile.region}.amazonaws.com/game-${stage}-engine:${tag}`,
+      'Fn::Sub': `\${AWS::AccountId}.dkr.ecr.${profile.region}.amazonaws.com/${resourceName(stage, 'engine')}:${tag}`,
     });
   });
 
@@ -146,7 +147,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
 
   it('passes the queue and the database endpoint in the environment, and no secret anywhere', () => {
     expect(environment()).toEqual({
-      EVENTS_QUEUE_URL: `https://sqs.${profile.region}.amazonaws.com/123456789012/game-${stage}-events`,
+      EVENTS_QUEUE_URL: `https://sqs.${profile.region}.amazonaws.com/123456789012/${resourceName(stage, 'events')}`,
       DATABASE_IAM_USER: 'game_engine',
       DATABASE_ENDPOINT_ADDRESS: expect.stringMatching(/\.rds\.amazonaws\.com$/),
       DATABASE_PORT: '5432',
@@ -169,7 +170,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
 
   it('creates the player id signing key as a generated secret that only the execution role may read', () => {
     expect(properties('PlayerIdSigningKeySecret')).toEqual({
-      Name: `game-${stage}/engine/player-id-signing-key`,
+      Name: `${stagePrefix(stage)}/engine/player-id-signing-key`,
       Description: expect.stringContaining('not rotated'),
       GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true, IncludeSpace: false },
     });
@@ -212,7 +213,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
         Sid: 'PublishGameEvents',
         Effect: 'Allow',
         Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes'],
-        Resource: `arn:aws:sqs:${profile.region}:123456789012:game-${stage}-events`,
+        Resource: `arn:aws:sqs:${profile.region}:123456789012:${resourceName(stage, 'events')}`,
       },
       {
         Sid: 'ConnectToDatabaseAsEngine',
@@ -229,7 +230,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
         Effect: 'Allow',
         Action: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'],
         Resource: {
-          'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task/game-${stage}-engine/*`,
+          'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task/${resourceName(stage, 'engine')}/*`,
         },
       },
       ...(engine.enableExecuteCommand ? exec : []),
@@ -248,7 +249,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
         Effect: 'Allow',
         Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
         Resource: {
-          'Fn::Sub': `arn:\${AWS::Partition}:ecr:${profile.region}:\${AWS::AccountId}:repository/game-${stage}-engine`,
+          'Fn::Sub': `arn:\${AWS::Partition}:ecr:${profile.region}:\${AWS::AccountId}:repository/${resourceName(stage, 'engine')}`,
         },
       },
       {
@@ -273,7 +274,7 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
   it('runs the service in the private subnets without a public IP, on Fargate LATEST, rolling back failed deploys', () => {
     const service = properties('EngineService');
     expect(service).toMatchObject({
-      ServiceName: `game-${stage}-engine`,
+      ServiceName: resourceName(stage, 'engine'),
       Cluster: { Ref: 'EngineCluster' },
       TaskDefinition: { Ref: 'EngineTaskDefinition' },
       LaunchType: 'FARGATE',

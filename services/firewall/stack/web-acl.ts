@@ -12,7 +12,7 @@
  * Total capacity ~1,130 WCU, under the 1,500 included in the web ACL's price.
  * https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html
  */
-import { type CfnResource, resource } from '@game-platform/resources';
+import { type CfnResource, resource, resourceName, stagePrefix } from '@game-platform/resources';
 import { API_PATH_PREFIX } from '@game-platform/shared/edge';
 import type { StageProfile } from '@game-platform/shared/profiles';
 
@@ -42,10 +42,10 @@ const visibility = (metricName: string) => ({
 });
 
 export const webAcl = (profile: StageProfile): CfnResource<'AWS::WAFv2::WebACL'> => {
-  const name = `game-${profile.stage}-edge`;
+  const name = resourceName(profile.stage, 'edge');
   return resource('AWS::WAFv2::WebACL', {
     Name: name,
-    Description: `game-${profile.stage}: the players' edge (CloudFront): rate limit on ${API_PATH_PREFIX}/*, AWS managed rules`,
+    Description: `${stagePrefix(profile.stage)}: the players' edge (CloudFront): rate limit on ${API_PATH_PREFIX}/*, AWS managed rules`,
     Scope: 'CLOUDFRONT',
     DefaultAction: { Allow: {} },
     VisibilityConfig: visibility(name),

@@ -5,6 +5,7 @@
  * output "none".
  */
 
+import { resourceName } from '@game-platform/resources';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ describe.each(CHECKED_PROFILES)('firewall template (%s)', (stage) => {
   it('is one CLOUDFRONT-scope web ACL that allows by default, with metrics and samples', () => {
     expect(acls).toHaveLength(1);
     expect(acl).toMatchObject({
-      Name: `game-${stage}-edge`,
+      Name: resourceName(stage, 'edge'),
       Scope: 'CLOUDFRONT',
       DefaultAction: { Allow: {} },
       VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true },

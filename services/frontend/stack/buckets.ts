@@ -4,16 +4,13 @@
  */
 import {
   AWS,
-  bucketBaseline,
   kmsKey,
   type PolicyStatement,
-  policyDocument,
+  privateBucket,
   type Resources,
   ref,
-  resource,
   stackName,
   sub,
-  tlsOnlyStatement,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
 import { cloudFrontDecryptStatement, siteReadStatements } from './origin-access';
@@ -42,20 +39,13 @@ export const siteBucketResources = (profile: StageProfile): Resources => {
           }),
         }
       : {}),
-    [SITE_BUCKET]: resource('AWS::S3::Bucket', {
-      ...bucketBaseline({
-        // An explicit, visible choice: the profile says sse-s3 because an OAI reads this bucket.
-        encryption: kms ? { kmsKeyArn: sub(`\${${SITE_KEY}.Arn}`) } : 'AES256',
-        noncurrentVersionExpirationDays: frontend.noncurrentVersionDays,
-        accessLogs: { bucketName: ref(ACCESS_LOG_BUCKET), prefix: LOG_PREFIX.siteBucket },
-      }),
-    }),
-    SiteBucketPolicy: resource('AWS::S3::BucketPolicy', {
-      Bucket: ref(SITE_BUCKET),
-      PolicyDocument: policyDocument(
-        tlsOnlyStatement(SITE_BUCKET),
-        ...siteReadStatements(frontend.originAccess, SITE_BUCKET),
-      ),
+    ...privateBucket(SITE_BUCKET, {
+      // An explicit, visible choice: the profile says sse-s3 because an OAI reads this bucket.
+      // `Fn::Sub` rather than `getAtt`: the same ARN, written as the deployed template has it.
+      encryption: kms ? { kmsKeyArn: sub(`\${${SITE_KEY}.Arn}`) } : 'AES256',
+      noncurrentVersionExpirationDays: frontend.noncurrentVersionDays,
+      accessLogs: { bucketName: ref(ACCESS_LOG_BUCKET), prefix: LOG_PREFIX.siteBucket },
+      policyStatements: siteReadStatements(frontend.originAccess, SITE_BUCKET),
     }),
   };
 };
@@ -82,20 +72,12 @@ export const accessLogBucketResources = (profile: StageProfile): Resources => {
   const keep = profile.production
     ? ({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' } as const)
     : {};
-  return {
-    [ACCESS_LOG_BUCKET]: resource(
-      'AWS::S3::Bucket',
-      bucketBaseline({
-        encryption: 'AES256',
-        objectOwnership: 'ObjectWriter',
-        expirationDays: profile.frontend.accessLogRetentionDays,
-        noncurrentVersionExpirationDays: 1,
-      }),
-      keep,
-    ),
-    AccessLogBucketPolicy: resource('AWS::S3::BucketPolicy', {
-      Bucket: ref(ACCESS_LOG_BUCKET),
-      PolicyDocument: policyDocument(tlsOnlyStatement(ACCESS_LOG_BUCKET), s3ServerAccessLogsStatement()),
-    }),
-  };
+  return privateBucket(ACCESS_LOG_BUCKET, {
+    encryption: 'AES256',
+    objectOwnership: 'ObjectWriter',
+    expirationDays: profile.frontend.accessLogRetentionDays,
+    noncurrentVersionExpirationDays: 1,
+    policyStatements: [s3ServerAccessLogsStatement()],
+    resourceOptions: keep,
+  });
 };

@@ -12,11 +12,10 @@ import {
   getAtt,
   MANAGED_CACHE_POLICY,
   MANAGED_RESPONSE_HEADERS_POLICY,
-  type Outputs,
   type Resources,
-  ref,
   resource,
   sub,
+  type Value,
   VIEWER_TLS_POLICY,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
@@ -109,21 +108,8 @@ export const distributionResources = (profile: StageProfile, params: Distributio
   };
 };
 
-/** What the release tool and people need: the bucket, the distribution and where the site is. */
-export const frontendOutputs = (profile: StageProfile): Outputs => ({
-  siteBucketName: {
-    Description: 'S3 bucket holding the site (private; CloudFront reads it)',
-    Value: ref(SITE_BUCKET),
-  },
-  distributionId: { Description: 'CloudFront distribution serving the site', Value: ref(DISTRIBUTION) },
-  distributionDomainName: {
-    Description: 'CloudFront domain name (the target of a custom domain CNAME/alias record)',
-    Value: getAtt(DISTRIBUTION, 'DomainName'),
-  },
-  siteUrl: {
-    Description: 'Where players open the site',
-    Value: profile.frontend.customDomain
-      ? `https://${profile.frontend.customDomain.domainName}`
-      : sub(`https://\${${DISTRIBUTION}.DomainName}`),
-  },
-});
+/** Where players open the site: the custom domain, or the distribution's own domain name. */
+export const siteUrl = ({ frontend }: StageProfile): Value<string> =>
+  frontend.customDomain
+    ? `https://${frontend.customDomain.domainName}`
+    : sub(`https://\${${DISTRIBUTION}.DomainName}`);

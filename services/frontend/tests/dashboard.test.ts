@@ -9,7 +9,7 @@
  */
 
 import { OUTCOMES } from '@game-platform/integrations/stack/monitoring';
-import { SERVICE_NAMES } from '@game-platform/resources';
+import { resourceName, SERVICE_NAMES } from '@game-platform/resources';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import {
   composeParamSources,
@@ -507,7 +507,7 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
   it('fails a widget that points at nothing (a queue the stage does not have, a metric AWS does not publish)', () => {
     // Prepare: the first SQS metric, renamed twice.
     const queueMetric = metrics.find((metric) => metric.namespace === 'AWS/SQS') as DrawnMetric;
-    const wrongQueue = { ...queueMetric, dimensions: { QueueName: `game-${stage}-no-such-queue` } };
+    const wrongQueue = { ...queueMetric, dimensions: { QueueName: resourceName(stage, 'no-such-queue') } };
     const wrongMetric = { ...queueMetric, metricName: 'ApproximateNumberOfMessages' };
 
     // Act
@@ -519,7 +519,7 @@ describe.each(CHECKED_PROFILES)('stage dashboard (%s)', (stage) => {
     // Assess
     expect(problems).toEqual([
       expect.stringContaining(
-        `QueueName "game-${stage}-no-such-queue" names no AWS::SQS::Queue of the stage`,
+        `QueueName "${resourceName(stage, 'no-such-queue')}" names no AWS::SQS::Queue of the stage`,
       ),
       expect.stringContaining('AWS publishes no such metric in AWS/SQS'),
     ]);

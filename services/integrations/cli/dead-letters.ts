@@ -20,6 +20,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { resourceName } from '@game-platform/resources';
 import { parseGameEventJson } from '@game-platform/shared/events';
 import { queueDepth } from '@game-platform/shared/sqs';
 
@@ -50,8 +51,8 @@ export const stageQueues = async (sqs: SQSClient, stage: string): Promise<QueueP
     };
   };
   const [source, deadLetter] = await Promise.all([
-    lookup(`game-${stage}-events`),
-    lookup(`game-${stage}-events-dlq`),
+    lookup(resourceName(stage, 'events')),
+    lookup(resourceName(stage, 'events-dlq')),
   ]);
   return {
     queueUrl: source.url,

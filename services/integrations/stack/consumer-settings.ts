@@ -3,7 +3,12 @@
  * for `serverless.ts` (the template) and for the local platform (`npm start`), so the queue and the
  * function's environment run locally exactly as they deploy, apart from the endpoints.
  */
-import { consumerVisibilityTimeoutSeconds, type QueueWithDeadLetterOptions } from '@game-platform/resources';
+import {
+  consumerVisibilityTimeoutSeconds,
+  type QueueWithDeadLetterOptions,
+  queueLogicalIds,
+  resourceName,
+} from '@game-platform/resources';
 import type { StageProfileValues } from '@game-platform/shared/profiles';
 
 type IntegrationsSettings = StageProfileValues['integrations'];
@@ -11,13 +16,19 @@ type IntegrationsSettings = StageProfileValues['integrations'];
 /** The database role the consumer logs in as with IAM authentication (created by datastore migration 0002). */
 export const CONSUMER_DATABASE_USER = 'game_consumer';
 
+/** The logical ids of the events queue and its DLQ (`queueWithDeadLetter` with `thing: 'Events'`). */
+const EVENTS_THING = 'Events';
+const EVENTS_QUEUE_IDS = queueLogicalIds(EVENTS_THING);
+export const EVENTS_QUEUE = EVENTS_QUEUE_IDS.queue;
+export const EVENTS_DEAD_LETTER_QUEUE = EVENTS_QUEUE_IDS.deadLetterQueue;
+
 /** The events queue and its DLQ: `game-<stage>-events` and `game-<stage>-events-dlq`. */
 export const eventsQueueOptions = (
   stage: string,
   settings: IntegrationsSettings,
 ): QueueWithDeadLetterOptions => ({
-  thing: 'Events',
-  queueName: `game-${stage}-events`,
+  thing: EVENTS_THING,
+  queueName: resourceName(stage, 'events'),
   visibilityTimeoutSeconds: consumerVisibilityTimeoutSeconds(settings),
   messageRetentionDays: settings.messageRetentionDays,
   deadLetterRetentionDays: settings.deadLetterRetentionDays,

@@ -12,7 +12,7 @@
  * consumer's other outcomes (duplicates, invalid, failed), from its EMF metrics.
  */
 import type { DashboardSection, MetricSpec, Value } from '@game-platform/resources';
-import { stackName } from '@game-platform/resources';
+import { stackName, stagePrefix } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
 import { OUTCOMES } from '../src/consumer';
 import { CONSUMER_METRICS, eventsQueueOptions } from './consumer-settings';
@@ -55,7 +55,7 @@ export const eventsSection = (
       EventsQueueOldestMessageAgeAlarm: {
         ...queue,
         title: 'Oldest event waiting (s)',
-        description: `game-${stage}: a game event has waited more than ${profile.integrations.oldestMessageAgeAlarmSeconds} s on the events queue`,
+        description: `${stagePrefix(stage)}: a game event has waited more than ${profile.integrations.oldestMessageAgeAlarmSeconds} s on the events queue`,
         metricName: 'ApproximateAgeOfOldestMessage',
         statistic: 'Maximum',
         comparison: 'GreaterThanThreshold',
@@ -65,7 +65,7 @@ export const eventsSection = (
         namespace: 'AWS/SQS',
         dimensions: { QueueName: names.deadLetterQueueName },
         title: 'Events in the dead-letter queue',
-        description: `game-${stage}: game events in the dead-letter queue; inspect with npm run dlq:show -- --stage ${stage}`,
+        description: `${stagePrefix(stage)}: game events in the dead-letter queue; inspect with npm run dlq:show -- --stage ${stage}`,
         metricName: 'ApproximateNumberOfMessagesVisible',
         statistic: 'Maximum',
         comparison: 'GreaterThanThreshold',
@@ -74,7 +74,7 @@ export const eventsSection = (
       ConsumerErrorsAlarm: {
         ...consumer,
         title: 'Consumer errors',
-        description: `game-${stage}: the events consumer failed invocations (crash or timeout)`,
+        description: `${stagePrefix(stage)}: the events consumer failed invocations (crash or timeout)`,
         metricName: 'Errors',
         statistic: 'Sum',
         comparison: 'GreaterThanThreshold',
@@ -83,7 +83,7 @@ export const eventsSection = (
       ConsumerThrottlesAlarm: {
         ...consumer,
         title: 'Consumer throttles',
-        description: `game-${stage}: Lambda throttled the events consumer`,
+        description: `${stagePrefix(stage)}: Lambda throttled the events consumer`,
         metricName: 'Throttles',
         statistic: 'Sum',
         comparison: 'GreaterThanThreshold',

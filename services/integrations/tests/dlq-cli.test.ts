@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createQueueWithDeadLetter, type LocalSqs, startLocalSqs } from '@game-platform/local';
+import { resourceName } from '@game-platform/resources';
 import { queueDepth } from '@game-platform/shared/sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type QueuePair, stageQueues } from '../cli/dead-letters';
@@ -59,7 +60,7 @@ const dlq = async (command: 'show' | 'redrive', stage: string, ...extra: string[
 /** The stage's queue pair, wired like the template's (redrive after 5 receives), with `bodies` in the DLQ. */
 const stage = async (name: string, bodies: string[], sourceAttributes: Record<string, string> = {}) => {
   await createQueueWithDeadLetter(sqs, {
-    name: `game-${name}-events`,
+    name: resourceName(name, 'events'),
     visibilityTimeoutSeconds: 30,
     maxReceiveCount: 5,
     attributes: { queue: sourceAttributes },

@@ -12,6 +12,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { type LocalSqs, startLocalSqs } from '@game-platform/local';
+import { resourceName } from '@game-platform/resources';
 import { queueDepth } from '@game-platform/shared/sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -35,8 +36,8 @@ beforeAll(async () => {
 afterAll(async () => local?.stop());
 
 const stageWithDeadLetters = async (stage: string, bodies: string[]): Promise<QueuePair> => {
-  await sqs.send(new CreateQueueCommand({ QueueName: `game-${stage}-events` }));
-  await sqs.send(new CreateQueueCommand({ QueueName: `game-${stage}-events-dlq` }));
+  await sqs.send(new CreateQueueCommand({ QueueName: resourceName(stage, 'events') }));
+  await sqs.send(new CreateQueueCommand({ QueueName: resourceName(stage, 'events-dlq') }));
   const queues = await stageQueues(sqs, stage);
   for (const body of bodies) {
     await sqs.send(new SendMessageCommand({ QueueUrl: queues.deadLetterQueueUrl, MessageBody: body }));

@@ -4,6 +4,7 @@
  * role, the alarms, and the outputs producers rely on.
  */
 
+import { resourceName } from '@game-platform/resources';
 import { CHECKED_PROFILES, stageProfiles } from '@game-platform/shared/profiles';
 import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ describe.each(STAGES)('integrations template (%s)', (stage) => {
 
   it('dead-letters after maxReceiveCount into a DLQ that keeps messages longer and names its source', () => {
     expect(properties('EventsQueue')).toMatchObject({
-      QueueName: `game-${stage}-events`,
+      QueueName: resourceName(stage, 'events'),
       MessageRetentionPeriod: settings.messageRetentionDays * DAY,
       VisibilityTimeout: 6 * settings.functionTimeoutSeconds + settings.maximumBatchingWindowSeconds,
       RedrivePolicy: {
@@ -52,7 +53,9 @@ describe.each(STAGES)('integrations template (%s)', (stage) => {
       RedriveAllowPolicy: {
         redrivePermission: 'byQueue',
         sourceQueueArns: [
-          { 'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:game-${stage}-events` },
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:sqs:\${AWS::Region}:\${AWS::AccountId}:${resourceName(stage, 'events')}`,
+          },
         ],
       },
     });

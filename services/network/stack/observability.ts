@@ -17,33 +17,40 @@ import {
   type Resources,
   ref,
   resource,
+  resourceName,
+  stagePrefix,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
 
+/** The stage's key for log groups and the alarm topic (output `observabilityKeyArn`). */
+export const OBSERVABILITY_KEY = 'ObservabilityKey';
+/** Where every alarm of the stage notifies (output `alarmTopicArn`). */
+export const ALARM_TOPIC = 'AlarmTopic';
+
 export const observabilityResources = (profile: StageProfile): Resources => {
   const resources: Resources = {
-    ObservabilityKey: kmsKey({
-      description: `game-${profile.stage}: encrypts log groups and the alarm topic`,
+    [OBSERVABILITY_KEY]: kmsKey({
+      description: `${stagePrefix(profile.stage)}: encrypts log groups and the alarm topic`,
       serviceStatements: [cloudWatchLogsKeyStatement(), cloudWatchAlarmsKeyStatement()],
     }),
     ObservabilityKeyAlias: resource('AWS::KMS::Alias', {
-      AliasName: `alias/game-${profile.stage}-observability`,
-      TargetKeyId: ref('ObservabilityKey'),
+      AliasName: `alias/${resourceName(profile.stage, 'observability')}`,
+      TargetKeyId: ref(OBSERVABILITY_KEY),
     }),
-    AlarmTopic: resource('AWS::SNS::Topic', {
-      TopicName: `game-${profile.stage}-alarms`,
+    [ALARM_TOPIC]: resource('AWS::SNS::Topic', {
+      TopicName: resourceName(profile.stage, 'alarms'),
       DisplayName: `game ${profile.stage} alarms`,
-      KmsMasterKeyId: getAtt('ObservabilityKey', 'Arn'),
+      KmsMasterKeyId: getAtt(OBSERVABILITY_KEY, 'Arn'),
     }),
     AlarmTopicPolicy: resource('AWS::SNS::TopicPolicy', {
-      Topics: [ref('AlarmTopic')],
+      Topics: [ref(ALARM_TOPIC)],
       PolicyDocument: policyDocument(
         {
           Sid: 'CloudWatchAlarmsPublish',
           Effect: 'Allow',
           Principal: { Service: 'cloudwatch.amazonaws.com' },
           Action: ['sns:Publish'],
-          Resource: ref('AlarmTopic'),
+          Resource: ref(ALARM_TOPIC),
           Condition: { StringEquals: { 'aws:SourceAccount': AWS.accountId } },
         },
         {
@@ -51,7 +58,7 @@ export const observabilityResources = (profile: StageProfile): Resources => {
           Effect: 'Deny',
           Principal: '*',
           Action: ['sns:Publish'],
-          Resource: ref('AlarmTopic'),
+          Resource: ref(ALARM_TOPIC),
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         },
       ),
@@ -59,7 +66,7 @@ export const observabilityResources = (profile: StageProfile): Resources => {
   };
   if (profile.observability.alarmEmail) {
     resources.AlarmEmailSubscription = resource('AWS::SNS::Subscription', {
-      TopicArn: ref('AlarmTopic'),
+      TopicArn: ref(ALARM_TOPIC),
       Protocol: 'email',
       Endpoint: profile.observability.alarmEmail,
     });

@@ -17,14 +17,17 @@ import {
   type Resources,
   ref,
   securityGroup,
+  stagePrefix,
 } from '@game-platform/resources';
 import { ENGINE_CONTAINER_PORT, LOAD_BALANCER_LISTENER_PORT } from '@game-platform/shared/edge';
+import { VPC } from './vpc';
 
 const POSTGRES_PORT = 5432;
 const HTTPS_PORT = 443;
 
 const groupId = (logicalId: string) => getAtt(logicalId, 'GroupId');
 
+export const ENGINE_SECURITY_GROUP = 'EngineSecurityGroup';
 /**
  * The group of every Lambda function in the VPC (the consumer, the migration runner, the pruner),
  * output as `lambdaSecurityGroupId`. Its logical id keeps the name it was first deployed under: a
@@ -38,6 +41,9 @@ const groupId = (logicalId: string) => getAtt(logicalId, 'GroupId');
  * deleted, and EC2 refuses a second identical rule (`InvalidPermission.Duplicate`).
  */
 export const LAMBDA_SECURITY_GROUP = 'ConsumerSecurityGroup';
+export const DATABASE_SECURITY_GROUP = 'DatabaseSecurityGroup';
+export const LOAD_BALANCER_SECURITY_GROUP = 'LoadBalancerSecurityGroup';
+export const ENDPOINTS_SECURITY_GROUP = 'EndpointsSecurityGroup';
 
 /** The custom resource whose `PrefixListId` is CloudFront's origin-facing managed prefix list in this region. */
 export const CLOUDFRONT_PREFIX_LIST = 'CloudFrontOriginFacingPrefixList';
@@ -47,41 +53,44 @@ export interface SecurityGroupOptions {
 }
 
 export const securityGroupResources = ({ stage }: SecurityGroupOptions): Resources => ({
-  EngineSecurityGroup: securityGroup({
-    description: `game-${stage}: engine Fargate tasks`,
-    vpcId: ref('Vpc'),
+  [ENGINE_SECURITY_GROUP]: securityGroup({
+    description: `${stagePrefix(stage)}: engine Fargate tasks`,
+    vpcId: ref(VPC),
   }),
   [LAMBDA_SECURITY_GROUP]: securityGroup({
     // Changing the description replaces the group (see LAMBDA_SECURITY_GROUP); the pruner uses it too.
-    description: `game-${stage}: Lambda functions in the VPC (event consumer, migration runner)`,
-    vpcId: ref('Vpc'),
+    description: `${stagePrefix(stage)}: Lambda functions in the VPC (event consumer, migration runner)`,
+    vpcId: ref(VPC),
   }),
-  DatabaseSecurityGroup: securityGroup({ description: `game-${stage}: PostgreSQL`, vpcId: ref('Vpc') }),
-  LoadBalancerSecurityGroup: securityGroup({
-    description: `game-${stage}: the engine's internal load balancer, reached only by CloudFront's VPC origin`,
-    vpcId: ref('Vpc'),
+  [DATABASE_SECURITY_GROUP]: securityGroup({
+    description: `${stagePrefix(stage)}: PostgreSQL`,
+    vpcId: ref(VPC),
   }),
-  EndpointsSecurityGroup: securityGroup({
-    description: `game-${stage}: interface VPC endpoints`,
-    vpcId: ref('Vpc'),
+  [LOAD_BALANCER_SECURITY_GROUP]: securityGroup({
+    description: `${stagePrefix(stage)}: the engine's internal load balancer, reached only by CloudFront's VPC origin`,
+    vpcId: ref(VPC),
+  }),
+  [ENDPOINTS_SECURITY_GROUP]: securityGroup({
+    description: `${stagePrefix(stage)}: interface VPC endpoints`,
+    vpcId: ref(VPC),
   }),
 
-  DatabaseFromEngineIngress: ingressRule(groupId('DatabaseSecurityGroup'), {
+  DatabaseFromEngineIngress: ingressRule(groupId(DATABASE_SECURITY_GROUP), {
     description: 'PostgreSQL from engine tasks',
     port: POSTGRES_PORT,
-    peerSecurityGroupId: groupId('EngineSecurityGroup'),
+    peerSecurityGroupId: groupId(ENGINE_SECURITY_GROUP),
   }),
-  DatabaseFromConsumerIngress: ingressRule(groupId('DatabaseSecurityGroup'), {
+  DatabaseFromConsumerIngress: ingressRule(groupId(DATABASE_SECURITY_GROUP), {
     description: 'PostgreSQL from Lambda functions in the VPC',
     port: POSTGRES_PORT,
     peerSecurityGroupId: groupId(LAMBDA_SECURITY_GROUP),
   }),
-  EndpointsFromEngineIngress: ingressRule(groupId('EndpointsSecurityGroup'), {
+  EndpointsFromEngineIngress: ingressRule(groupId(ENDPOINTS_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs from engine tasks',
     port: HTTPS_PORT,
-    peerSecurityGroupId: groupId('EngineSecurityGroup'),
+    peerSecurityGroupId: groupId(ENGINE_SECURITY_GROUP),
   }),
-  EndpointsFromConsumerIngress: ingressRule(groupId('EndpointsSecurityGroup'), {
+  EndpointsFromConsumerIngress: ingressRule(groupId(ENDPOINTS_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs from Lambda functions in the VPC',
     port: HTTPS_PORT,
     peerSecurityGroupId: groupId(LAMBDA_SECURITY_GROUP),
@@ -96,28 +105,28 @@ export const securityGroupResources = ({ stage }: SecurityGroupOptions): Resourc
   // Those are CloudFront's own public addresses: nothing inside the VPC has one, and the load balancer
   // is internal, so only CloudFront's VPC origin can use this rule. The list weighs 55 rules against the
   // group's quota of 60. README of the network service: "Who reaches the engine".
-  LoadBalancerFromCloudFrontIngress: ingressRule(groupId('LoadBalancerSecurityGroup'), {
+  LoadBalancerFromCloudFrontIngress: ingressRule(groupId(LOAD_BALANCER_SECURITY_GROUP), {
     description: 'HTTP from CloudFront VPC origins (CloudFront origin-facing managed prefix list)',
     port: LOAD_BALANCER_LISTENER_PORT,
     peerPrefixListId: getAtt(CLOUDFRONT_PREFIX_LIST, 'PrefixListId'),
   }),
-  LoadBalancerToEngineEgress: egressRule(groupId('LoadBalancerSecurityGroup'), {
+  LoadBalancerToEngineEgress: egressRule(groupId(LOAD_BALANCER_SECURITY_GROUP), {
     description: 'Requests and health checks to engine tasks',
     port: ENGINE_CONTAINER_PORT,
-    peerSecurityGroupId: groupId('EngineSecurityGroup'),
+    peerSecurityGroupId: groupId(ENGINE_SECURITY_GROUP),
   }),
-  EngineFromLoadBalancerIngress: ingressRule(groupId('EngineSecurityGroup'), {
+  EngineFromLoadBalancerIngress: ingressRule(groupId(ENGINE_SECURITY_GROUP), {
     description: 'Requests and health checks from the internal load balancer (the only way in)',
     port: ENGINE_CONTAINER_PORT,
-    peerSecurityGroupId: groupId('LoadBalancerSecurityGroup'),
+    peerSecurityGroupId: groupId(LOAD_BALANCER_SECURITY_GROUP),
   }),
 
-  EngineToDatabaseEgress: egressRule(groupId('EngineSecurityGroup'), {
+  EngineToDatabaseEgress: egressRule(groupId(ENGINE_SECURITY_GROUP), {
     description: 'PostgreSQL to the database',
     port: POSTGRES_PORT,
-    peerSecurityGroupId: groupId('DatabaseSecurityGroup'),
+    peerSecurityGroupId: groupId(DATABASE_SECURITY_GROUP),
   }),
-  EngineHttpsEgress: egressRule(groupId('EngineSecurityGroup'), {
+  EngineHttpsEgress: egressRule(groupId(ENGINE_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs (interface and S3 gateway endpoints) and, where NAT is on, the internet',
     port: HTTPS_PORT,
     peerCidr: '0.0.0.0/0',
@@ -125,7 +134,7 @@ export const securityGroupResources = ({ stage }: SecurityGroupOptions): Resourc
   ConsumerToDatabaseEgress: egressRule(groupId(LAMBDA_SECURITY_GROUP), {
     description: 'PostgreSQL to the database',
     port: POSTGRES_PORT,
-    peerSecurityGroupId: groupId('DatabaseSecurityGroup'),
+    peerSecurityGroupId: groupId(DATABASE_SECURITY_GROUP),
   }),
   ConsumerHttpsEgress: egressRule(groupId(LAMBDA_SECURITY_GROUP), {
     description: 'HTTPS to AWS APIs (interface and S3 gateway endpoints) and, where NAT is on, the internet',

@@ -12,10 +12,12 @@ import {
   type Resources,
   ref,
   resource,
+  resourceName,
   select,
   sub,
 } from '@game-platform/resources';
 import type { StageProfile } from '@game-platform/shared/profiles';
+import { OBSERVABILITY_KEY } from './observability';
 import { SUBNET_TIERS, type SubnetTier, subnetLayout } from './subnet-layout';
 
 /** AZ letters used in logical ids: `PrivateSubnetA` is in the region's first AZ. */
@@ -26,23 +28,33 @@ const capitalize = (tier: SubnetTier) => `${tier[0]?.toUpperCase()}${tier.slice(
 export const subnetId = (tier: SubnetTier, az: number) => `${capitalize(tier)}Subnet${AZ_LETTERS[az]}`;
 export const privateRouteTableId = (az: number) => `PrivateRouteTable${AZ_LETTERS[az]}`;
 const natGatewayId = (az: number) => `NatGateway${AZ_LETTERS[az]}`;
+const natElasticIpId = (az: number) => `NatElasticIp${AZ_LETTERS[az]}`;
 
-const tagged = (name: string, stage: string) => [{ Key: 'Name', Value: `game-${stage}-${name}` }];
+export const VPC = 'Vpc';
+export const INTERNET_GATEWAY = 'InternetGateway';
+/** Routes through the internet gateway wait for it. */
+export const INTERNET_GATEWAY_ATTACHMENT = 'InternetGatewayAttachment';
+export const PUBLIC_ROUTE_TABLE = 'PublicRouteTable';
+export const ISOLATED_ROUTE_TABLE = 'IsolatedRouteTable';
+export const FLOW_LOGS_LOG_GROUP = 'FlowLogsLogGroup';
+export const FLOW_LOGS_DELIVERY_ROLE = 'FlowLogsDeliveryRole';
+
+const tagged = (name: string, stage: string) => [{ Key: 'Name', Value: resourceName(stage, name) }];
 
 export const vpcResources = (profile: StageProfile): Resources => {
   const { vpcCidr } = profile.network;
   return {
-    Vpc: resource('AWS::EC2::VPC', {
+    [VPC]: resource('AWS::EC2::VPC', {
       CidrBlock: vpcCidr,
       // Both are required for the private DNS names of interface endpoints.
       EnableDnsSupport: true,
       EnableDnsHostnames: true,
       Tags: tagged('vpc', profile.stage),
     }),
-    InternetGateway: resource('AWS::EC2::InternetGateway', { Tags: tagged('igw', profile.stage) }),
-    InternetGatewayAttachment: resource('AWS::EC2::VPCGatewayAttachment', {
-      VpcId: ref('Vpc'),
-      InternetGatewayId: ref('InternetGateway'),
+    [INTERNET_GATEWAY]: resource('AWS::EC2::InternetGateway', { Tags: tagged('igw', profile.stage) }),
+    [INTERNET_GATEWAY_ATTACHMENT]: resource('AWS::EC2::VPCGatewayAttachment', {
+      VpcId: ref(VPC),
+      InternetGatewayId: ref(INTERNET_GATEWAY),
     }),
   };
 };
@@ -56,33 +68,33 @@ export const subnetResources = (profile: StageProfile): Resources => {
   const { vpcCidr, azCount } = profile.network;
   const layout = subnetLayout(vpcCidr, azCount);
   const resources: Resources = {
-    PublicRouteTable: resource('AWS::EC2::RouteTable', {
-      VpcId: ref('Vpc'),
+    [PUBLIC_ROUTE_TABLE]: resource('AWS::EC2::RouteTable', {
+      VpcId: ref(VPC),
       Tags: tagged('public', profile.stage),
     }),
     PublicDefaultRoute: resource(
       'AWS::EC2::Route',
       {
-        RouteTableId: ref('PublicRouteTable'),
+        RouteTableId: ref(PUBLIC_ROUTE_TABLE),
         DestinationCidrBlock: '0.0.0.0/0',
-        GatewayId: ref('InternetGateway'),
+        GatewayId: ref(INTERNET_GATEWAY),
       },
-      { DependsOn: ['InternetGatewayAttachment'] },
+      { DependsOn: [INTERNET_GATEWAY_ATTACHMENT] },
     ),
-    IsolatedRouteTable: resource('AWS::EC2::RouteTable', {
-      VpcId: ref('Vpc'),
+    [ISOLATED_ROUTE_TABLE]: resource('AWS::EC2::RouteTable', {
+      VpcId: ref(VPC),
       Tags: tagged('isolated', profile.stage),
     }),
   };
   for (let az = 0; az < azCount; az++) {
     resources[privateRouteTableId(az)] = resource('AWS::EC2::RouteTable', {
-      VpcId: ref('Vpc'),
+      VpcId: ref(VPC),
       Tags: tagged(`private-${AZ_LETTERS[az]?.toLowerCase()}`, profile.stage),
     });
     for (const tier of SUBNET_TIERS) {
       const id = subnetId(tier, az);
       resources[id] = resource('AWS::EC2::Subnet', {
-        VpcId: ref('Vpc'),
+        VpcId: ref(VPC),
         CidrBlock: layout[tier][az] ?? '',
         AvailabilityZone: select(az, getAZs()),
         // No subnet hands out public IPs; anything public goes through a load balancer or NAT (CT.EC2.PR.11).
@@ -94,10 +106,10 @@ export const subnetResources = (profile: StageProfile): Resources => {
       });
       const routeTable =
         tier === 'public'
-          ? 'PublicRouteTable'
+          ? PUBLIC_ROUTE_TABLE
           : tier === 'private'
             ? privateRouteTableId(az)
-            : 'IsolatedRouteTable';
+            : ISOLATED_ROUTE_TABLE;
       resources[`${id}RouteTableAssociation`] = resource('AWS::EC2::SubnetRouteTableAssociation', {
         SubnetId: ref(id),
         RouteTableId: ref(routeTable),
@@ -118,14 +130,14 @@ export const natResources = (profile: StageProfile): Resources => {
   const gateways = natMode === 'single' ? 1 : azCount;
   const resources: Resources = {};
   for (let az = 0; az < gateways; az++) {
-    resources[`NatElasticIp${AZ_LETTERS[az]}`] = resource(
+    resources[natElasticIpId(az)] = resource(
       'AWS::EC2::EIP',
       { Domain: 'vpc', Tags: tagged(`nat-${AZ_LETTERS[az]?.toLowerCase()}`, profile.stage) },
-      { DependsOn: ['InternetGatewayAttachment'] },
+      { DependsOn: [INTERNET_GATEWAY_ATTACHMENT] },
     );
     resources[natGatewayId(az)] = resource('AWS::EC2::NatGateway', {
       SubnetId: ref(subnetId('public', az)),
-      AllocationId: getAtt(`NatElasticIp${AZ_LETTERS[az]}`, 'AllocationId'),
+      AllocationId: getAtt(natElasticIpId(az), 'AllocationId'),
       Tags: tagged(`nat-${AZ_LETTERS[az]?.toLowerCase()}`, profile.stage),
     });
   }
@@ -141,12 +153,12 @@ export const natResources = (profile: StageProfile): Resources => {
 
 /** VPC flow logs of all traffic to an encrypted log group (SH EC2.6), delivered through a role scoped to that group. */
 export const flowLogResources = (profile: StageProfile): Resources => ({
-  FlowLogsLogGroup: logGroup({
+  [FLOW_LOGS_LOG_GROUP]: logGroup({
     name: `/game/${profile.stage}/vpc-flow-logs`,
     retentionDays: profile.network.flowLogRetentionDays,
-    kmsKeyArn: getAtt('ObservabilityKey', 'Arn'),
+    kmsKeyArn: getAtt(OBSERVABILITY_KEY, 'Arn'),
   }),
-  FlowLogsDeliveryRole: resource('AWS::IAM::Role', {
+  [FLOW_LOGS_DELIVERY_ROLE]: resource('AWS::IAM::Role', {
     AssumeRolePolicyDocument: assumeRolePolicy('vpc-flow-logs.amazonaws.com', {
       StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
       ArnLike: {
@@ -160,18 +172,18 @@ export const flowLogResources = (profile: StageProfile): Resources => ({
           Sid: 'WriteFlowLogRecords',
           Effect: 'Allow',
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          Resource: [getAtt('FlowLogsLogGroup', 'Arn')],
+          Resource: [getAtt(FLOW_LOGS_LOG_GROUP, 'Arn')],
         }),
       },
     ],
   }),
   VpcFlowLog: resource('AWS::EC2::FlowLog', {
-    ResourceId: ref('Vpc'),
+    ResourceId: ref(VPC),
     ResourceType: 'VPC',
     TrafficType: 'ALL',
     LogDestinationType: 'cloud-watch-logs',
-    LogGroupName: ref('FlowLogsLogGroup'),
-    DeliverLogsPermissionArn: getAtt('FlowLogsDeliveryRole', 'Arn'),
+    LogGroupName: ref(FLOW_LOGS_LOG_GROUP),
+    DeliverLogsPermissionArn: getAtt(FLOW_LOGS_DELIVERY_ROLE, 'Arn'),
     MaxAggregationInterval: 600,
   }) satisfies CfnResource<'AWS::EC2::FlowLog'>,
 });

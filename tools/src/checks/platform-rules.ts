@@ -38,7 +38,7 @@ interface SecurityGroupRuleView {
 
 /** Every security group rule of a template, inline or standalone. */
 const securityGroupRules = (template: Template): SecurityGroupRuleView[] => [
-  ...resourcesOfType(template, 'AWS::EC2::SecurityGroup').flatMap(([id, resource]) => [
+  ...Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroup')).flatMap(([id, resource]) => [
     ...((resource.Properties?.SecurityGroupIngress as Record<string, unknown>[] | undefined) ?? []).map(
       (rule) => ({ resource: id, direction: 'ingress' as const, rule }),
     ),
@@ -46,12 +46,12 @@ const securityGroupRules = (template: Template): SecurityGroupRuleView[] => [
       (rule) => ({ resource: id, direction: 'egress' as const, rule }),
     ),
   ]),
-  ...resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress').map(([id, resource]) => ({
+  ...Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroupIngress')).map(([id, resource]) => ({
     resource: id,
     direction: 'ingress' as const,
     rule: resource.Properties ?? {},
   })),
-  ...resourcesOfType(template, 'AWS::EC2::SecurityGroupEgress').map(([id, resource]) => ({
+  ...Object.entries(resourcesOfType(template, 'AWS::EC2::SecurityGroupEgress')).map(([id, resource]) => ({
     resource: id,
     direction: 'egress' as const,
     rule: resource.Properties ?? {},
@@ -245,7 +245,7 @@ export const noManagedPolicies: PlatformRule = {
     'No role attaches a managed policy unless listed with a reason; known AWS-managed ones are judged like inline ones',
   check: ({ templates }) =>
     forEachTemplate(templates, (service, template) =>
-      resourcesOfType(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
+      Object.entries(resourcesOfType(template, 'AWS::IAM::Role')).flatMap(([id, role]) =>
         asList(role.Properties?.ManagedPolicyArns)
           .filter((arn) => {
             const local = referencedLogicalId(arn);

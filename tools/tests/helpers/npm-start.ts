@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { freePort } from '@game-platform/local';
 import { launchBrowser } from '@game-platform/testing/browser';
 import type { Browser } from 'playwright-core';
+import { stagePrefix } from '@game-platform/resources';
 import { launchStart, type StartProcess } from '../../src/platform/start-process';
 
 export interface StartedPlatform {
@@ -19,7 +20,7 @@ export interface StartedPlatform {
 }
 
 export const startOnFreePorts = async (stage: string): Promise<StartedPlatform> => {
-  const dataDir = mkdtempSync(join(tmpdir(), `game-${stage}-`));
+  const dataDir = mkdtempSync(join(tmpdir(), `${stagePrefix(stage)}-`));
   chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the user postgres and must enter it
   const ports = {
     postgres: await freePort(),

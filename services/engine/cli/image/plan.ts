@@ -8,6 +8,8 @@
  * there it builds nothing (same build inputs, same tag). README of services/engine: "Releases".
  */
 import { type CommandLine, type CommandSpec, parseCommandLine, stageOption } from '@game-platform/shared/cli';
+
+import { resourceName } from '@game-platform/resources';
 import {
   ENGINE_IMAGE_TAG,
   ENGINE_IMAGE_TAG_RULE,
@@ -246,7 +248,7 @@ export const imagePlan = (target: ImageTarget, state: RegistryState | 'unknown')
     });
   } else {
     const from = target.from as RepositoryRef;
-    const cluster = `game-${from.stage}-engine`;
+    const cluster = resourceName(from.stage, 'engine');
     steps.push({
       kind: 'find-source',
       command: `aws ecs describe-services --region ${from.region} --cluster ${cluster} --services ${cluster}   # then its task definition's image, and: aws ecr describe-images --repository-name ${from.repositoryName} ${imageIds(target.tag)}`,

@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { resourceName } from '@game-platform/resources';
 import { CONTAINER_NAME } from '../../stack/task-definition';
 import { ImageCommandError } from './plan';
 import { LIFECYCLE_POLICY, repositorySettings } from './repository';
@@ -94,7 +95,7 @@ export const awsRegistry = (region: string): Registry => {
       }
     },
     runningImage: async (stage) => {
-      const name = `game-${stage}-engine`;
+      const name = resourceName(stage, 'engine');
       const { services } = await ecs.send(new DescribeServicesCommand({ cluster: name, services: [name] }));
       const taskDefinition = services?.find((service) => service.status === 'ACTIVE')?.taskDefinition;
       if (!taskDefinition) return null;
