@@ -20,10 +20,10 @@ import { CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST } from '@game-platform/shared/edge
 import { ALARM_TOPIC, OBSERVABILITY_KEY, observabilityResources } from './stack/observability';
 import {
   CLOUDFRONT_PREFIX_LIST,
-  LAMBDA_SECURITY_GROUP,
   DATABASE_SECURITY_GROUP,
   ENDPOINTS_SECURITY_GROUP,
   ENGINE_SECURITY_GROUP,
+  LAMBDA_SECURITY_GROUP,
   LOAD_BALANCER_SECURITY_GROUP,
   securityGroupResources,
 } from './stack/security-groups';

@@ -24,8 +24,8 @@ import {
   type TaskDefinition,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { type CommandSpec, parseCommandLine, readCommandLine, stageOption } from '@game-platform/shared/cli';
 import { resourceName } from '@game-platform/resources';
+import { type CommandSpec, parseCommandLine, readCommandLine, stageOption } from '@game-platform/shared/cli';
 import { loadStageProfile, StageProfileError } from '@game-platform/shared/profiles';
 import { CONTAINER_NAME } from '../stack/task-definition';
 import { tagOf } from './image/plan';

@@ -6,8 +6,8 @@
  * weights of, and the role ECS does it with, granted exactly that and nothing more.
  */
 
-import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { alarmName, resourceName } from '@game-platform/resources';
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { resourceById, resourcesOfType, synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';

@@ -7,8 +7,8 @@
  * role grants something on "*" or the CPU/memory pair is not one Fargate accepts.
  */
 
-import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { resourceName, stagePrefix } from '@game-platform/resources';
+import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, isFargateTaskSize, loadStageProfile } from '@game-platform/shared/profiles';
 import {
   resourceById,

@@ -6,9 +6,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@game-platform/local';
+import { stagePrefix } from '@game-platform/resources';
 import { launchBrowser } from '@game-platform/testing/browser';
 import type { Browser } from 'playwright-core';
-import { stagePrefix } from '@game-platform/resources';
 import { launchStart, type StartProcess } from '../../src/platform/start-process';
 
 export interface StartedPlatform {

@@ -7,9 +7,9 @@
  * in a fresh account it creates the repository and builds and pushes the image; once the tag is
  * there it builds nothing (same build inputs, same tag). README of services/engine: "Releases".
  */
-import { type CommandLine, type CommandSpec, parseCommandLine, stageOption } from '@game-platform/shared/cli';
 
 import { resourceName } from '@game-platform/resources';
+import { type CommandLine, type CommandSpec, parseCommandLine, stageOption } from '@game-platform/shared/cli';
 import {
   ENGINE_IMAGE_TAG,
   ENGINE_IMAGE_TAG_RULE,
