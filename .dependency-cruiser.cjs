@@ -134,9 +134,11 @@ const BENCHES_USING_TEST_HELPERS_FOR_NOW = '^services/(engine|integrations)/benc
 /**
  * Known and harmless: `import type` cycles, erased when TypeScript compiles (no module loads another
  * in a loop). The swc parser cannot tell a type-only import from a value import, so each is named here:
- * shared/src/endpoints/workload-calls.ts reads the profile's type, whose schema lists the endpoints.
+ * - shared/src/endpoints/workload-calls.ts reads the profile's type, whose schema lists the endpoints;
+ * - resources/src/cfn/intrinsics.ts types `getAtt`'s attribute names with the generated specification,
+ *   whose property types are the intrinsics' `Value`, `Json` and `Tag`.
  */
-const KNOWN_TYPE_ONLY_CYCLES = '^shared/src/endpoints/workload-calls\\.ts$';
+const KNOWN_TYPE_ONLY_CYCLES = '^(shared/src/endpoints/workload-calls|resources/src/cfn/intrinsics)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -30,7 +30,7 @@ import {
   TARGET_GROUP,
   TARGET_GROUPS,
 } from './stack/load-balancer';
-import { engineSection, engineStackResources } from './stack/monitoring';
+import { engineSection } from './stack/monitoring';
 import { PLAYER_ID_KEY_SECRET, PLAYER_ID_KEY_VARIABLE, playerIdKeyResources } from './stack/player-id-key';
 import {
   ENGINE_DATABASE_USER,
@@ -41,7 +41,14 @@ import {
   loadBalancerInfrastructureRole,
   taskRole,
 } from './stack/roles';
-import { cluster, ENGINE_CLUSTER, ENGINE_SERVICE, engineService, scalingResources } from './stack/service';
+import {
+  cluster,
+  ENGINE_CLUSTER,
+  ENGINE_SERVICE,
+  engineService,
+  engineStackResources,
+  scalingResources,
+} from './stack/service';
 import {
   containerLogGroup,
   ENGINE_LOG_GROUP,
@@ -143,7 +150,7 @@ const config: PlatformServiceConfig = {
         serviceId: ENGINE_SERVICE,
       }),
       // The tasks' and the load balancer's alarms, from the definitions the stage's dashboard draws.
-      ...alarmResources(engineSection({ stage, ...engineStackResources() }).alarms, {
+      ...alarmResources(engineSection({ stage, ...engineStackResources }).alarms, {
         stage,
         topicArn: '${param:alarmTopicArn}',
       }),

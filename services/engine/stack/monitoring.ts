@@ -21,18 +21,11 @@
  * goes off during its bake time.
  *
  * One definition, two readers: the engine stack deploys the alarms with its own resources
- * (`engineStackResources`: `Ref`/`GetAtt`), and the stage's dashboard in the frontend stack draws the
+ * (`engineStackResources` in service.ts: `Ref`/`GetAtt`), and the stage's dashboard in the frontend stack draws the
  * same section with the engine's outputs (compose params naming the same resources).
  */
-import { type DashboardSection, getAtt, ref, stagePrefix, type Value } from '@game-platform/resources';
-import {
-  ALTERNATE_TARGET_GROUP,
-  EDGE_ALARMS,
-  HEALTH_CHECK_PATH,
-  LOAD_BALANCER,
-  TARGET_GROUP,
-} from './load-balancer';
-import { ENGINE_CLUSTER, ENGINE_SERVICE } from './service';
+import { type DashboardSection, stagePrefix, type Value } from '@game-platform/resources';
+import { EDGE_ALARMS, HEALTH_CHECK_PATH } from './load-balancer';
 
 export const ALARM_MINUTES = 5;
 export const CPU_HIGH_PERCENT = 85;
@@ -53,18 +46,6 @@ export interface EngineResourceNames {
 export interface EngineSectionOptions extends EngineResourceNames {
   stage: string;
 }
-
-/**
- * The names inside the engine stack itself: a cluster's `Ref` is its name. A function, not a
- * constant: service.ts imports this module (`RELEASE_ALARMS`), and this one its logical ids.
- */
-export const engineStackResources = (): EngineResourceNames => ({
-  clusterName: ref(ENGINE_CLUSTER),
-  serviceName: getAtt(ENGINE_SERVICE, 'Name'),
-  loadBalancerFullName: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
-  targetGroupFullName: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
-  alternateTargetGroupFullName: getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
-});
 
 /**
  * The alarms a blue/green release rolls back on (service.ts, `DeploymentConfiguration.Alarms`): the

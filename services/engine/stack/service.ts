@@ -38,8 +38,13 @@ import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import type { StageProfile } from '@game-platform/shared/profiles';
 import { ENGINE_METRICS_NAMESPACE, LIVE_CONNECTIONS_METRIC } from '../src/adapters/emf-metrics';
 import { LIVE_CONNECTIONS_SCALE_AT, LIVE_MAX_CONNECTIONS_PER_TASK } from './environment';
-import { HEALTH_CHECK_GRACE_PERIOD_SECONDS, LOAD_BALANCER } from './load-balancer';
-import { RELEASE_ALARMS } from './monitoring';
+import {
+  ALTERNATE_TARGET_GROUP,
+  HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+  LOAD_BALANCER,
+  TARGET_GROUP,
+} from './load-balancer';
+import { type EngineResourceNames, RELEASE_ALARMS } from './monitoring';
 import { CONTAINER_NAME } from './task-definition';
 
 /**
@@ -291,4 +296,13 @@ export const scalingResources = (options: {
       resourceName(stage, 'engine-live-connections'),
     ),
   };
+};
+
+/** The names inside the engine stack itself, for its own alarms: a cluster's `Ref` is its name. */
+export const engineStackResources: EngineResourceNames = {
+  clusterName: ref(ENGINE_CLUSTER),
+  serviceName: getAtt(ENGINE_SERVICE, 'Name'),
+  loadBalancerFullName: getAtt(LOAD_BALANCER, 'LoadBalancerFullName'),
+  targetGroupFullName: getAtt(TARGET_GROUP, 'TargetGroupFullName'),
+  alternateTargetGroupFullName: getAtt(ALTERNATE_TARGET_GROUP, 'TargetGroupFullName'),
 };
