@@ -123,4 +123,18 @@ export const endpointsForIamPrefix = (prefix: string): EndpointServiceName[] =>
 export const endpointNameOf = (serviceName: string): string | undefined =>
   /^com\.amazonaws\.(?:\$\{AWS::Region\}|[a-z]{2}(?:-[a-z]+)+-\d)\.(.+)$/.exec(serviceName)?.[1];
 
+export {
+  type DeployedEndpoint,
+  type Derivation,
+  type DerivationProblem,
+  deployedEndpoints,
+  deriveEndpointNeeds,
+  type EndpointNeed,
+  type IamFacts,
+  type MissingEndpoint,
+  missingEndpoints,
+  reasonsOf,
+  type Workload,
+  type WorkloadKind,
+} from './derivation';
 export { interfaceEndpointsOf, type WorkloadCall, workloadCalls } from './workload-calls';
