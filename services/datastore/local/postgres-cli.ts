@@ -7,9 +7,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MIGRATIONS_DIR, migrate, readMigrations } from '@game-platform/datastore/migrations';
 import { postmasterUsing, startPostgres } from '@game-platform/local';
 import pg from 'pg';
+import { MIGRATIONS_DIR, migrate, readMigrations } from '../src/migrations';
 
 const USAGE = 'usage: npm run local:postgres [-- --data-dir <dir>] (PGPORT sets the port, default 54329)';
 const DEFAULT_DATA_DIR = new URL('../../../.local/', import.meta.url).pathname;
