@@ -1,10 +1,10 @@
 /**
  * PLATFORM.ENDPOINTS.1, .2 and .3: with `network.natMode: none` a workload in the VPC reaches an AWS
- * API only through a VPC endpoint. These rules take, from the derivation next to the endpoint
- * catalogue (shared/src/endpoints/derivation.ts: which AWS services each workload of the stage calls,
- * read from every stack), and fail the stage when the endpoints stack has no endpoint for one of them
- * (.1), when what a workload calls cannot be derived (.2), or when the interface endpoints are not
- * what the workloads call plus the profile's listed extras (.3). With NAT on, calls without an
+ * API only through a VPC endpoint. These rules read which AWS services each workload of the stage
+ * calls from the derivation next to the endpoint catalogue (shared/src/endpoints/derivation.ts), and
+ * fail the stage when the endpoints stack has no endpoint for one of them (.1), when what a workload
+ * calls cannot be derived (.2), or when the interface endpoints are not what the workloads call plus
+ * the profile's listed extras (.3). With NAT on, calls without an
  * endpoint go through the NAT gateway, so .1 and .2 pass; `npm run endpoints:cost` still lists them.
  */
 import { IAM_FACTS } from '@game-platform/resources/managed-policies';
