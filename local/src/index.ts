@@ -34,3 +34,4 @@ export {
 /** The Lambda runtime stand-in, run as a child process: `node --import tsx LAMBDA_RUNTIME`. */
 export const LAMBDA_RUNTIME = fileURLToPath(new URL('./lambda-runtime.ts', import.meta.url));
 export * from './lifecycle';
+export * from './part';

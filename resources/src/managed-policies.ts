@@ -9,6 +9,7 @@
  * To add one: copy its JSON document here with its version, and the entry's reason there.
  */
 
+import type { IamFacts } from '@game-platform/shared/endpoints';
 import { LAMBDA_NETWORK_INTERFACE_ACTIONS } from './lambda-vpc';
 
 type Statement = Readonly<Record<string, unknown>>;
@@ -117,4 +118,18 @@ export const awsManagedPolicyName = (arn: unknown): string | undefined => {
 export const managedPolicyStatements = (arn: unknown): readonly Statement[] | undefined => {
   const name = awsManagedPolicyName(arn);
   return name ? AWS_MANAGED_POLICIES[name]?.statements : undefined;
+};
+
+/**
+ * What the endpoint derivation (shared/src/endpoints/derivation.ts) must know about IAM that no
+ * template says: these documents, and the actions Lambda performs with a VPC function's role.
+ */
+export const IAM_FACTS: IamFacts = {
+  managedPolicy: (arn) => {
+    const name = awsManagedPolicyName(arn);
+    const statements = managedPolicyStatements(arn);
+    return name && statements ? { name, statements } : undefined;
+  },
+  managedPoliciesFile: AWS_MANAGED_POLICIES_FILE,
+  lambdaNetworkInterfaceActions: LAMBDA_NETWORK_INTERFACE_ACTIONS,
 };

@@ -1,25 +1,17 @@
 /** A synthesized CloudFormation template, and what the checks say about it. */
 import { existsSync, readFileSync } from 'node:fs';
+import type { Template, TemplateResource } from '@game-platform/shared/template';
 import { synthDir } from './paths';
 
-export interface TemplateResource {
-  Type: string;
-  Properties?: Record<string, unknown>;
-  DependsOn?: string | string[];
-  DeletionPolicy?: string;
-  UpdateReplacePolicy?: string;
-  Condition?: string;
-  Metadata?: Record<string, unknown>;
-}
-
-export interface Template {
-  AWSTemplateFormatVersion?: string;
-  Description?: string;
-  Parameters?: Record<string, unknown>;
-  Conditions?: Record<string, unknown>;
-  Resources: Record<string, TemplateResource>;
-  Outputs?: Record<string, { Value: unknown; Description?: string; Export?: unknown }>;
-}
+// The template's shape and its three basic readers live in shared (the endpoint derivation reads
+// templates too, and shared may not import resources); re-exported here for every other check.
+export {
+  asList,
+  referencedLogicalId,
+  statementsOf,
+  type Template,
+  type TemplateResource,
+} from '@game-platform/shared/template';
 
 /** Which kind of check produced a finding. */
 export type CheckKind = 'specification' | 'policy gate' | 'platform rules' | 'references';
@@ -69,23 +61,6 @@ export const platformFinding = (
   resource,
   message,
 });
-
-/** CloudFormation allows a single value where a list is expected (`Action: "s3:GetObject"`). */
-export const asList = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
-
-/** The statements of a policy document, whether `Statement` is a list or a single statement. */
-export const statementsOf = (document: unknown): Record<string, unknown>[] =>
-  asList((document as { Statement?: unknown } | undefined)?.Statement) as Record<string, unknown>[];
-
-/** The logical id in `{ "Ref": id }` or `{ "Fn::GetAtt": [id, attribute] }`, if the value is one. */
-export const referencedLogicalId = (value: unknown): string | undefined => {
-  const reference = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown } | undefined;
-  if (typeof reference?.Ref === 'string') return reference.Ref;
-  const getAtt = reference?.['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
-  return undefined;
-};
 
 /** The synthesized template of a service for a stage. */
 export const synthesizedTemplate = (stage: string, service: string): Template => {

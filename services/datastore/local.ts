@@ -9,6 +9,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSyn
 import { dirname, join } from 'node:path';
 import {
   finishesWithin,
+  type LocalPart,
   logTail,
   PartError,
   postmasterUsing,
@@ -182,3 +183,31 @@ export const startLocalDatastore = async (options: DatastoreOptions): Promise<Lo
     stop,
   };
 };
+
+/**
+ * The datastore's part of `npm start`: PostgreSQL in `<data dir>/postgres` on `--postgres-port`,
+ * migrated; its outputs are the connection strings, as the owner and as each application role.
+ */
+const datastore: LocalPart<never> = {
+  name: PART,
+  start: async ({ settings }) => {
+    const log = join(settings.logDir, 'postgres.log');
+    const running = await startLocalDatastore({
+      dataDir: join(settings.dataDir, 'postgres'),
+      port: settings.ports.postgres,
+      fresh: settings.fresh,
+      logFile: log,
+    });
+    return {
+      ...running,
+      log,
+      outputs: {
+        ownerDatabaseUrl: running.ownerUrl,
+        consumerDatabaseUrl: running.urlFor('game_consumer'),
+        engineDatabaseUrl: running.urlFor('game_engine'),
+      },
+    };
+  },
+};
+
+export const localParts: LocalPart[] = [datastore];

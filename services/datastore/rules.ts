@@ -208,7 +208,8 @@ export const databaseBackupsInSecondRegion: PlatformRule = {
         }),
 };
 
-export const DATASTORE_RULES: PlatformRule[] = [
+/** The datastore service's platform rules, as the checks find them through the compose file (tools/src/checks/platform-rules.ts). */
+export const rules: PlatformRule[] = [
   databaseSnapshotOnDelete,
   databaseParameterGroup,
   databaseLogGroups,

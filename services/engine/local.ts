@@ -5,10 +5,11 @@
  * authentication as the same role), the SQS server by `AWS_ENDPOINT_URL_SQS`, loopback instead of
  * the task's network interface.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { logTail, PartError, type RunningPart, spawnPartProcess } from '@game-platform/local';
-import type { StageProfile } from '@game-platform/shared/profiles';
-import type { EngineBundle } from './cli/image/build';
+import { type LocalPart, logTail, PartError, type RunningPart, spawnPartProcess } from '@game-platform/local';
+import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
+import { buildEngineApp, type EngineBundle } from './cli/image/build';
 import { engineSettingsEnvironment } from './stack/environment';
 import { STOP_TIMEOUT_SECONDS } from './stack/task-definition';
 
@@ -126,4 +127,32 @@ export const startLocalEngine = async (options: EngineOptions): Promise<RunningP
   };
 };
 
-export { buildEngineApp, type EngineBundle } from './cli/image/build';
+/**
+ * The engine's part of `npm start`: the image's bundle on `--engine-port`, as `game_engine`, with the
+ * events queue. The bundle builds from the start (`prepare`), while PostgreSQL and the queues start.
+ */
+const engine: LocalPart<'databaseUrl' | 'queueUrl' | 'sqsEndpoint', EngineBundle> = {
+  name: PART,
+  params: {
+    databaseUrl: 'datastore.engineDatabaseUrl',
+    queueUrl: 'queues.queueUrl',
+    sqsEndpoint: 'queues.endpoint',
+  },
+  prepare: (settings) => buildEngineApp(join(settings.dataDir, 'engine')),
+  start: async ({ settings, params, prepared }) => {
+    const log = join(settings.logDir, 'engine.log');
+    const running = await startLocalEngine({
+      profile: loadStageProfile(settings.stage),
+      bundle: prepared,
+      port: settings.ports.engine,
+      databaseUrl: params.databaseUrl,
+      queueUrl: params.queueUrl,
+      sqsEndpoint: params.sqsEndpoint,
+      logFile: log,
+      playerIdSigningKey: randomBytes(32).toString('base64url'),
+    });
+    return { ...running, log, outputs: { url: running.url } };
+  },
+};
+
+export const localParts: LocalPart[] = [engine];

@@ -229,4 +229,5 @@ export const fargateTaskSize: PlatformRule = {
       }),
 };
 
-export const ENGINE_RULES: PlatformRule[] = [taskRolesGrantNothingOnAnyResource, fargateTaskSize];
+/** The engine service's platform rules, as the checks find them through the compose file (tools/src/checks/platform-rules.ts). */
+export const rules: PlatformRule[] = [taskRolesGrantNothingOnAnyResource, fargateTaskSize];

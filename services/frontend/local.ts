@@ -5,8 +5,9 @@
  * and `/api/*` to the engine as the distribution's `/api/*` behaviour sends it.
  */
 
-import type { RunningPart } from '@game-platform/local';
-import type { StageProfile } from '@game-platform/shared/profiles';
+import { join } from 'node:path';
+import type { LocalPart, RunningPart } from '@game-platform/local';
+import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { buildSite } from './cli/release/build';
 import { SITE_SOURCES } from './cli/release/paths';
 import { startLocalSiteServer } from './local/site-server';
@@ -41,3 +42,23 @@ export const startLocalSite = async (options: SiteOptions): Promise<RunningPart 
     },
   };
 };
+
+/**
+ * The frontend's part of `npm start`: the site built into `<data dir>/site` and the local edge on
+ * `--site-port`. It needs no other part: the engine's address is known from `--engine-port` before
+ * the engine runs, and until it does, /api/* answers 502 as CloudFront would.
+ */
+const frontend: LocalPart<never> = {
+  name: 'frontend',
+  start: async ({ settings }) => {
+    const running = await startLocalSite({
+      profile: loadStageProfile(settings.stage),
+      outDir: join(settings.dataDir, 'site'),
+      port: settings.ports.site,
+      apiOrigin: `http://127.0.0.1:${settings.ports.engine}`,
+    });
+    return { ...running, outputs: { url: running.url } };
+  },
+};
+
+export const localParts: LocalPart[] = [frontend];

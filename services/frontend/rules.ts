@@ -222,7 +222,8 @@ export const servicesOnlyBehindTheirLoadBalancers: PlatformRule = {
     ),
 };
 
-export const EDGE_RULES: PlatformRule[] = [
+/** The edge rules (the players' entry point), as the checks find them through the compose file (tools/src/checks/platform-rules.ts). */
+export const rules: PlatformRule[] = [
   internalLoadBalancers,
   vpcOriginsOnInternalLoadBalancers,
   servicesOnlyBehindTheirLoadBalancers,

@@ -4,17 +4,24 @@
  * (`consumerEnvironment`), apart from the endpoint: `DATABASE_URL` as `game_consumer` replaces the
  * IAM-authenticated endpoint variables (`CONSUMER_DATABASE_ENDPOINT_VARIABLES`). Batch size, window, concurrency and timeout are the stage's.
  */
+import { join } from 'node:path';
 import type { RuntimeConfig } from '@game-platform/local';
 import {
   type ChildPartProcess,
   LAMBDA_RUNTIME,
+  type LocalPart,
   logTail,
   PartError,
   type RunningPart,
   spawnPartProcess,
 } from '@game-platform/local';
-import type { StageProfile } from '@game-platform/shared/profiles';
-import { CONSUMER_DATABASE_ENDPOINT_VARIABLES, consumerEnvironment } from './stack/consumer-settings';
+import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
+import { startLocalQueues } from './local/queues';
+import {
+  CONSUMER_DATABASE_ENDPOINT_VARIABLES,
+  consumerEnvironment,
+  eventsQueueOptions,
+} from './stack/consumer-settings';
 
 const PART = 'consumer';
 /** The deployed handler module (`handler: src/handlers/consumer.handler` in serverless.ts). */
@@ -119,6 +126,78 @@ export const startLocalConsumer = async (options: ConsumerOptions): Promise<Runn
     },
   };
 };
+
+/**
+ * The integrations' parts of `npm start`. `queues`: the events queue and its DLQ on `--sqs-port`, as
+ * the template makes them (`--visibility-timeout` replaces the visibility timeout). `consumer`: the
+ * handler fed from that queue, as `game_consumer`, with the function timeout fitted under it.
+ */
+const queues: LocalPart<never> = {
+  name: 'queues',
+  start: async ({ settings }) => {
+    const profile = loadStageProfile(settings.stage);
+    const running = await startLocalQueues({
+      queue: eventsQueueOptions(profile.stage, profile.integrations),
+      port: settings.ports.sqs,
+      region: profile.region,
+      visibilityTimeoutSeconds: settings.consumerTiming.visibilityTimeoutSeconds,
+    });
+    const { aws, queue } = running;
+    return {
+      ...running,
+      outputs: {
+        endpoint: aws.endpoint,
+        region: aws.region,
+        accessKeyId: aws.credentials.accessKeyId,
+        secretAccessKey: aws.credentials.secretAccessKey,
+        queueUrl: queue.queueUrl,
+        queueArn: queue.queueArn,
+        deadLetterQueueUrl: queue.deadLetterQueueUrl,
+      },
+    };
+  },
+};
+
+type ConsumerParam =
+  | 'databaseUrl'
+  | 'sqsEndpoint'
+  | 'region'
+  | 'accessKeyId'
+  | 'secretAccessKey'
+  | 'queueUrl'
+  | 'queueArn';
+
+const consumer: LocalPart<ConsumerParam> = {
+  name: PART,
+  params: {
+    databaseUrl: 'datastore.consumerDatabaseUrl',
+    sqsEndpoint: 'queues.endpoint',
+    region: 'queues.region',
+    accessKeyId: 'queues.accessKeyId',
+    secretAccessKey: 'queues.secretAccessKey',
+    queueUrl: 'queues.queueUrl',
+    queueArn: 'queues.queueArn',
+  },
+  start: async ({ settings, params }) => {
+    const log = join(settings.logDir, 'consumer.log');
+    const running = await startLocalConsumer({
+      profile: loadStageProfile(settings.stage),
+      databaseUrl: params.databaseUrl,
+      sqs: {
+        endpoint: params.sqsEndpoint,
+        region: params.region,
+        credentials: { accessKeyId: params.accessKeyId, secretAccessKey: params.secretAccessKey },
+      },
+      queueUrl: params.queueUrl,
+      queueArn: params.queueArn,
+      logFile: log,
+      functionTimeoutSeconds: settings.consumerTiming.functionTimeoutSeconds,
+    });
+    return { ...running, log, outputs: {} };
+  },
+};
+
+export const localParts: LocalPart[] = [queues, consumer];
 
 export * from './local/queues';
 export { eventsQueueOptions } from './stack/consumer-settings';

@@ -154,7 +154,8 @@ export const redriveToleratesThrottlingAndKeepsMessages: PlatformRule = {
     ),
 };
 
-export const INTEGRATIONS_RULES: PlatformRule[] = [
+/** The integrations service's platform rules, as the checks find them through the compose file (tools/src/checks/platform-rules.ts). */
+export const rules: PlatformRule[] = [
   visibilityTimeoutCoversConsumer,
   sqsMappingReportsFailuresAndCapsConcurrency,
   redriveToleratesThrottlingAndKeepsMessages,

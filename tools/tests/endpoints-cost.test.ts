@@ -4,12 +4,13 @@
  * templates (so the README cannot drift from the profiles or the price table).
  */
 import { readFileSync } from 'node:fs';
+import { IAM_FACTS } from '@game-platform/resources/managed-policies';
 import {
   type DeployedEndpoint,
   deployedEndpoints,
   deriveEndpointNeeds,
-} from '@game-platform/endpoints/rules';
-import { interfaceEndpointsOf } from '@game-platform/shared/endpoints';
+  interfaceEndpointsOf,
+} from '@game-platform/shared/endpoints';
 import { CHECKED_PROFILES, loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { synthesizedTemplate, type Template } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
@@ -106,22 +107,24 @@ describe('stage cost', () => {
   });
 
   it('lists who needs each endpoint, and what no endpoint serves', () => {
-    // Prepare
+    // Prepare: the workload templates the endpoint derivation's own tests use.
+    const fixture = (name: string) =>
+      new URL(`../../services/endpoints/tests/templates/${name}.json`, import.meta.url);
     const templates = Object.fromEntries(
       ['integrations-consumer', 'engine-task'].map((name) => [
         name.split('-')[0],
-        JSON.parse(
-          readFileSync(
-            new URL(`../../services/endpoints/tests/templates/${name}.json`, import.meta.url),
-            'utf8',
-          ),
-        ) as Template,
+        JSON.parse(readFileSync(fixture(name), 'utf8')) as Template,
       ]),
     );
     const endpoints = [S3_GATEWAY, interfaceEndpoint('s3', 2), interfaceEndpoint('sqs', 2)];
 
     // Act
-    const cost = stageCost(profileWith('single'), endpoints, deriveEndpointNeeds(templates), TEST_PRICES);
+    const cost = stageCost(
+      profileWith('single'),
+      endpoints,
+      deriveEndpointNeeds(templates, IAM_FACTS),
+      TEST_PRICES,
+    );
     const report = formatStageCost(cost);
 
     // Assess: in-VPC S3 calls go to the gateway, not the interface endpoint.

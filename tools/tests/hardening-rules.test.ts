@@ -5,7 +5,6 @@
  * (PLATFORM.DATA.1/2). Each on small templates, then on every synthesized stage.
  */
 
-import { databaseBackupsInSecondRegion } from '@game-platform/datastore/rules';
 import { SERVICE_NAMES } from '@game-platform/resources';
 import type { PlatformRule, Template } from '@game-platform/resources/template';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
@@ -189,48 +188,5 @@ describe('PLATFORM.DATA.1/2: stateful resources state, and in production keep, t
       ['EventsDeadLetterQueue', 'Retain', 'Retain'],
       ['EventsQueue', 'Retain', 'Retain'],
     ]);
-  });
-});
-
-describe('PLATFORM.RDS.5: production replicates its automated backups to a second region', () => {
-  const instance = (properties: Record<string, unknown>): Template => ({
-    Resources: { DatabaseInstance: { Type: 'AWS::RDS::DBInstance', Properties: properties } },
-  });
-
-  it('fails a production instance whose backups stay in its region, and passes dev', () => {
-    // Act
-    const prod = run(databaseBackupsInSecondRegion, instance({}), 'prod');
-    const dev = run(databaseBackupsInSecondRegion, instance({}), 'dev');
-
-    // Assess
-    expect(prod).toEqual([
-      'PLATFORM.RDS.5 DatabaseInstance: AutomaticBackupReplicationRegion is null; expected a region other than eu-west-1; AutomaticBackupReplicationKmsKeyId is unset; expected the key of the backups service in that region (production profile "prod": set datastore.backupReplication)',
-    ]);
-    expect(dev).toEqual([]);
-  });
-
-  it("passes prod as synthesized: replicated to eu-central-1 under the backups service's key there", () => {
-    // Prepare
-    const template = synthesizedTemplate('prod', 'datastore');
-    const backups = synthesizedTemplate('prod', 'backups');
-
-    // Act
-    const findings = run(databaseBackupsInSecondRegion, template, 'prod');
-
-    // Assess
-    expect(findings).toEqual([]);
-    expect(template.Resources.DatabaseInstance?.Properties).toMatchObject({
-      AutomaticBackupReplicationRegion: 'eu-central-1',
-      AutomaticBackupReplicationKmsKeyId: expect.stringMatching(/^arn:aws:kms:[a-z0-9-]+:\d{12}:key\//),
-      AutomaticBackupReplicationRetentionPeriod: 14,
-    });
-    expect(backups.Outputs?.backupReplicaKeyArn?.Value).toEqual({
-      'Fn::GetAtt': ['BackupReplicaKey', 'Arn'],
-    });
-    expect(backups.Resources.BackupReplicaKey).toMatchObject({
-      Type: 'AWS::KMS::Key',
-      Properties: { EnableKeyRotation: true },
-      DeletionPolicy: 'Retain',
-    });
   });
 });

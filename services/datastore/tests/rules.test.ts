@@ -6,7 +6,7 @@
 import type { Template, TemplateResource } from '@game-platform/resources/template';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { describe, expect, it } from 'vitest';
-import { DATASTORE_RULES } from '../rules';
+import { rules } from '../rules';
 
 interface Fixture {
   Key: TemplateResource;
@@ -53,9 +53,11 @@ const templateWith = (change: (resources: Fixture) => void = () => {}): Template
 };
 
 const findings = (template: Template) =>
-  DATASTORE_RULES.flatMap((rule) =>
-    rule.check({ stage: 'dev', profile: loadStageProfile('dev'), templates: { datastore: template } }),
-  ).map(({ rule, resource, message }) => ({ rule, resource, message }));
+  rules
+    .flatMap((rule) =>
+      rule.check({ stage: 'dev', profile: loadStageProfile('dev'), templates: { datastore: template } }),
+    )
+    .map(({ rule, resource, message }) => ({ rule, resource, message }));
 
 describe('datastore platform rules', () => {
   it('pass an instance that meets them all', () => {

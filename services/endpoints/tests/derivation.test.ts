@@ -1,21 +1,17 @@
 /**
- * The synth rules PLATFORM.ENDPOINTS.1/2 (services/endpoints/rules.ts) on templates shaped
+ * The synth rules PLATFORM.ENDPOINTS.1/2 (services/endpoints/rules.ts, on the derivation in
+ * shared/src/endpoints/derivation.ts) on templates shaped
  * like the workloads' real ones (tests/templates/): what each workload is derived to call, that a
  * stage with no NAT fails when an endpoint is missing, naming workload, service and statement, and
  * that it passes when NAT is on.
  */
 import { readFileSync } from 'node:fs';
-import { interfaceEndpointsOf } from '@game-platform/shared/endpoints';
+import { IAM_FACTS } from '@game-platform/resources/managed-policies';
+import { deriveEndpointNeeds, interfaceEndpointsOf, reasonsOf } from '@game-platform/shared/endpoints';
 import { loadStageProfile, type NAT_MODES, type StageProfile } from '@game-platform/shared/profiles';
 import { synthesizedTemplate, type Template } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import {
-  deriveEndpointNeeds,
-  endpointCoverage,
-  endpointDerivation,
-  endpointsMatchCalls,
-  reasonsOf,
-} from '../rules';
+import { endpointCoverage, endpointDerivation, endpointsMatchCalls } from '../rules';
 
 const fixture = (name: string): Template =>
   JSON.parse(readFileSync(new URL(`./templates/${name}.json`, import.meta.url), 'utf8')) as Template;
@@ -61,7 +57,7 @@ const stage = (
 const endpointsNeededBy = (templates: Record<string, Template>, logicalId: string) =>
   [
     ...new Set(
-      deriveEndpointNeeds(templates)
+      deriveEndpointNeeds(templates, IAM_FACTS)
         .needs.filter((need) => need.workload.logicalId === logicalId)
         .map((need) => need.endpoint),
     ),
@@ -95,7 +91,7 @@ describe('endpoint derivation', () => {
     const templates = { integrations: fixture('integrations-consumer') };
 
     // Act
-    const derivation = deriveEndpointNeeds(templates);
+    const derivation = deriveEndpointNeeds(templates, IAM_FACTS);
 
     // Assess
     expect(derivation.workloads).toEqual([
@@ -128,7 +124,7 @@ describe('endpoint derivation', () => {
     const templates = { engine: fixture('engine-task') };
 
     // Act
-    const derivation = deriveEndpointNeeds(templates);
+    const derivation = deriveEndpointNeeds(templates, IAM_FACTS);
 
     // Assess
     expect(endpointsNeededBy(templates, 'EngineTaskDefinition')).toEqual([
@@ -187,7 +183,7 @@ describe('endpoint derivation', () => {
     delete template.Resources.ConsumerLambdaFunction?.Properties?.VpcConfig;
 
     // Act
-    const derivation = deriveEndpointNeeds({ integrations: template });
+    const derivation = deriveEndpointNeeds({ integrations: template }, IAM_FACTS);
 
     // Assess
     expect(derivation).toEqual({ workloads: [], needs: [], problems: [] });
@@ -226,7 +222,7 @@ describe('endpoint derivation', () => {
     execution.ManagedPolicyArns = ['arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy'];
 
     // Act
-    const derivation = deriveEndpointNeeds({ engine: template });
+    const derivation = deriveEndpointNeeds({ engine: template }, IAM_FACTS);
 
     // Assess
     expect(derivation.problems).toEqual([]);

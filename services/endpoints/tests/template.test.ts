@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resourceName } from '@game-platform/resources';
 import {
+  deployedEndpoints,
   ENDPOINT_SERVICES,
   type EndpointServiceName,
   interfaceEndpointsOf,
@@ -18,7 +19,7 @@ import {
   type Template,
 } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { deployedEndpoints, endpointCoverage } from '../rules';
+import { endpointCoverage } from '../rules';
 
 /** The stages synth checked; their templates are in `.synth/`. */
 const STAGES = CHECKED_PROFILES;

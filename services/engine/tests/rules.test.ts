@@ -7,7 +7,7 @@ import type { Template, TemplateResource } from '@game-platform/resources/templa
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { exactResources } from '@game-platform/tools/checks/platform-rules';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_RULES, isAnyResource } from '../rules';
+import { isAnyResource, rules } from '../rules';
 
 type Statement = Record<string, unknown>;
 type Properties = Record<string, unknown>;
@@ -88,9 +88,11 @@ const templateWith = (change: (resources: Fixture) => void = () => {}): Template
 };
 
 const findings = (template: Template) =>
-  ENGINE_RULES.flatMap((rule) =>
-    rule.check({ stage: 'dev', profile: loadStageProfile('dev'), templates: { engine: template } }),
-  ).map(({ rule, resource, message }) => ({ rule, resource, message }));
+  rules
+    .flatMap((rule) =>
+      rule.check({ stage: 'dev', profile: loadStageProfile('dev'), templates: { engine: template } }),
+    )
+    .map(({ rule, resource, message }) => ({ rule, resource, message }));
 
 const EXEC_CHANNELS: Statement = {
   Sid: 'Exec',

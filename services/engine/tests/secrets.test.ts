@@ -7,14 +7,14 @@
  * CloudFormation specification and platform rules passing.
  */
 
-import { deriveEndpointNeeds } from '@game-platform/endpoints/rules';
-import { interfaceEndpointsOf, workloadCalls } from '@game-platform/shared/endpoints';
+import { IAM_FACTS } from '@game-platform/resources/managed-policies';
+import { deriveEndpointNeeds, interfaceEndpointsOf, workloadCalls } from '@game-platform/shared/endpoints';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import type { Template } from '@game-platform/testing/templates';
 import { exactActions, exactResources } from '@game-platform/tools/checks/platform-rules';
 import { checkSpecification } from '@game-platform/tools/checks/specification';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_RULES } from '../rules';
+import { rules } from '../rules';
 import { engineImage } from '../stack/image';
 import { executionRole, taskRole } from '../stack/roles';
 import { containerLogGroup, taskDefinition } from '../stack/task-definition';
@@ -102,7 +102,7 @@ describe('engine with secrets (prod profile, engine.secrets set)', () => {
   });
 
   it('is noticed by the endpoint derivation, and the derived endpoints of the stage include Secrets Manager', () => {
-    const needs = deriveEndpointNeeds({ engine: template }).needs.filter(
+    const needs = deriveEndpointNeeds({ engine: template }, IAM_FACTS).needs.filter(
       (need) => need.endpoint === 'secretsmanager',
     );
     expect(needs.map((need) => need.source)).toEqual([
@@ -123,7 +123,7 @@ describe('engine with secrets (prod profile, engine.secrets set)', () => {
     const input = { stage: 'prod', profile, templates: { engine: template } };
     const findings = [
       ...(await checkSpecification('engine', template)),
-      ...[...ENGINE_RULES, exactActions, exactResources].flatMap((rule) => rule.check(input)),
+      ...[...rules, exactActions, exactResources].flatMap((rule) => rule.check(input)),
     ];
     expect(findings).toEqual([]);
   });

@@ -18,7 +18,7 @@ import {
 } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../cli/image/inputs';
-import { ENGINE_RULES } from '../rules';
+import { rules } from '../rules';
 import { engineImageTag } from '../stack/image';
 import { EXEC_CHANNEL_ACTIONS } from '../stack/roles';
 import { HEALTH_CHECK, SHUTDOWN_MARGIN_SECONDS, STOP_TIMEOUT_SECONDS } from '../stack/task-definition';
@@ -386,9 +386,9 @@ describe.each(STAGES)('engine template (%s)', (stage) => {
 
   describe('PLATFORM.ENGINE rules on this template', () => {
     const check = (candidate: Template) =>
-      ENGINE_RULES.flatMap((rule) => rule.check({ stage, profile, templates: { engine: candidate } })).map(
-        (finding) => finding.rule,
-      );
+      rules
+        .flatMap((rule) => rule.check({ stage, profile, templates: { engine: candidate } }))
+        .map((finding) => finding.rule);
     const copy = (): Template => structuredClone(template);
 
     it('pass as synthesized', () => {

@@ -10,7 +10,7 @@ import { ENGINE_CONTAINER_PORT } from '@game-platform/shared/edge';
 import { CHECKED_PROFILES, loadStageProfile } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { EDGE_RULES } from '../rules';
+import { rules } from '../rules';
 
 type Json = Record<string, unknown>;
 
@@ -28,9 +28,9 @@ describe.each(CHECKED_PROFILES)('player edge rules (%s)', (stage) => {
   ) => {
     const templates = structuredClone(synthesized);
     change(templates);
-    return EDGE_RULES.flatMap((rule) => rule.check({ stage, profile, templates })).map(
-      (finding) => `${finding.rule} ${finding.service}/${finding.resource}: ${finding.message}`,
-    );
+    return rules
+      .flatMap((rule) => rule.check({ stage, profile, templates }))
+      .map((finding) => `${finding.rule} ${finding.service}/${finding.resource}: ${finding.message}`);
   };
   const properties = (template: Template, id: string) => template.Resources[id]?.Properties as Json;
 

@@ -12,7 +12,7 @@
  * them, know in advance what they will call.
  */
 import type { StageProfileValues } from '../profiles/schema';
-import type { EndpointServiceName } from './index';
+import type { EndpointServiceName } from './catalogue';
 
 export interface WorkloadCall {
   /** The compose service and workload: `engine task`, `integrations consumer`, `datastore migrate`. */

@@ -1,19 +1,20 @@
 /**
  * Platform rules: what no single Control Tower control covers, checked on every stage's templates.
  * Each rule has an id that `policy-exceptions.yml` can name, like the Control Tower controls.
- * Services add their own rules to `PLATFORM_RULES` (e.g. the queue's visibility-timeout rule).
+ * The rules here concern every stack (security groups, IAM, substitutions, data retention); a
+ * service's own rules (e.g. the queue's visibility-timeout rule) live in its `rules.ts`, which
+ * exports them as `rules`, and `loadPlatformRules` finds them through serverless-compose.yml.
  */
 
-import { DATASTORE_RULES } from '@game-platform/datastore/rules';
-import { endpointCoverage, endpointDerivation, endpointsMatchCalls } from '@game-platform/endpoints/rules';
-import { ENGINE_RULES } from '@game-platform/engine/rules';
-import { EDGE_RULES } from '@game-platform/frontend/rules';
-import { INTEGRATIONS_RULES } from '@game-platform/integrations/rules';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { readCompose } from '@game-platform/resources/compose';
 import {
   AWS_MANAGED_POLICIES_FILE,
   awsManagedPolicyName,
   managedPolicyStatements,
 } from '@game-platform/resources/managed-policies';
+import { repoPath } from '@game-platform/resources/paths';
 import {
   asList,
   type Finding,
@@ -265,6 +266,7 @@ export const noManagedPolicies: PlatformRule = {
     ),
 };
 
+/** The rules that concern every stack, whatever services the compose file lists. */
 export const PLATFORM_RULES: PlatformRule[] = [
   noWorldOpenIngress,
   everySecurityGroupRuleDescribed,
@@ -272,12 +274,41 @@ export const PLATFORM_RULES: PlatformRule[] = [
   exactResources,
   noManagedPolicies,
   noPlaceholderOutsideSub,
-  endpointCoverage,
-  endpointDerivation,
-  endpointsMatchCalls,
-  ...DATASTORE_RULES,
-  ...INTEGRATIONS_RULES,
   ...RETENTION_RULES,
-  ...ENGINE_RULES,
-  ...EDGE_RULES,
 ];
+
+/** What a service's `rules.ts` must export: its platform rules, as one list. */
+const isRuleList = (value: unknown): value is PlatformRule[] =>
+  Array.isArray(value) &&
+  value.every(
+    (rule) =>
+      typeof (rule as PlatformRule | undefined)?.id === 'string' &&
+      typeof (rule as PlatformRule | undefined)?.check === 'function',
+  );
+
+/**
+ * Every platform rule of the stage: `PLATFORM_RULES`, then each service's own rules, in the order
+ * the compose file lists the services. A service has rules when its folder holds a `rules.ts`;
+ * tools import no service by name, so a new service's rules are checked as soon as compose lists it.
+ */
+export const loadPlatformRules = async (services = readCompose()): Promise<PlatformRule[]> => {
+  const serviceRules: PlatformRule[][] = [];
+  for (const service of services) {
+    const file = repoPath(service.path, 'rules.ts');
+    if (!existsSync(file)) continue;
+    const { rules } = (await import(pathToFileURL(file).href)) as { rules?: unknown };
+    if (!isRuleList(rules))
+      throw new Error(
+        `${service.path}/rules.ts exports no \`rules\` list; a service's rules.ts exports its platform rules as \`export const rules: PlatformRule[]\``,
+      );
+    serviceRules.push(rules);
+  }
+  const all = [...PLATFORM_RULES, ...serviceRules.flat()];
+  const seen = new Set<string>();
+  for (const { id } of all) {
+    if (seen.has(id))
+      throw new Error(`two platform rules have the id ${id}; policy-exceptions.yml names a rule by its id`);
+    seen.add(id);
+  }
+  return all;
+};

@@ -7,9 +7,10 @@
  * what would be deployed, including the workloads other teams added.
  */
 
-import { deployedEndpoints, deriveEndpointNeeds } from '@game-platform/endpoints/rules';
 import { SERVICE_NAMES } from '@game-platform/resources';
+import { IAM_FACTS } from '@game-platform/resources/managed-policies';
 import { synthesizedTemplate } from '@game-platform/resources/template';
+import { deployedEndpoints, deriveEndpointNeeds } from '@game-platform/shared/endpoints';
 import { loadStageProfile } from '@game-platform/shared/profiles';
 import { endpointPrices, PRICES } from './endpoint-prices';
 import { formatPriceSource, formatStageCost, stageCost } from './endpoints';
@@ -31,7 +32,7 @@ try {
     const cost = stageCost(
       profile,
       deployedEndpoints(templates),
-      deriveEndpointNeeds(templates),
+      deriveEndpointNeeds(templates, IAM_FACTS),
       endpointPrices(profile.region),
     );
     console.log(formatStageCost(cost));

@@ -7,7 +7,7 @@
  *   gateway endpoint:   free
  *   NAT gateway:        gateway-hours x price, plus a (higher) charge per GB processed
  */
-import { type DeployedEndpoint, type Derivation, missingEndpoints } from '@game-platform/endpoints/rules';
+import { type DeployedEndpoint, type Derivation, missingEndpoints } from '@game-platform/shared/endpoints';
 import type { StageProfile } from '@game-platform/shared/profiles';
 import type { PriceTable } from './endpoint-prices';
 

@@ -5,8 +5,8 @@
  * `unpricedTypes`, and the cost test fails on it, so a new billable resource cannot slip past.
  */
 
-import { deployedEndpoints } from '@game-platform/endpoints/rules';
 import type { Template, TemplateResource } from '@game-platform/resources/template';
+import { deployedEndpoints } from '@game-platform/shared/endpoints';
 import type { StageProfile } from '@game-platform/shared/profiles';
 import { HOURS_PER_MONTH, type PriceKey, type RegionPrices } from './prices';
 import { ASSUMPTIONS, type StageUsage } from './usage';

@@ -3,10 +3,11 @@
  * and the dated price table. Pure functions here; `cli.ts` reads the templates and prints.
  */
 
-import { deployedEndpoints, deriveEndpointNeeds } from '@game-platform/endpoints/rules';
 import { SERVICE_NAMES } from '@game-platform/resources';
+import { IAM_FACTS } from '@game-platform/resources/managed-policies';
 import type { Template } from '@game-platform/resources/template';
 import { synthesizedTemplate } from '@game-platform/resources/template';
+import { deployedEndpoints, deriveEndpointNeeds } from '@game-platform/shared/endpoints';
 import { CHECKED_PROFILES, loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { endpointPrices } from './endpoint-prices';
 import { type StageCost as EndpointsCost, stageCost as endpointsCost } from './endpoints';
@@ -59,7 +60,7 @@ export const stageBill = (profile: StageProfile, templates: Record<string, Templ
     endpoints: endpointsCost(
       profile,
       deployedEndpoints(templates),
-      deriveEndpointNeeds(templates),
+      deriveEndpointNeeds(templates, IAM_FACTS),
       endpointPrices(profile.region),
     ),
   };

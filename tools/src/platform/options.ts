@@ -3,6 +3,7 @@
  * the start before anything runs, with one line naming the flag, the value and what is expected.
  */
 import { resolve } from 'node:path';
+import type { LocalConsumerTiming, LocalPorts } from '@game-platform/local';
 import { repoPath } from '@game-platform/resources/paths';
 import {
   type CommandLine,
@@ -14,13 +15,8 @@ import {
 } from '@game-platform/shared/cli';
 import { DEFAULT_STAGE } from '@game-platform/shared/stage';
 
-/** The four local listeners, each overridable by its flag. */
-export interface PlatformPorts {
-  postgres: number;
-  sqs: number;
-  engine: number;
-  site: number;
-}
+/** The four local listeners, each overridable by its flag; the parts read them (`LocalSettings`). */
+export type PlatformPorts = LocalPorts;
 
 /**
  * Default ports. 5433 and not 5432, so a PostgreSQL already installed on the machine keeps its port;
@@ -112,12 +108,6 @@ export class StartArgumentError extends CommandLineError {
 
 /** The least time the local consumer gets per batch: Lambda's own minimum function timeout. */
 const MIN_FUNCTION_SECONDS = 1;
-
-export interface LocalConsumerTiming {
-  visibilityTimeoutSeconds: number | undefined;
-  /** The local consumer's function timeout: the stage's, or less so that it fits the visibility timeout. */
-  functionTimeoutSeconds: number;
-}
 
 /**
  * What PLATFORM.SQS.1 guarantees in AWS, kept under `--visibility-timeout`: a message stays hidden for

@@ -49,7 +49,7 @@ export const readySummary = (platform: LocalPlatform, milliseconds: number): str
     row('database', platform.databaseUrl),
     row('queue', platform.queueUrl),
     row('DLQ', platform.deadLetterQueueUrl),
-    row('logs', Object.values(platform.logs).map(shown).join(', ')),
+    row('logs', platform.logs.map(shown).join(', ')),
     '',
     'Try:',
     `  curl -s -X POST ${platform.engineUrl}/api/matches -H 'content-type: application/json' --data @${MATCH_SAMPLE}`,

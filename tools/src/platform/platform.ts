@@ -1,5 +1,7 @@
 /**
- * The whole platform on one machine, from real parts, for `npm start` (see `main.ts`):
+ * The whole platform on one machine, from real parts, for `npm start` (see `main.ts`). The parts are
+ * the services' own (`localParts` of each `local.ts`, found through serverless-compose.yml by
+ * `parts.ts`); today:
  *
  *   datastore  embedded PostgreSQL 17, data under `<data dir>/postgres`, migrations applied on start
  *   queues     fauxqs with the events queue and DLQ made from the integrations template's resources
@@ -10,23 +12,23 @@
  * Independent work overlaps (the site and the engine bundle build while PostgreSQL starts); each part
  * is reported when ready. A failure stops whatever started, in reverse order, and names the part.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalDatastore } from '@game-platform/datastore/local';
-import { buildEngineApp, startLocalEngine } from '@game-platform/engine/local';
-import { startLocalSite } from '@game-platform/frontend/local';
-import { eventsQueueOptions, startLocalConsumer, startLocalQueues } from '@game-platform/integrations/local';
 import {
   Lifecycle,
   type LifecycleEvent,
+  type LocalPart,
+  type LocalSettings,
+  type OutputReference,
   PartError,
   portIsFree,
   type StopResult,
-  settleAll,
 } from '@game-platform/local';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { localConsumerTiming, type PlatformOptions, type PlatformPorts, PORT_FLAGS } from './options';
+import { outputValue, startParts } from './parts';
+
+export { loadLocalParts } from './parts';
 
 export interface LocalPlatform {
   profile: StageProfile;
@@ -37,8 +39,8 @@ export interface LocalPlatform {
   deadLetterQueueUrl: string;
   /** As the owner, for `psql` and `npm run migrate`. */
   databaseUrl: string;
-  /** Where each part writes its log. */
-  logs: { postgres: string; consumer: string; engine: string };
+  /** Where each part that writes a log writes it, in the order of the parts. */
+  logs: string[];
   /** Resolves when a part ends on its own while the platform runs. */
   died: Promise<{ part: string; reason: string }>;
   /** Stops every part, the last started first. */
@@ -122,12 +124,27 @@ const claimDataDir = (dataDir: string): (() => void) => {
   return () => rmSync(pidFile, { force: true });
 };
 
+/** What the ready summary shows, as the outputs of the parts that offer it. */
+const SHOWN = {
+  siteUrl: 'frontend.url',
+  engineUrl: 'engine.url',
+  sqsEndpoint: 'queues.endpoint',
+  queueUrl: 'queues.queueUrl',
+  deadLetterQueueUrl: 'queues.deadLetterQueueUrl',
+  databaseUrl: 'datastore.ownerDatabaseUrl',
+} as const satisfies Record<string, OutputReference>;
+
 export const startLocalPlatform = async (
+  parts: readonly LocalPart[],
   options: PlatformOptions,
   onEvent: (event: LifecycleEvent) => void = () => {},
 ): Promise<LocalPlatform> => {
   const profile = loadStageProfile(options.stage);
-  const timing = localConsumerTiming(options.visibilityTimeoutSeconds, profile.stage, profile.integrations);
+  const consumerTiming = localConsumerTiming(
+    options.visibilityTimeoutSeconds,
+    profile.stage,
+    profile.integrations,
+  );
   const taken = await findTakenPorts(options.ports);
   if (taken.length > 0) {
     throw new PortsInUseError(
@@ -138,99 +155,29 @@ export const startLocalPlatform = async (
   const logDir = join(dataDir, 'logs');
   prepareDataDir(dataDir, logDir);
   const release = claimDataDir(dataDir);
-  const logs = {
-    postgres: join(logDir, 'postgres.log'),
-    consumer: join(logDir, 'consumer.log'),
-    engine: join(logDir, 'engine.log'),
-  };
 
   const lifecycle = new Lifecycle(onEvent);
-  const inFlight: Array<Promise<unknown>> = [];
-  /** Remembers a start in progress; a failure surfaces where the promise is awaited, not as unhandled. */
-  const track = <T>(promise: Promise<T>): Promise<T> => {
-    inFlight.push(promise);
-    promise.catch(() => {});
-    return promise;
-  };
   try {
-    // Started first because nothing waits for them: they overlap PostgreSQL's start.
-    const engineBundle = track(buildEngineApp(join(dataDir, 'engine')));
-    const site = track(
-      lifecycle.start('frontend', () =>
-        startLocalSite({
-          profile,
-          outDir: join(dataDir, 'site'),
-          port: ports.site,
-          // Known before the engine runs: until it does, /api/* answers 502 like CloudFront would.
-          apiOrigin: `http://127.0.0.1:${ports.engine}`,
-        }),
-      ),
-    );
-    const [datastore, queues] = await settleAll([
-      track(
-        lifecycle.start('datastore', () =>
-          startLocalDatastore({
-            dataDir: join(dataDir, 'postgres'),
-            port: ports.postgres,
-            fresh: options.fresh,
-            logFile: logs.postgres,
-          }),
-        ),
-      ),
-      track(
-        lifecycle.start('queues', () =>
-          startLocalQueues({
-            queue: eventsQueueOptions(profile.stage, profile.integrations),
-            port: ports.sqs,
-            region: profile.region,
-            visibilityTimeoutSeconds: timing.visibilityTimeoutSeconds,
-          }),
-        ),
-      ),
-    ] as const);
-    const [, engine] = await settleAll([
-      track(
-        lifecycle.start('consumer', () =>
-          startLocalConsumer({
-            profile,
-            databaseUrl: datastore.urlFor('game_consumer'),
-            sqs: {
-              endpoint: queues.aws.endpoint,
-              region: queues.aws.region,
-              credentials: { ...queues.aws.credentials },
-            },
-            queueUrl: queues.queue.queueUrl,
-            queueArn: queues.queue.queueArn,
-            logFile: logs.consumer,
-            functionTimeoutSeconds: timing.functionTimeoutSeconds,
-          }),
-        ),
-      ),
-      track(
-        lifecycle.start('engine', () =>
-          startLocalEngine({
-            profile,
-            bundle: engineBundle,
-            port: ports.engine,
-            databaseUrl: datastore.urlFor('game_engine'),
-            queueUrl: queues.queue.queueUrl,
-            sqsEndpoint: queues.aws.endpoint,
-            logFile: logs.engine,
-            playerIdSigningKey: randomBytes(32).toString('base64url'),
-          }),
-        ),
-      ),
-    ] as const);
-    const { url: siteUrl } = await site;
+    const settings: LocalSettings = {
+      stage: options.stage,
+      dataDir,
+      logDir,
+      ports,
+      fresh: options.fresh,
+      consumerTiming,
+    };
+    const started = await startParts(parts, settings, lifecycle);
+    const shown = (reference: OutputReference) =>
+      outputValue(started, reference, 'platform', 'the ready summary');
     return {
       profile,
-      siteUrl,
-      engineUrl: engine.url,
-      sqsEndpoint: queues.aws.endpoint,
-      queueUrl: queues.queue.queueUrl,
-      deadLetterQueueUrl: queues.queue.deadLetterQueueUrl,
-      databaseUrl: datastore.ownerUrl,
-      logs,
+      siteUrl: shown(SHOWN.siteUrl),
+      engineUrl: shown(SHOWN.engineUrl),
+      sqsEndpoint: shown(SHOWN.sqsEndpoint),
+      queueUrl: shown(SHOWN.queueUrl),
+      deadLetterQueueUrl: shown(SHOWN.deadLetterQueueUrl),
+      databaseUrl: shown(SHOWN.databaseUrl),
+      logs: parts.flatMap((part) => started.get(part.name)?.log ?? []),
       died: lifecycle.died,
       stop: async () => {
         try {
@@ -241,7 +188,6 @@ export const startLocalPlatform = async (
       },
     };
   } catch (error) {
-    await Promise.allSettled(inFlight);
     await lifecycle.stop();
     release();
     throw error;

@@ -12,7 +12,7 @@ import { repoPath, synthDir } from '@game-platform/resources/paths';
 import type { Finding, PlatformRule, Template } from '@game-platform/resources/template';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { applyExceptions, loadExceptions, type PolicyException } from '../checks/exceptions';
-import { PLATFORM_RULES } from '../checks/platform-rules';
+import { loadPlatformRules } from '../checks/platform-rules';
 import { type GuardRuleResult, policyGateFindings, runPolicyGate } from '../checks/policy-gate';
 import { checkSpecification } from '../checks/specification';
 import { collectTemplates, prepareComposeProject, runCompose } from './package';
@@ -44,8 +44,9 @@ export const checkStage = async (
   profile: StageProfile,
   templates: Record<string, Template>,
   templateFiles: Record<string, string>,
-  rules: PlatformRule[] = PLATFORM_RULES,
+  rules?: PlatformRule[],
 ) => {
+  const platformRules = rules ?? (await loadPlatformRules());
   const guardResults = await runPolicyGate(Object.values(templateFiles));
   const guardByService = Object.fromEntries(
     Object.entries(templateFiles).map(([service, file]) => [
@@ -60,7 +61,7 @@ export const checkStage = async (
       )
     ).flat(),
     ...Object.entries(guardByService).flatMap(([service, results]) => policyGateFindings(service, results)),
-    ...rules.flatMap((rule) => rule.check({ stage: profile.stage, profile, templates })),
+    ...platformRules.flatMap((rule) => rule.check({ stage: profile.stage, profile, templates })),
   ];
   return { findings, guardByService };
 };

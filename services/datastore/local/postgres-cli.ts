@@ -8,10 +8,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MIGRATIONS_DIR, migrate, readMigrations } from '@game-platform/datastore/migrations';
 import { postmasterUsing, startPostgres } from '@game-platform/local';
 import { type CommandSpec, processCommandLine } from '@game-platform/shared/cli';
 import pg from 'pg';
+import { MIGRATIONS_DIR, migrate, readMigrations } from '../src/migrations';
 
 const DEFAULT_DATA_DIR = new URL('../../../.local/', import.meta.url).pathname;
 const PORT = Number(process.env.PGPORT ?? 54329);

@@ -1,0 +1,140 @@
+/**
+ * The parts of `npm start`, found through serverless-compose.yml: each service whose folder holds a
+ * `local.ts` exports its parts there as `localParts` (the contract is `LocalPart`, in
+ * @game-platform/local). The platform imports no service by name; a service added to compose with a
+ * `local.ts` runs locally too.
+ */
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import {
+  type Lifecycle,
+  type LocalPart,
+  type LocalSettings,
+  type OutputReference,
+  PartError,
+  type StartedLocalPart,
+  settleAll,
+} from '@game-platform/local';
+import { type ComposeService, deployOrder, readCompose } from '@game-platform/resources/compose';
+import { repoPath } from '@game-platform/resources/paths';
+
+/** The part an output reference names: `datastore` in `datastore.ownerDatabaseUrl`. */
+const partOf = (reference: OutputReference): string => reference.slice(0, reference.indexOf('.'));
+const outputOf = (reference: OutputReference): string => reference.slice(reference.indexOf('.') + 1);
+
+const isPartList = (value: unknown): value is LocalPart[] =>
+  Array.isArray(value) &&
+  value.every(
+    (part) =>
+      typeof (part as LocalPart | undefined)?.name === 'string' &&
+      typeof (part as LocalPart | undefined)?.start === 'function',
+  );
+
+/**
+ * Every part of every compose service with a `local.ts`, services in deploy order and each service's
+ * parts in the order it lists them. A param may name only a part before it, as a compose reference
+ * names a service deployed before: so every part's inputs exist by the time it may start.
+ */
+export const loadLocalParts = async (services: ComposeService[] = readCompose()): Promise<LocalPart[]> => {
+  const order = deployOrder(services);
+  if ('cycle' in order)
+    throw new Error(`serverless-compose.yml has no deploy order: ${order.cycle.join(' needs ')}`);
+  const parts: LocalPart[] = [];
+  for (const name of order.order) {
+    const service = services.find((candidate) => candidate.name === name);
+    const file = service && repoPath(service.path, 'local.ts');
+    if (!service || !file || !existsSync(file)) continue;
+    const where = `${service.path}/local.ts`;
+    const { localParts } = (await import(pathToFileURL(file).href)) as { localParts?: unknown };
+    if (!isPartList(localParts))
+      throw new Error(
+        `${where} exports no \`localParts\` list; a service's local.ts exports its parts of npm start as \`export const localParts: LocalPart[]\``,
+      );
+    for (const part of localParts) {
+      if (parts.some((earlier) => earlier.name === part.name))
+        throw new Error(`${where}: a part named "${part.name}" is already started by another local.ts`);
+      for (const [param, reference] of Object.entries(part.params ?? {})) {
+        if (!parts.some((earlier) => earlier.name === partOf(reference)))
+          throw new Error(
+            `${where}: part "${part.name}" takes ${param} from ${reference}, but no part before it is named "${partOf(reference)}" (parts before it: ${parts.map((earlier) => earlier.name).join(', ') || 'none'})`,
+          );
+      }
+      parts.push(part);
+    }
+  }
+  return parts;
+};
+
+/** A part that was not started because a part it takes outputs from failed: that one is reported. */
+class NotStarted extends Error {}
+
+/** The value of an output reference, or a `PartError` naming the part that asked for it. */
+export const outputValue = (
+  started: ReadonlyMap<string, StartedLocalPart>,
+  reference: OutputReference,
+  asker: string,
+  param: string,
+): string => {
+  const outputs = started.get(partOf(reference))?.outputs ?? {};
+  const value = outputs[outputOf(reference)];
+  if (value === undefined)
+    throw new PartError(
+      asker,
+      `${param} takes ${reference}, which ${partOf(reference)} does not output (its outputs: ${Object.keys(outputs).join(', ') || 'none'})`,
+    );
+  return value;
+};
+
+/**
+ * Starts the parts with the lifecycle (which times, reports and registers each): every `prepare` at
+ * once, then each part as soon as the parts its params name are ready, so independent parts start
+ * together. A part whose producer failed is not started. Resolves once every start has settled, with
+ * each part as it runs; rejects, after the same wait, with the failure of the first part (in the
+ * order given) that failed, so nothing is still starting when the caller stops what did start.
+ */
+export const startParts = async (
+  parts: readonly LocalPart[],
+  settings: LocalSettings,
+  lifecycle: Lifecycle,
+): Promise<Map<string, StartedLocalPart>> => {
+  const quiet = <T>(promise: Promise<T>): Promise<T> => {
+    // Awaited below; this only keeps a rejection from counting as unhandled meanwhile.
+    promise.catch(() => {});
+    return promise;
+  };
+  const prepared = parts.map((part) =>
+    quiet(part.prepare ? part.prepare(settings) : Promise.resolve(undefined)),
+  );
+  const ready = new Map<string, StartedLocalPart>();
+  const starts = new Map<string, Promise<StartedLocalPart>>();
+  parts.forEach((part, index) => {
+    const params = Object.entries(part.params ?? {}) as Array<[string, OutputReference]>;
+    const producers = [...new Set(params.map(([, reference]) => partOf(reference)))];
+    const inputs = settleAll(producers.map((name) => starts.get(name) as Promise<StartedLocalPart>));
+    const start = inputs.then(
+      () =>
+        lifecycle.start(part.name, async () => {
+          const values = Object.fromEntries(
+            params.map(([param, reference]) => [param, outputValue(ready, reference, part.name, param)]),
+          );
+          const running = await part.start({
+            settings,
+            params: values,
+            prepared: prepared[index] as Promise<unknown>,
+          });
+          ready.set(part.name, running);
+          return running;
+        }),
+      () => {
+        throw new NotStarted();
+      },
+    );
+    starts.set(part.name, quiet(start));
+  });
+  const results = await Promise.allSettled([...starts.values(), ...prepared]);
+  const failed = results
+    .slice(0, parts.length)
+    .find((result) => result.status === 'rejected' && !(result.reason instanceof NotStarted));
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return ready;
+};
