@@ -5,10 +5,10 @@
  */
 
 import { LAMBDA_NETWORK_INTERFACE_ACTIONS, stackName } from '@game-platform/resources';
-import { replaceLambdaVpcManagedPolicy } from '@game-platform/serverless-plugin/plugin';
 import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
+import { replaceLambdaVpcManagedPolicy } from '../src/plugin';
 
 type Statement = { Sid?: string; Effect: string; Action: string[]; Resource: unknown; Condition?: unknown };
 type Resource = { Type: string; Properties?: Record<string, unknown> };

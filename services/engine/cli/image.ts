@@ -17,7 +17,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readCommandLine } from '@game-platform/shared/cli';
 import { loadStageProfile, type StageProfile, StageProfileError } from '@game-platform/shared/profiles';
-import { REPO_ROOT } from './image/inputs';
+import { REPO_ROOT } from '../stack/image-inputs';
 import {
   buildArgs,
   describePlan,

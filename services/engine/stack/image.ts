@@ -4,7 +4,7 @@
  *
  * - `engine.imageTag` set (for the stage the profile is named after): that pinned tag;
  * - otherwise `src-<hash>`, the content tag of the image's build inputs in this checkout
- *   (`cli/image/inputs.ts`). The deploy's image step (`npm run engine:image`, run by the platform
+ *   (`stack/image-inputs.ts`). The deploy's image step (`npm run engine:image`, run by the platform
  *   plugin before CloudFormation is called) pushes that tag when the repository does not have it:
  *   built from source, or with `engine.promoteFrom` copied by digest from the stage that runs it.
  *
@@ -19,7 +19,7 @@ import {
   type StageProfile,
   StageProfileError,
 } from '@game-platform/shared/profiles';
-import { contentTag, REPO_ROOT } from '../cli/image/inputs';
+import { contentTag, REPO_ROOT } from './image-inputs';
 
 /**
  * The engine's repository name pattern: one repository per stage, also for a sandbox on the

@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../cli/image';
 import { buildEngineApp } from '../cli/image/build';
-import { buildContextFiles, dockerignore } from '../cli/image/inputs';
+import { buildContextFiles, dockerignore } from '../stack/image-inputs';
 
 const ENGINE = join(REPO_ROOT, 'services/engine');
 

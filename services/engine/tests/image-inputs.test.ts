@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildInputs, contentTag, DOCKERFILE, REPO_ROOT } from '../cli/image/inputs';
+import { buildInputs, contentTag, DOCKERFILE, REPO_ROOT } from '../stack/image-inputs';
 
 const ARM = 'linux/arm64';
 

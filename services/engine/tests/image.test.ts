@@ -15,10 +15,10 @@ import { resourceName } from '@game-platform/resources';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ensureImage, REPO_ROOT, runImageCommand } from '../cli/image';
-import { contentTag } from '../cli/image/inputs';
 import { FRESH_ACCOUNT, imagePlan, imageTarget, parseImageArgs, type RegistryState } from '../cli/image/plan';
 import { awsRegistry } from '../cli/image/registry';
 import { ENGINE_IMAGE_REPOSITORY, engineImageRepositoryName } from '../stack/image';
+import { contentTag } from '../stack/image-inputs';
 import { addTaskDefinition, awsStandIn as standIn } from './helpers/aws-stand-in';
 
 const ACCOUNT = '123456789012';

@@ -11,9 +11,9 @@ import { resourceName } from '@game-platform/resources';
 import { CHECKED_PROFILES, loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
 import { synthesizedTemplate } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../cli/image/inputs';
 import { FRESH_ACCOUNT, ImageCommandError, imagePlan, imageTarget } from '../cli/image/plan';
 import engineConfig from '../serverless';
+import { REPO_ROOT } from '../stack/image-inputs';
 
 const ACCOUNT = '123456789012';
 

@@ -17,9 +17,9 @@ import {
   type Template,
 } from '@game-platform/testing/templates';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../cli/image/inputs';
 import { rules } from '../rules';
 import { engineImageTag } from '../stack/image';
+import { REPO_ROOT } from '../stack/image-inputs';
 import { EXEC_CHANNEL_ACTIONS } from '../stack/roles';
 import { HEALTH_CHECK, SHUTDOWN_MARGIN_SECONDS, STOP_TIMEOUT_SECONDS } from '../stack/task-definition';
 

@@ -23,7 +23,7 @@ import {
   type ImageSource,
   imageSourceOf,
 } from '../../stack/image';
-import { DOCKERFILE } from './inputs';
+import { DOCKERFILE } from '../../stack/image-inputs';
 import { IMAGES_KEPT, repositorySettings } from './repository';
 
 /** `npm run engine:image`'s command line (`@game-platform/shared/cli`: `--help`, errors, exit 2). */
