@@ -38,7 +38,7 @@ const CLIS: Cli[] = [
 ];
 
 /** Scripts that are not operator commands: the checks of `npm test`, benches, the type generator. */
-const NOT_COMMANDS = /^(test|typecheck|lint|format|cfn-types|bench:.*)$/;
+const NOT_COMMANDS = /^(test(:.*)?|typecheck|lint(:.*)?|format|cfn-types|bench:.*)$/;
 
 /** Runs of one script at a time, two scripts at once: each run starts tsx and loads its command. */
 const runAll = async <T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> => {
