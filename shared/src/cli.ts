@@ -8,7 +8,9 @@
  * - a string option takes its value as the next argument or after `=`; a value starting with `-` must
  *   be written with `=` (`--max=-1`), so `--stage --dry-run` is refused instead of deploying a stage
  *   called "--dry-run";
- * - `--help` (`-h`) prints the usage on stdout and exits 0, whatever else is on the line;
+ * - `--help` (`-h`) prints the usage on stdout and exits 0, whatever else is on the line (unless it
+ *   stands where a value is expected: `--stage -h` is a missing stage);
+ * - an option that takes one value takes it once: `--stage dev --stage prod` is refused, not read as prod;
  * - bad input is ONE line on stderr, `<command>: <what was wrong>; expected <what is accepted>`, and
  *   exit code 2 (`EXIT_USAGE`); exit code 1 stays for a command that ran and failed.
  *
@@ -192,7 +194,8 @@ const readTokens = (
     if (token.kind === 'option-terminator') continue;
     if (token.kind === 'positional')
       return `unexpected argument ${show(token.value)}; expected ${expectedOptions(known, '')}`;
-    const option = options[token.name];
+    // Own properties only: `--constructor` or `--toString` must not find Object.prototype's members.
+    const option = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
     if (!option) return `unknown option ${token.rawName}; expected ${expectedOptions(known, token.name)}`;
     const expected = form(token.name, option);
     if (option.type === 'boolean') {
@@ -208,6 +211,9 @@ const readTokens = (
     if (problem) return `${token.rawName} is ${show(value)}; expected ${problem}`;
     if (option.multiple)
       values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), value];
+    // A second value would silently win: `--stage dev --stage prod` must not act on prod.
+    else if (Object.hasOwn(values, token.name))
+      return `${token.rawName} is given twice (${show(String(values[token.name]))}, ${show(value)}); expected one ${expected}`;
     else values[token.name] = value;
   }
   return undefined;

@@ -56,17 +56,31 @@ describe('parseCommandLine', () => {
     });
   });
 
-  it('collects a repeatable option in order, and keeps the last value of another', () => {
+  it('collects a repeatable option in order', () => {
     const { values } = parseCommandLine(DEPLOY, [
       '--region=eu-west-1',
       '--stage',
       'dev',
       '--region',
       'us-east-1',
-      '--stage=prod',
       '--dry-run',
     ]);
-    expect(values).toMatchObject({ stage: 'prod', region: ['eu-west-1', 'us-east-1'], 'dry-run': true });
+    expect(values).toMatchObject({ stage: 'dev', region: ['eu-west-1', 'us-east-1'], 'dry-run': true });
+  });
+
+  it('refuses a second value of an option that takes one, instead of acting on the last', () => {
+    expect(refusal(['--stage', 'dev', '--stage=prod'])).toBe(
+      '--stage is given twice ("dev", "prod"); expected one --stage <stage>',
+    );
+    expect(refusal(['-s', 'dev', '-s', 'dev'])).toBe(
+      '-s is given twice ("dev", "dev"); expected one --stage <stage>',
+    );
+  });
+
+  it('knows only the options it declares, not the names of Object.prototype', () => {
+    expect(refusal(['--constructor=x'])).toMatch(/^unknown option --constructor; expected /);
+    expect(refusal(['--toString'])).toMatch(/^unknown option --toString; expected /);
+    expect(refusal(['--__proto__=x'])).toMatch(/^unknown option --__proto__; expected /);
   });
 
   it('takes a value starting with a dash only after =', () => {

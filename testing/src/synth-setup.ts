@@ -7,10 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readCompose } from '@game-platform/resources/compose';
 import { repoPath } from '@game-platform/resources/paths';
+import { CHECKED_PROFILES } from '@game-platform/shared/profiles';
 
-/** What synth reads: every workspace a template is built from, and the compose file. */
+/** What synth reads: every workspace a template is built from, the compose file, and the locked dependencies. */
 const INPUTS = [
+  'package-lock.json',
   'shared',
   'resources',
   'serverless-plugin',
@@ -29,25 +32,23 @@ const newestInput = (path: string): number => {
   return Math.max(0, ...readdirSync(repoPath(path)).map((entry) => newestInput(join(path, entry))));
 };
 
-/** The oldest template in `.synth/`, or 0 when there is none. */
-const oldestTemplate = (): number => {
-  if (!existsSync(repoPath('.synth'))) return 0;
-  const times = readdirSync(repoPath('.synth')).flatMap((stage) =>
-    statSync(repoPath('.synth', stage)).isDirectory()
-      ? readdirSync(repoPath('.synth', stage))
-          .filter((file) => file.endsWith('.json'))
-          .map((file) => statSync(repoPath('.synth', stage, file)).mtimeMs)
-      : [],
-  );
-  return times.length === 0 ? 0 : Math.min(...times);
-};
+/**
+ * The templates `--all-stages` writes: every checked stage times every service of the compose file.
+ * Only these count: a stage synthesized on its own (`--stage alice`) or a removed service's leftover
+ * file is never rewritten by `--all-stages`, and must not make every run look stale.
+ */
+const expectedTemplates = (): string[] =>
+  CHECKED_PROFILES.flatMap((stage) => readCompose().map(({ name }) => join('.synth', stage, `${name}.json`)));
 
 /** Why `.synth/` must be rebuilt, or undefined when it is fresh. */
 export const staleness = (): string | undefined => {
-  const templates = oldestTemplate();
-  if (templates === 0) return 'no templates in .synth/';
+  const expected = expectedTemplates();
+  const missing = expected.filter((file) => !existsSync(repoPath(file)));
+  if (missing.length > 0)
+    return `${missing.length} of ${expected.length} templates missing (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''})`;
+  const oldest = Math.min(...expected.map((file) => statSync(repoPath(file)).mtimeMs));
   const inputs = Math.max(...INPUTS.map(newestInput));
-  return inputs > templates ? 'a source changed after the last synth' : undefined;
+  return inputs > oldest ? 'a source changed after the last synth' : undefined;
 };
 
 export default function setup(): void {

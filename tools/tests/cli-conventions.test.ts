@@ -70,7 +70,7 @@ describe('every operator command line', () => {
   it('reads --stage X, --stage=X and -s X alike, refuses an unknown option in one line with exit code 2, and answers --help', {
     timeout: 600_000,
   }, async () => {
-    // Act: per command, the space form then the = form (the last --stage counts, and it is invalid),
+    // Act: per command, the space form then the = form (the second value is checked, and it is invalid),
     // the short form then an unknown option, and --help.
     const results = await runAll(CLIS, async (cli) => ({
       cli,

@@ -41,11 +41,12 @@ const withPlanted = async <T>(files: Record<string, string>, body: () => Promise
 const planted = (folder: string) => `${folder}/planted-violation-${process.pid}.ts`;
 
 describe('npm run lint:deps', { timeout: 120_000 }, () => {
-  it("fails when code that ships imports the tools or its own service's stack", async () => {
+  it("fails when code that ships imports the tools, its own service's stack, the profiles or the builders", async () => {
     // Prepare
     const file = planted('services/network/src');
     const source =
-      "export * from '@game-platform/tools/checks/policy-gate';\nexport * from '../stack/vpc';\n";
+      "export * from '@game-platform/tools/checks/policy-gate';\nexport * from '../stack/vpc';\n" +
+      "export * from '@game-platform/shared/profiles';\nexport * from '@game-platform/resources';\n";
 
     // Act
     const { code, output } = await withPlanted({ [file]: source }, () => lintDeps(file));
@@ -57,6 +58,9 @@ describe('npm run lint:deps', { timeout: 120_000 }, () => {
     );
     expect(output).toContain(`src-ships-alone: ${file} → services/network/stack/vpc.ts`);
     expect(output).toContain(`tools-only-from-tests: ${file} → tools/src/checks/policy-gate.ts`);
+    // Build-time code of the lower packages: the stage profiles and the builders.
+    expect(output).toContain(`src-runs-on-runtime-code-only: ${file} → shared/src/profiles/index.ts`);
+    expect(output).toContain(`src-runs-on-runtime-code-only: ${file} → resources/src/index.ts`);
   });
 
   it("fails on a relative path into another package and on an import of another package's inside", async () => {

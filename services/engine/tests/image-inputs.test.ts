@@ -18,6 +18,7 @@ const copyRepository = () => {
     'services/network/serverless.ts',
     'services/engine/tests/domain.test.ts',
     'shared/src/profiles/stages.ts',
+    'services/engine/src/README.md',
   ];
   for (const path of [...buildInputs(REPO_ROOT), ...outside]) {
     cpSync(join(REPO_ROOT, path), join(dir, path), { recursive: false });
@@ -84,6 +85,7 @@ describe('contentTag', () => {
     ['another service', 'services/network/serverless.ts'],
     ['a stage profile (the app does not import the profiles)', 'shared/src/profiles/stages.ts'],
     ["the engine app's tests", 'services/engine/tests/domain.test.ts'],
+    ["the engine app's README, inside src/", 'services/engine/src/README.md'],
   ])('stays the same when %s changes (not sent to the build)', (_what, path) => {
     // Prepare
     const dir = copy();

@@ -12,4 +12,9 @@ export {
   environmentCredentials,
   rdsAuthToken,
 } from './rds-auth-token';
-export { type DatabaseSettings, DatabaseSettingsError, readDatabaseSettings } from './settings';
+export {
+  CONSUMER_CONNECTIONS_PER_INSTANCE,
+  type DatabaseSettings,
+  DatabaseSettingsError,
+  readDatabaseSettings,
+} from './settings';

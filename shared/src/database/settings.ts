@@ -78,3 +78,9 @@ export const readDatabaseSettings = (env: Environment = process.env): DatabaseSe
     );
   return { kind: 'managedSecret', secretArn, ...endpoint() };
 };
+
+/**
+ * Connections one consumer instance holds: it writes a batch in one statement on one connection. The
+ * consumer's pool size, and the unit of the stage profile's database connection budget.
+ */
+export const CONSUMER_CONNECTIONS_PER_INSTANCE = 1;

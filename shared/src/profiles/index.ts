@@ -5,7 +5,6 @@ export {
   isFargateTaskSize,
 } from './fargate';
 export {
-  CONSUMER_CONNECTIONS_PER_INSTANCE,
   loadStageProfile,
   OTHER_DATABASE_CONNECTIONS,
   profileNameFor,

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { CONSUMER_CONNECTIONS_PER_INSTANCE } from '../database/settings';
 import { cidrsOverlap, parseCidr } from '../ipv4';
 import { describeFargateMemoryOptions, isFargateTaskSize } from './fargate';
 import { KNOWN_INSTANCE_FAMILIES, maxConnectionsFor } from './rds';
@@ -58,9 +59,6 @@ const datastoreProblems = (name: string, datastore: StageProfileValues['datastor
   }
   return [];
 };
-
-/** Connections one consumer instance holds: it writes a batch in one statement on one connection. */
-export const CONSUMER_CONNECTIONS_PER_INSTANCE = 1;
 
 /** The integrations section's own cross-field rules (queue retention, database connection budget). */
 const integrationsProblems = (name: string, integrations: StageProfileValues['integrations']): string[] => {

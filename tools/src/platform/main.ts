@@ -79,11 +79,14 @@ const main = async (): Promise<number> => {
       console.log(statusLine(event));
     });
   } catch (error) {
+    // An argument only the stage profile can judge (--visibility-timeout against its batching window)
+    // is still a usage error: one line, exit 2, as for every other bad argument.
+    if (error instanceof StartArgumentError) {
+      console.error(`npm start: ${error.message}`);
+      return 2;
+    }
     const known =
-      error instanceof PartError ||
-      error instanceof PortsInUseError ||
-      error instanceof StageProfileError ||
-      error instanceof StartArgumentError;
+      error instanceof PartError || error instanceof PortsInUseError || error instanceof StageProfileError;
     console.error(
       `\nnpm start failed: ${known ? error.message : ((error as Error)?.stack ?? String(error))}`,
     );

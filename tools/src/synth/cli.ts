@@ -5,6 +5,8 @@
  * the summary, and exits non-zero if anything failed. Templates stay where osls writes them
  * (`services/<name>/.serverless/`, the last stage synthesized) and are copied to `.synth/<stage>/`.
  */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { repoPath } from '@game-platform/resources/paths';
 import { type CommandSpec, processCommandLine, stageOption } from '@game-platform/shared/cli';
 import { CHECKED_PROFILES, StageProfileError } from '@game-platform/shared/profiles';
 import { DEFAULT_STAGE } from '@game-platform/shared/stage';
@@ -32,10 +34,57 @@ const stagesToSynthesize = (): string[] => {
   return stages.length ? [...new Set(stages)] : [DEFAULT_STAGE];
 };
 
+const LOCK = repoPath('.synth', '.lock');
+/** How long a synth waits for another one in the same checkout before it gives up. */
+const LOCK_WAIT_MS = 15 * 60_000;
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * One synth per checkout at a time: osls writes each service's `.serverless/` in place, so two synths
+ * at once (two test runs, or a test run and a terminal) copy one stage's templates into another's
+ * folder. A second synth waits for the first; a lock left by a process that died is taken over.
+ */
+const takeCheckoutLock = async (): Promise<void> => {
+  mkdirSync(repoPath('.synth'), { recursive: true });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' });
+      process.on('exit', () => rmSync(LOCK, { force: true }));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(readFileSync(LOCK, 'utf8'));
+    if (!Number.isInteger(holder) || holder <= 0 || !isRunning(holder)) {
+      rmSync(LOCK, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new SynthError(
+        `another synth (pid ${holder}) has held ${LOCK} for over ${LOCK_WAIT_MS / 60_000} min; stop it, or remove the file if that process is not a synth`,
+      );
+    if (!told) console.log(`waiting for the synth already running in this checkout (pid ${holder})`);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+};
+
 const main = async () => {
+  const stages = stagesToSynthesize();
+  await takeCheckoutLock();
   const started = performance.now();
   let failed = false;
-  for (const stage of stagesToSynthesize()) {
+  for (const stage of stages) {
     const report = await synthesizeStage(stage, (line) => console.log(line));
     console.log(formatStageReport(report));
     failed ||= report.failed.length + report.stale.length > 0;

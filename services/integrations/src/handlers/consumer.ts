@@ -4,8 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createPool } from '@game-platform/shared/database';
-import { CONSUMER_CONNECTIONS_PER_INSTANCE } from '@game-platform/shared/profiles';
+import { CONSUMER_CONNECTIONS_PER_INSTANCE, createPool } from '@game-platform/shared/database';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { readConsumerConfig } from '../config';
 import { type EventStore, processBatch } from '../consumer';
