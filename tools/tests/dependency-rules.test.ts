@@ -5,8 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { repoPath } from '@game-platform/resources/paths';
+import type { IModule } from 'dependency-cruiser';
 import { describe, expect, it } from 'vitest';
+import { crossPackageImports, TEST_PATTERN } from '../src/checks/dependencies';
 
 interface Run {
   code: number;
@@ -128,5 +131,52 @@ describe('npm run lint:deps', { timeout: 120_000 }, () => {
 
     expect(output).toMatch(/no dependency violations found \((\d{3,}) modules/);
     expect(code).toBe(0);
+  });
+});
+
+describe('npm run lint:deps, its command line', { timeout: 120_000 }, () => {
+  it('answers --help, refuses an unknown option in one line (exit 2), and names a start depcruise cannot read (exit 1)', async () => {
+    const help = await lintDeps('--help');
+    const unknown = await lintDeps('--bogus');
+    const missing = await lintDeps('no/such/folder');
+
+    expect(help.code).toBe(0);
+    expect(help.output).toMatch(/^usage: npm run lint:deps \[-- \[--counts\]\]\n/);
+    expect(unknown).toEqual({ code: 2, output: 'lint:deps: unknown option --bogus; expected --counts\n' });
+    expect(missing).toEqual({
+      code: 1,
+      output: "lint:deps: depcruise failed: Can't open 'no/such/folder' for reading. Does it exist?\n",
+    });
+  });
+});
+
+describe('test-layer code, as lint:deps counts it', () => {
+  it("is the TEST pattern of .dependency-cruiser.cjs, the rules' own", () => {
+    const config = createRequire(import.meta.url)(repoPath('.dependency-cruiser.cjs')) as {
+      forbidden: Array<{ from: { pathNot?: string } }>;
+    };
+    expect(config.forbidden.map((rule) => rule.from.pathNot)).toContain(TEST_PATTERN);
+  });
+
+  it('counts tests, vitest configs and benches as test imports, and src as not', () => {
+    const importer = (source: string) =>
+      ({ source, dependencies: [{ resolved: 'local/src/index.ts' }] }) as unknown as IModule;
+    const edges = crossPackageImports(
+      [
+        'services/engine/tests/app.test.ts',
+        'services/engine/vitest.config.ts',
+        'services/engine/bench.ts',
+        'services/engine/src/app.ts',
+      ].map(importer),
+    );
+    expect(edges).toEqual([
+      {
+        from: 'services/engine',
+        to: 'local',
+        example: 'services/engine/src/app.ts -> local/src/index.ts',
+        count: 4,
+        tests: 3,
+      },
+    ]);
   });
 });

@@ -178,7 +178,7 @@ export const ensureImage = async (
   if (steps.some((step) => step.kind === 'docker-login')) {
     const problem = dockerProblem(io.env);
     if (problem) {
-      io.err(`engine image: cannot build or copy ${target.imageUri}: ${problem}`);
+      io.err(`${IMAGE_COMMAND.name}: cannot build or copy ${target.imageUri}: ${problem}`);
       return 1;
     }
   } else if (state.imageDigest)
@@ -208,14 +208,14 @@ export const runImageCommand = async (argv: readonly string[], io: ImageCommandI
       // Both are named at once, so one attempt shows everything this machine lacks.
       const dockerMissing = dockerProblem(io.env);
       io.err(
-        `engine image: cannot run for stage ${profile.stage}: ${credentials}${dockerMissing ? `; ${dockerMissing}` : ''}`,
+        `${IMAGE_COMMAND.name}: cannot run for stage ${profile.stage}: ${credentials}${dockerMissing ? `; ${dockerMissing}` : ''}`,
       );
       return 1;
     }
     return await ensureImage(profile, args.tag, registry, io);
   } catch (error) {
     if (error instanceof ImageCommandError || error instanceof StageProfileError) {
-      io.err(`engine image: ${error.message}`);
+      io.err(`${IMAGE_COMMAND.name}: ${error.message}`);
       return 1;
     }
     throw error;

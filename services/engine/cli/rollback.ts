@@ -103,7 +103,7 @@ export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo
       await ecs.config.credentials();
     } catch (error) {
       io.err(
-        `engine rollback: cannot look up stage ${profile.stage}: no AWS credentials found (${(error as Error).message.split('\n')[0]}); expected credentials for the account of stage ${profile.stage}`,
+        `${ROLLBACK_COMMAND.name}: cannot look up stage ${profile.stage}: no AWS credentials found (${(error as Error).message.split('\n')[0]}); expected credentials for the account of stage ${profile.stage}`,
       );
       return 1;
     }
@@ -204,7 +204,7 @@ export const runRollbackCommand = async (argv: readonly string[], io: RollbackIo
     return 0;
   } catch (error) {
     if (error instanceof RollbackError || error instanceof StageProfileError) {
-      io.err(`engine rollback: ${error.message}`);
+      io.err(`${ROLLBACK_COMMAND.name}: ${error.message}`);
       return 1;
     }
     throw error;

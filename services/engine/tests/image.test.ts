@@ -286,7 +286,7 @@ describe('runImageCommand', () => {
     expect(out).toEqual([]);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(
-      /^engine image: cannot run for stage dev: no AWS credentials found \(.*\); expected credentials for the account of stage dev: .*; docker is not on PATH \(.*ENOENT.*\); expected Docker with the buildx plugin/,
+      /^engine:image: cannot run for stage dev: no AWS credentials found \(.*\); expected credentials for the account of stage dev: .*; docker is not on PATH \(.*ENOENT.*\); expected Docker with the buildx plugin/,
     );
     expect(err[0]).not.toContain('\n');
   });
@@ -428,7 +428,7 @@ describe('the image step against stand-ins of STS, ECR, ECS and docker', () => {
     expect(code).toBe(1);
     expect(err).toEqual([
       expect.stringMatching(
-        /^engine image: ECR repository game-dev-engine has mutable tags; expected IMMUTABLE/,
+        /^engine:image: ECR repository game-dev-engine has mutable tags; expected IMMUTABLE/,
       ),
     ]);
   });

@@ -130,12 +130,12 @@ describe('engine:rollback', () => {
     expect(expired).toMatchObject({
       code: 1,
       err: [
-        `engine rollback: ${OLD} (revision 1) is no longer in game-staging-engine; expected an image the lifecycle policy kept`,
+        `engine:rollback: ${OLD} (revision 1) is no longer in game-staging-engine; expected an image the lifecycle policy kept`,
       ],
     });
     expect(nothingEarlier.code).toBe(1);
     expect(nothingEarlier.err[0]).toMatch(
-      /^engine rollback: no earlier revision of game-staging-engine \(looked at 20\) runs another image than .*src-2222222222222222; expected a previous release/,
+      /^engine:rollback: no earlier revision of game-staging-engine \(looked at 20\) runs another image than .*src-2222222222222222; expected a previous release/,
     );
     expect(aws.updated).toEqual([]);
   });

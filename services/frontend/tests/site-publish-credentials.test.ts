@@ -1,10 +1,12 @@
 /**
  * `npm run site:publish` as an operator runs it without working AWS credentials: one line with what
  * AWS said and the next step (set AWS_PROFILE, or `aws sso login`), exit code 1, nothing uploaded.
+ * A relative `--dist` is read from where npm was run, and an error names the absolute directory.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { repoPath } from '@game-platform/resources/paths';
 import {
   runNpmScript,
   withoutAwsCredentials,
@@ -25,10 +27,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const publish = async (env: Record<string, string | undefined>) => {
+const publish = async (env: Record<string, string | undefined>, distArg = dist) => {
   const { code, stdout, stderr } = await runNpmScript(
     'site:publish',
-    ['--stage', 'dev', '--dist', dist],
+    ['--stage', 'dev', '--dist', distArg],
     env,
   );
   return { code, stdout, lines: stderr.trim().split('\n') };
@@ -54,5 +56,24 @@ describe('npm run site:publish without working AWS credentials', () => {
     expect(lines[0]).toMatch(
       / -> the SSO session has expired or was never started: run `aws sso login --profile ops`, then run this command again$/,
     );
+  }, 30_000);
+});
+
+// npm -w runs the script inside services/frontend; --dist is read from where the user ran npm.
+describe('npm run site:publish --dist <relative path>', () => {
+  it('reads the directory relative to where npm was run (the site is found, then AWS is asked)', async () => {
+    const { code, lines } = await publish(withoutAwsCredentials(), relative(repoPath(), dist));
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      expect.stringMatching(/^site:publish: AWS request failed \(CredentialsProviderError\)/),
+    ]);
+  }, 30_000);
+
+  it('names the absolute directory it looked in when there is no site there', async () => {
+    const { code, lines } = await publish(withoutAwsCredentials(), 'no-such-dist');
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      `site:publish: ${repoPath('no-such-dist')} has no index.html: there is no built site to publish; run \`npm run site:build\` first`,
+    ]);
   }, 30_000);
 });

@@ -29,10 +29,19 @@ const MAX_DEFAULT = 100;
 const MAX_LIMIT = 10_000;
 
 const stage = stageOption("stage whose events dead-letter queue to read (its region is the profile's)");
+/** An absolute http(s) URL: anything else would reach the SDK and fail there as `Invalid URL`, exit 1. */
+const httpUrl = (text: string): string | undefined => {
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  return url?.protocol === 'http:' || url?.protocol === 'https:'
+    ? undefined
+    : 'an http(s) URL, e.g. http://127.0.0.1:4566';
+};
+
 const endpoint = {
   type: 'string',
   value: '<url>',
   description: 'a local SQS server (fauxqs) instead of AWS, e.g. http://127.0.0.1:4566',
+  check: httpUrl,
 } as const;
 
 /** `npm run dlq:show` and `npm run dlq:redrive`: one command each (`@game-platform/shared/cli`). */

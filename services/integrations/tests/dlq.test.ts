@@ -14,6 +14,7 @@ import {
 import { type LocalSqs, startLocalSqs } from '@game-platform/local';
 import { resourceName } from '@game-platform/resources';
 import { queueDepth } from '@game-platform/shared/sqs';
+import { runNpmScript } from '@game-platform/testing/npm-script';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type MessageMoveTasks,
@@ -169,10 +170,32 @@ describe('parseDlqArguments', () => {
     [['show', '--stage', 'dev', '--max', 'lots'], '--max is "lots"; expected a whole number from 1 to 10000'],
     [['redrive', '--stage'], '--stage needs a value; expected --stage <stage>'],
     [
+      ['show', '--stage', 'dev', '--endpoint', 'notaurl'],
+      '--endpoint is "notaurl"; expected an http(s) URL, e.g. http://127.0.0.1:4566',
+    ],
+    [
+      ['redrive', '--stage', 'dev', '--endpoint', 'ftp://127.0.0.1:4566'],
+      '--endpoint is "ftp://127.0.0.1:4566"; expected an http(s) URL',
+    ],
+    [
       ['redrive', '--stage', 'dev', '--max', '5'],
       'unknown option --max; expected one of --stage <stage>, --endpoint <url>',
     ],
   ])('rejects %j', (argv, message) => {
     expect(() => parseDlqArguments(argv)).toThrow(message);
   });
+
+  it('npm run dlq:show with an --endpoint that is not a URL is a usage error, before any request', async () => {
+    const { code, stdout, stderr } = await runNpmScript('dlq:show', [
+      '--stage',
+      'dev',
+      '--endpoint',
+      'notaurl',
+    ]);
+    expect({ code, stdout, stderr }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'dlq: --endpoint is "notaurl"; expected an http(s) URL, e.g. http://127.0.0.1:4566\n',
+    });
+  }, 30_000);
 });

@@ -11,12 +11,30 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { repoPath } from '@game-platform/resources/paths';
+import { type CommandSpec, processCommandLine } from '@game-platform/shared/cli';
 import { format, type ICruiseResult, type IModule } from 'dependency-cruiser';
 
-/** Test code: under a `tests/` folder (as the `TEST` pattern of .dependency-cruiser.cjs says). */
-const isTest = (source: string): boolean => /(^|\/)tests\//.test(source);
+/**
+ * Test-layer code: tests, their config and the benches. The same text as the `TEST` pattern of
+ * .dependency-cruiser.cjs (which cannot import TypeScript); tests/dependency-rules.test.ts holds them equal.
+ */
+export const TEST_PATTERN = '(^|/)tests/|(^|/)vitest\\.config\\.ts$|^services/[^/]+/bench\\.ts$';
+const TEST = new RegExp(TEST_PATTERN);
+
+const isTest = (source: string): boolean => TEST.test(source);
+
+/** `npm run lint:deps`'s command line (`@game-platform/shared/cli`: `--help`, errors, exit 2). */
+export const LINT_DEPS_COMMAND = {
+  command: 'npm run lint:deps',
+  name: 'lint:deps',
+  summary:
+    'Checks the dependency rules of .dependency-cruiser.cjs and that no two packages import each other, from every workspace, or from the files and folders given after -- (npm run lint:deps -- tools/src services/engine).',
+  options: {
+    counts: { type: 'boolean', description: 'also print the cross-package imports by direction' },
+  },
+} as const satisfies CommandSpec;
 
 /** Package folders from the root package.json's workspaces, `services/*` matched by any `services/<x>/`. */
 const workspacePatterns = (): RegExp[] => {
@@ -115,11 +133,26 @@ export const packageCycles = (edges: readonly CrossPackageImport[]): string[][] 
   });
 };
 
+/**
+ * The options and the files or folders to start from: the shared parser takes no positional
+ * arguments, and no option here takes a value, so every argument not starting with `-` is a start.
+ */
+const splitArguments = (argv: readonly string[]) => {
+  const options: string[] = [];
+  const starts: string[] = [];
+  for (const arg of argv) (arg.startsWith('-') ? options : starts).push(arg);
+  return { options, starts };
+};
+
+/** depcruise's own complaint on one line (`ERROR: Can't open 'x' for reading...`), without its stack. */
+const depcruiseProblem = (error: { stderr?: string; message?: string }): string => {
+  const lines = `${error.stderr ?? ''}\n${error.message ?? ''}`.split('\n').map((line) => line.trim());
+  return (lines.find((line) => line !== '') ?? 'no output').replace(/^ERROR:\s*/, '');
+};
+
 const main = async () => {
-  const { values, positionals } = parseArgs({
-    options: { counts: { type: 'boolean', default: false } },
-    allowPositionals: true,
-  });
+  const { options, starts: positionals } = splitArguments(process.argv.slice(2));
+  const { values } = processCommandLine(LINT_DEPS_COMMAND, options);
   process.chdir(repoPath());
   const root = JSON.parse(readFileSync('package.json', 'utf8')) as { workspaces: string[] };
   const starts = positionals.length > 0 ? positionals : root.workspaces.map((w) => w.replace('/*', ''));
@@ -129,11 +162,16 @@ const main = async () => {
     'node_modules/.bin/depcruise',
     ['--config', '.dependency-cruiser.cjs', '--output-type', 'json', '--', ...starts],
     { maxBuffer: 256 * 1024 * 1024 },
-  ).catch((error: { stdout?: string; stderr?: string }) => {
+  ).catch((error: { stdout?: string; stderr?: string; message?: string }) => {
     // It exits non-zero when a rule is broken, with the result on stdout all the same.
-    if (!error.stdout) throw new Error(`depcruise failed: ${error.stderr ?? error}`);
-    return { stdout: error.stdout };
+    if (error.stdout) return { stdout: error.stdout };
+    console.error(`${LINT_DEPS_COMMAND.name}: depcruise failed: ${depcruiseProblem(error)}`);
+    return undefined;
   });
+  if (!cruised) {
+    process.exitCode = 1;
+    return;
+  }
   const result = JSON.parse(cruised.stdout) as ICruiseResult;
 
   const report = await format(result, { outputType: 'err-long' });

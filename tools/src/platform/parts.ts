@@ -18,9 +18,19 @@ import {
 import { type ComposeService, deployOrder, readCompose } from '@game-platform/resources/compose';
 import { repoPath } from '@game-platform/resources/paths';
 
-/** The part an output reference names: `datastore` in `datastore.ownerDatabaseUrl`. */
-const partOf = (reference: OutputReference): string => reference.slice(0, reference.indexOf('.'));
-const outputOf = (reference: OutputReference): string => reference.slice(reference.indexOf('.') + 1);
+/**
+ * The part an output reference names: `datastore` in `datastore.ownerDatabaseUrl`; all of it when it
+ * has no `.` (a JavaScript local.ts or a cast), so an error names the part as written.
+ */
+const partOf = (reference: OutputReference): string => {
+  const dot = reference.indexOf('.');
+  return dot === -1 ? reference : reference.slice(0, dot);
+};
+/** The output an output reference names: `ownerDatabaseUrl`; none (`''`) without a `.`. */
+const outputOf = (reference: OutputReference): string => {
+  const dot = reference.indexOf('.');
+  return dot === -1 ? '' : reference.slice(dot + 1);
+};
 
 const isPartList = (value: unknown): value is LocalPart[] =>
   Array.isArray(value) &&
@@ -40,6 +50,8 @@ export const loadLocalParts = async (services: ComposeService[] = readCompose())
   if ('cycle' in order)
     throw new Error(`serverless-compose.yml has no deploy order: ${order.cycle.join(' needs ')}`);
   const parts: LocalPart[] = [];
+  /** The local.ts each part came from, to name both files of a duplicate. */
+  const files = new Map<string, string>();
   for (const name of order.order) {
     const service = services.find((candidate) => candidate.name === name);
     const file = service && repoPath(service.path, 'local.ts');
@@ -51,8 +63,10 @@ export const loadLocalParts = async (services: ComposeService[] = readCompose())
         `${where} exports no \`localParts\` list; a service's local.ts exports its parts of npm start as \`export const localParts: LocalPart[]\``,
       );
     for (const part of localParts) {
-      if (parts.some((earlier) => earlier.name === part.name))
-        throw new Error(`${where}: a part named "${part.name}" is already started by another local.ts`);
+      const first = files.get(part.name);
+      if (first === where) throw new Error(`${where}: two parts are named "${part.name}"`);
+      if (first !== undefined)
+        throw new Error(`${where}: a part named "${part.name}" is already started by ${first}`);
       for (const [param, reference] of Object.entries(part.params ?? {})) {
         if (!parts.some((earlier) => earlier.name === partOf(reference)))
           throw new Error(
@@ -60,6 +74,7 @@ export const loadLocalParts = async (services: ComposeService[] = readCompose())
           );
       }
       parts.push(part);
+      files.set(part.name, where);
     }
   }
   return parts;

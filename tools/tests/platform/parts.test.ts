@@ -1,7 +1,7 @@
 /**
  * How `npm start` finds and starts the services' parts, with stand-in parts (no servers): the parts
- * come from each compose service's `local.ts` in deploy order; a `local.ts` without its list, or a
- * part taking an output of a part not before it, is refused naming the file. Started, every
+ * come from each compose service's `local.ts` in deploy order; a `local.ts` without its list, a
+ * part taking an output of a part not before it, or two parts of one name, is refused naming the file. Started, every
  * `prepare` begins at once, each part starts as soon as the parts it takes outputs from are ready
  * and gets their values; a part whose producer failed is not started, and the failure reported is
  * the first part's (in order), after every start has settled.
@@ -103,6 +103,43 @@ describe('the parts of npm start, through the compose file', () => {
     // Act + Assess
     await expect(loadLocalParts(services)).rejects.toThrow(
       'tools/tests/discovery/local-reaching-forward/local.ts: part "eager" takes databaseUrl from datastore.engineDatabaseUrl, but no part before it is named "datastore" (parts before it: none)',
+    );
+  });
+
+  it('refuses two parts of one name, naming the one file that lists both', async () => {
+    // Prepare
+    const services = [
+      { name: 'twins', path: 'tools/tests/discovery/local-twins', params: {}, dependsOn: [] },
+    ];
+
+    // Act + Assess
+    await expect(loadLocalParts(services)).rejects.toThrow(
+      /^tools\/tests\/discovery\/local-twins\/local.ts: two parts are named "datastore"$/,
+    );
+  });
+
+  it('refuses a part named as one of another local.ts, naming that file', async () => {
+    // Prepare
+    const services = [
+      { name: 'datastore', path: 'services/datastore', params: {}, dependsOn: [] },
+      { name: 'twins', path: 'tools/tests/discovery/local-twins', params: {}, dependsOn: ['datastore'] },
+    ];
+
+    // Act + Assess
+    await expect(loadLocalParts(services)).rejects.toThrow(
+      /^tools\/tests\/discovery\/local-twins\/local.ts: a part named "datastore" is already started by services\/datastore\/local.ts$/,
+    );
+  });
+
+  it('names the whole part of a reference without an output', async () => {
+    // Prepare
+    const services = [
+      { name: 'loose', path: 'tools/tests/discovery/local-unqualified', params: {}, dependsOn: [] },
+    ];
+
+    // Act + Assess
+    await expect(loadLocalParts(services)).rejects.toThrow(
+      'tools/tests/discovery/local-unqualified/local.ts: part "loose" takes databaseUrl from datastore, but no part before it is named "datastore" (parts before it: none)',
     );
   });
 });

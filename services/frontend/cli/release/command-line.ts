@@ -3,6 +3,7 @@
  * command. A bad command line is one line on stderr and exit code 2; every other failure the user
  * can fix is one line on stderr and exit code 1.
  */
+import { resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { awsCredentialsNextStep } from '@game-platform/shared/aws-credentials';
 import {
@@ -31,7 +32,8 @@ export const PUBLISH_COMMAND = {
     dist: {
       type: 'string',
       value: '<dir>',
-      description: 'the built site to publish (default services/frontend/dist)',
+      description:
+        'the built site to publish, relative to where npm was run (default services/frontend/dist)',
     },
   },
 } as const satisfies CommandSpec;
@@ -47,7 +49,10 @@ const publishArguments = ({ values }: CommandLine<typeof PUBLISH_COMMAND.options
   stage: values.stage,
   dryRun: values['dry-run'],
   force: values.force,
-  distDir: values.dist ?? SITE_DIST,
+  // npm -w runs the script in services/frontend; a relative --dist means where the user ran npm
+  // (INIT_CWD), and is made absolute so every error names the directory actually read.
+  distDir:
+    values.dist === undefined ? SITE_DIST : resolve(process.env.INIT_CWD ?? process.cwd(), values.dist),
 });
 
 /** Parses the arguments after `--`; throws `CommandLineError` naming the argument and what is expected. */
