@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import * as yaml from 'js-yaml';
 import { repoPath } from './paths';
 
@@ -79,4 +80,29 @@ export const deployOrder = (services: ComposeService[]): { order: string[] } | {
     if (cycle) return { cycle };
   }
   return { order };
+};
+
+/**
+ * What each service's `file` exports as `name`, for the services (in the order given) whose folder
+ * holds that file: how tools find a service's platform rules (`rules.ts`) and its part of `npm start`
+ * (`local.ts`) without importing any service by name. A file whose export is missing or fails
+ * `isExpected` is refused, naming the file and what it must export (`expected`).
+ */
+export const serviceExports = async <T>(
+  services: readonly ComposeService[],
+  file: string,
+  name: string,
+  isExpected: (value: unknown) => value is T,
+  expected: string,
+): Promise<Array<{ service: ComposeService; where: string; value: T }>> => {
+  const found: Array<{ service: ComposeService; where: string; value: T }> = [];
+  for (const service of services) {
+    const path = repoPath(service.path, file);
+    if (!existsSync(path)) continue;
+    const where = `${service.path}/${file}`;
+    const value = ((await import(pathToFileURL(path).href)) as Record<string, unknown>)[name];
+    if (!isExpected(value)) throw new Error(`${where} exports no \`${name}\` list; ${expected}`);
+    found.push({ service, where, value });
+  }
+  return found;
 };

@@ -6,15 +6,12 @@
  * exports them as `rules`, and `loadPlatformRules` finds them through serverless-compose.yml.
  */
 
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
-import { readCompose } from '@game-platform/resources/compose';
+import { readCompose, serviceExports } from '@game-platform/resources/compose';
 import {
   AWS_MANAGED_POLICIES_FILE,
   awsManagedPolicyName,
   managedPolicyStatements,
 } from '@game-platform/resources/managed-policies';
-import { repoPath } from '@game-platform/resources/paths';
 import {
   asList,
   type Finding,
@@ -292,17 +289,15 @@ const isRuleList = (value: unknown): value is PlatformRule[] =>
  * tools import no service by name, so a new service's rules are checked as soon as compose lists it.
  */
 export const loadPlatformRules = async (services = readCompose()): Promise<PlatformRule[]> => {
-  const serviceRules: PlatformRule[][] = [];
-  for (const service of services) {
-    const file = repoPath(service.path, 'rules.ts');
-    if (!existsSync(file)) continue;
-    const { rules } = (await import(pathToFileURL(file).href)) as { rules?: unknown };
-    if (!isRuleList(rules))
-      throw new Error(
-        `${service.path}/rules.ts exports no \`rules\` list; a service's rules.ts exports its platform rules as \`export const rules: PlatformRule[]\``,
-      );
-    serviceRules.push(rules);
-  }
+  const serviceRules = (
+    await serviceExports(
+      services,
+      'rules.ts',
+      'rules',
+      isRuleList,
+      "a service's rules.ts exports its platform rules as `export const rules: PlatformRule[]`",
+    )
+  ).map(({ value }) => value);
   const all = [...PLATFORM_RULES, ...serviceRules.flat()];
   const seen = new Set<string>();
   for (const { id } of all) {

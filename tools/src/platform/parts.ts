@@ -1,11 +1,3 @@
-/**
- * The parts of `npm start`, found through serverless-compose.yml: each service whose folder holds a
- * `local.ts` exports its parts there as `localParts` (the contract is `LocalPart`, in
- * @game-platform/local). The platform imports no service by name; a service added to compose with a
- * `local.ts` runs locally too.
- */
-import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import {
   type Lifecycle,
   type LocalPart,
@@ -15,8 +7,12 @@ import {
   type StartedLocalPart,
   settleAll,
 } from '@game-platform/local';
-import { type ComposeService, deployOrder, readCompose } from '@game-platform/resources/compose';
-import { repoPath } from '@game-platform/resources/paths';
+import {
+  type ComposeService,
+  deployOrder,
+  readCompose,
+  serviceExports,
+} from '@game-platform/resources/compose';
 
 /**
  * The part an output reference names: `datastore` in `datastore.ownerDatabaseUrl`; all of it when it
@@ -49,19 +45,18 @@ export const loadLocalParts = async (services: ComposeService[] = readCompose())
   const order = deployOrder(services);
   if ('cycle' in order)
     throw new Error(`serverless-compose.yml has no deploy order: ${order.cycle.join(' needs ')}`);
+  const inOrder = order.order.flatMap((name) => services.filter((service) => service.name === name));
   const parts: LocalPart[] = [];
   /** The local.ts each part came from, to name both files of a duplicate. */
   const files = new Map<string, string>();
-  for (const name of order.order) {
-    const service = services.find((candidate) => candidate.name === name);
-    const file = service && repoPath(service.path, 'local.ts');
-    if (!service || !file || !existsSync(file)) continue;
-    const where = `${service.path}/local.ts`;
-    const { localParts } = (await import(pathToFileURL(file).href)) as { localParts?: unknown };
-    if (!isPartList(localParts))
-      throw new Error(
-        `${where} exports no \`localParts\` list; a service's local.ts exports its parts of npm start as \`export const localParts: LocalPart[]\``,
-      );
+  const found = await serviceExports(
+    inOrder,
+    'local.ts',
+    'localParts',
+    isPartList,
+    "a service's local.ts exports its parts of npm start as `export const localParts: LocalPart[]`",
+  );
+  for (const { where, value: localParts } of found) {
     for (const part of localParts) {
       const first = files.get(part.name);
       if (first === where) throw new Error(`${where}: two parts are named "${part.name}"`);
