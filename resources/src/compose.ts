@@ -29,14 +29,20 @@ export const readCompose = (file = COMPOSE_FILE): ComposeService[] => {
     services?: Record<string, Record<string, unknown>>;
   };
   if (!document?.services) throw new Error(`${file} has no "services" section`);
-  return Object.entries(document.services).map(([name, definition]) => ({
-    name,
-    path: String(definition.path),
-    params: Object.fromEntries(
-      Object.entries((definition.params as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]),
-    ),
-    dependsOn: ((definition.dependsOn as string[] | string | undefined) ?? []) as string[],
-  }));
+  return Object.entries(document.services).map(([name, definition]) => {
+    if (typeof definition?.path !== 'string' || definition.path === '')
+      throw new Error(`${file}: service ${name} has no path; expected path: <folder of its serverless.ts>`);
+    // Compose accepts one service as a plain string as well as a list.
+    const dependsOn = definition.dependsOn ?? [];
+    return {
+      name,
+      path: definition.path,
+      params: Object.fromEntries(
+        Object.entries((definition.params as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]),
+      ),
+      dependsOn: (typeof dependsOn === 'string' ? [dependsOn] : dependsOn) as string[],
+    };
+  });
 };
 
 /** Every `${service.output}` reference in the params of every service. */

@@ -1,5 +1,8 @@
 /** Compose references: placeholders of the right shape, and references checked against the producer's template. */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { composeReferences, deployOrder, readCompose } from '@game-platform/resources/compose';
 import { PLACEHOLDER_KINDS, placeholderFor, placeholderKind } from '@game-platform/resources/placeholders';
 import { loadStageProfile } from '@game-platform/shared/profiles';
@@ -97,6 +100,31 @@ describe('checkReferences', () => {
       expect(
         placeholderFor({ profile, producer: reference.producer, output: reference.output }),
       ).toHaveProperty('value');
+  });
+});
+
+describe('readCompose', () => {
+  const composeFile = (text: string) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'compose-')), 'serverless-compose.yml');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('reads dependsOn written as one service, as compose accepts it, and orders by it', () => {
+    const services = readCompose(
+      composeFile(
+        'services:\n  engine:\n    path: services/engine\n    dependsOn: network\n  network:\n    path: services/network\n',
+      ),
+    );
+    expect(services.find((service) => service.name === 'engine')?.dependsOn).toEqual(['network']);
+    expect(deployOrder(services)).toEqual({ order: ['network', 'engine'] });
+  });
+
+  it('refuses a service without a path, naming it', () => {
+    const file = composeFile('services:\n  engine:\n    dependsOn: [network]\n');
+    expect(() => readCompose(file)).toThrow(
+      `${file}: service engine has no path; expected path: <folder of its serverless.ts>`,
+    );
   });
 });
 
