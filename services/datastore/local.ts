@@ -13,6 +13,7 @@ import {
   logTail,
   PartError,
   postmasterUsing,
+  processIsRunning,
   type RunningPart,
   startPostgres,
 } from '@game-platform/local';
@@ -74,12 +75,9 @@ const watchPid = (pid: number, everyMs = 1000): { gone: Promise<string>; cancel(
   let timer: NodeJS.Timeout | undefined;
   const gone = new Promise<string>((resolve) => {
     timer = setInterval(() => {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        clearInterval(timer);
-        resolve(`PostgreSQL (pid ${pid}) is no longer running`);
-      }
+      if (processIsRunning(pid)) return;
+      clearInterval(timer);
+      resolve(`PostgreSQL (pid ${pid}) is no longer running`);
     }, everyMs);
     timer.unref();
   });

