@@ -54,15 +54,26 @@ const postAsGameServer = async (match: MatchResult) => {
 };
 
 /** Waits until the engine itself (no cache in between) lists these players; returns when it did. */
-const engineLists = (playerIds: string[]) =>
-  until('the engine to list the players', 20_000, async () => {
-    const board = (await (await fetch(`${engineUrl}/api/leaderboard?limit=100`)).json()) as {
+const engineLists = async (playerIds: string[]) => {
+  const loggedBefore = engineRequests('GET', '/api/leaderboard').length;
+  let probes = 0;
+  const listedAt = await until('the engine to list the players', 20_000, async () => {
+    const response = await fetch(`${engineUrl}/api/leaderboard?limit=100`);
+    probes += 1; // answered, so the engine logs it
+    const board = (await response.json()) as {
       entries: Array<{ playerId: string }>;
     };
     return playerIds.every((id) => board.entries.some((entry) => entry.playerId === id))
       ? performance.now()
       : undefined;
   });
+  // The engine writes a request's access-log line when the response has gone: wait for the probes'
+  // lines, so a test counting the engine's requests after this does not count a late probe as its own.
+  await until("the engine's log of the probes", 5_000, async () =>
+    engineRequests('GET', '/api/leaderboard').length >= loggedBefore + probes ? true : undefined,
+  );
+  return listedAt;
+};
 
 /** Loads (or reloads) the home page; returns the players shown and how the edge answered the leaderboard. */
 const showHome = async (page: Page, reload: boolean) => {
