@@ -228,6 +228,70 @@ describe('engine over HTTP', () => {
     expect(await platform.drainQueue()).toEqual([]);
   });
 
+  it('answers a body streamed past 64 KiB without a content-length with 413, closes that connection, publishes nothing and serves the next request', async () => {
+    // Prepare: chunked transfer, so only the bytes read can tell the engine the body is too large.
+    const request = httpRequest(`${engine.url}/api/matches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    const outcome = new Promise<{ status?: number; connection?: string; body: string }>((resolve, reject) => {
+      request.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => {
+          body += chunk.toString('utf8');
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode, connection: response.headers.connection, body }),
+        );
+      });
+      // The engine may close before the client has written everything: the answer still arrives.
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+      });
+    });
+
+    // Act
+    request.write(`{"pad":"${'x'.repeat(40_000)}`);
+    request.end(`${'x'.repeat(40_000)}"}`);
+
+    // Assess: the engine read no further than the limit; nothing reached the queue; the next request is served.
+    const answer = await outcome;
+    expect(answer).toMatchObject({ status: 413, connection: 'close' });
+    expect(JSON.parse(answer.body)).toEqual({
+      error: 'invalid request',
+      errors: ['(body): larger than 65536 bytes; expected one match result'],
+    });
+    expect(await platform.drainQueue()).toEqual([]);
+    expect((await post(engine.url, match)).status).toBe(202);
+    expect(await platform.drainQueue()).toHaveLength(1);
+  });
+
+  it('publishes nothing for a client that goes away in the middle of its body, and logs it as aborted', async () => {
+    // Prepare: the headers and half the body.
+    const text = JSON.stringify(match);
+    const request = httpRequest(`${engine.url}/api/matches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': text.length },
+    });
+    request.on('error', () => {});
+    request.write(text.slice(0, text.length / 2));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // Act
+    request.destroy();
+
+    // Assess
+    const line = await eventually(async () =>
+      logLines
+        .map((entry) => JSON.parse(entry) as Record<string, unknown>)
+        .find(
+          (entry) => entry.message === 'request' && entry.path === '/api/matches' && entry.aborted === true,
+        ),
+    );
+    expect(line).toMatchObject({ aborted: true });
+    expect(await platform.drainQueue()).toEqual([]);
+  });
+
   it('names the routes and methods that exist for anything else', async () => {
     // Act
     const unknown = await fetch(`${engine.url}/players`);

@@ -6,7 +6,13 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export type BodyResult =
   | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 413 | 415; errors: string[] };
+  | {
+      ok: false;
+      status: 400 | 413 | 415;
+      errors: string[];
+      /** Headers the answer needs: `connection: close` when the rest of the body was left unread. */
+      headers?: Record<string, string>;
+    };
 
 const isJson = (contentType: string | undefined) =>
   /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '');
@@ -32,17 +38,44 @@ export const readJsonBody = async (request: IncomingMessage): Promise<BodyResult
     request.resume();
     return tooLarge;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      request.resume();
-      return tooLarge;
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  // Events, not `for await`: the async iterator costs a few promises and listeners per request on
+  // the path of every match result. Past the limit reading stops, and the 413 closes the connection
+  // (the rest of the body is never read).
+  const text = await new Promise<string | undefined>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+      request.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      stop();
+      request.pause();
+      resolve(undefined);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, size).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    // Closed before its end: the client went away mid-body.
+    const onClose = () => {
+      stop();
+      reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+    request.on('close', onClose);
+  });
+  if (text === undefined) return { ...tooLarge, headers: { connection: 'close' } };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {

@@ -76,7 +76,8 @@ const acceptPostedMatch = async (
   dependencies: AcceptMatchResultDependencies,
 ): Promise<void> => {
   const body = await readJsonBody(request);
-  if (!body.ok) return sendJson(response, body.status, { error: 'invalid request', errors: body.errors });
+  if (!body.ok)
+    return sendJson(response, body.status, { error: 'invalid request', errors: body.errors }, body.headers);
   const key = request.headers['idempotency-key'];
   const result = await acceptMatchResult(body.value, Array.isArray(key) ? key.join(',') : key, dependencies);
   switch (result.outcome) {
