@@ -82,7 +82,12 @@ describe('the engine bundle as a process', () => {
     // Assess
     expect(response.status).toBe(202);
     expect(messages.map((message) => JSON.parse(message.Body ?? '').id)).toEqual([eventId]);
-    expect(await engine.logged('match result accepted')).toMatchObject({ eventId, service: 'engine' });
+    // One access line per request, carrying what it did.
+    expect(await engine.logged('request', 10_000, { path: '/api/matches', eventId })).toMatchObject({
+      service: 'engine',
+      status: 202,
+      matchId: (loadEvent('http', 'match-result') as { matchId: string }).matchId,
+    });
   });
 
   it('ships a health check script that exits 0 when the engine answers and 1 when nothing does', async () => {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_PATH_PREFIX } from '@game-platform/shared/edge';
-import type { Logger } from '@game-platform/shared/log';
+import type { LogFields, Logger } from '@game-platform/shared/log';
 import { parseLeaderboardQuery, rankLeaderboard } from '../domain/leaderboard';
 import type { LeaderboardCache, LeaderboardSnapshot } from '../domain/leaderboard-cache';
 import { type AcceptMatchResultDependencies, acceptMatchResult } from '../domain/match-results';
@@ -27,6 +27,12 @@ export interface RouteContext {
   response: ServerResponse;
   url: URL;
   log: Logger;
+  /**
+   * Fields the request's access log line carries besides method, path, status and duration: what
+   * the request did (the accepted event's id...). One line per request says it all, so a route
+   * writes no second line for its ordinary outcome.
+   */
+  outcome: LogFields;
 }
 
 export type Route = (context: RouteContext, dependencies: RouteDependencies) => Promise<void>;
@@ -72,7 +78,7 @@ const postMatch: Route = async (context, dependencies) => {
 };
 
 const acceptPostedMatch = async (
-  { request, response, log }: RouteContext,
+  { request, response, log, outcome }: RouteContext,
   dependencies: AcceptMatchResultDependencies,
 ): Promise<void> => {
   const body = await readJsonBody(request);
@@ -112,7 +118,8 @@ const acceptPostedMatch = async (
       );
     }
     case 'accepted':
-      log.info('match result accepted', { eventId: result.event.id, matchId: result.event.payload.matchId });
+      outcome.eventId = result.event.id;
+      outcome.matchId = result.event.payload.matchId;
       return sendJson(response, 202, { eventId: result.event.id, type: result.event.type });
   }
 };

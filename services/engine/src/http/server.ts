@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { Logger } from '@game-platform/shared/log';
+import type { LogFields, Logger } from '@game-platform/shared/log';
 import type { SessionTracker } from '../domain/ports';
 import { sendJson } from './messages';
 import { ROUTES, type RouteDependencies } from './routes';
@@ -49,6 +49,8 @@ export const createEngineServer = (
       warn: (message, fields) => log.warn(message, { requestId, ...fields }),
       error: (message, fields) => log.error(message, { requestId, ...fields }),
     };
+    /** What the route reports it did, written on the access line (see RouteContext.outcome). */
+    const outcome: LogFields = {};
     open.add(response);
     // A request in flight is a live session (health checks are not: the load balancer's would keep
     // every task protected forever); the live channel's connections will be sessions too.
@@ -65,6 +67,7 @@ export const createEngineServer = (
         path: url.pathname,
         status: response.statusCode,
         durationMs: Math.round(performance.now() - started),
+        ...outcome,
         ...(response.writableFinished ? {} : { aborted: true }),
       });
       if (draining) server.closeIdleConnections();
@@ -86,7 +89,7 @@ export const createEngineServer = (
           },
           { allow: Object.keys(methods).join(', ') },
         );
-      await route({ request, response, url, log: requestLog }, routeDependencies);
+      await route({ request, response, url, log: requestLog, outcome }, routeDependencies);
     } catch (error) {
       if (request.destroyed && !response.headersSent)
         return requestLog.info('client closed the connection before the response', { error });

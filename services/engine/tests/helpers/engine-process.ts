@@ -7,8 +7,15 @@ export interface EngineProcess {
   url: string;
   /** Every JSON log line so far. */
   logs: Array<Record<string, unknown>>;
-  /** Resolves with the first log line whose message is `message` (rejects after `timeoutMs`). */
-  logged(message: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /**
+   * Resolves with the first log line whose message is `message` and that holds every field of
+   * `fields` with the same value (rejects after `timeoutMs`).
+   */
+  logged(
+    message: string,
+    timeoutMs?: number,
+    fields?: Record<string, unknown>,
+  ): Promise<Record<string, unknown>>;
   /** Exit code and when it happened (`performance.now()`). */
   exited: Promise<{ code: number | null; at: number }>;
 }
@@ -23,7 +30,17 @@ export const spawnEngine = async (
   {
     waitForListening = true,
     args = ['--enable-source-maps', join(bundleDir, 'main.mjs')],
-  }: { waitForListening?: boolean; args?: string[] } = {},
+    keepLogs = true,
+  }: {
+    waitForListening?: boolean;
+    args?: string[];
+    /**
+     * false: once the engine listens, its log lines are drained unread. A benchmark's client must not
+     * spend its CPU parsing the access log of the routes that write one (the engine's cost of writing
+     * them stays in the figures, as in AWS, where another process reads them).
+     */
+    keepLogs?: boolean;
+  } = {},
 ): Promise<EngineProcess> => {
   const child = spawn(process.execPath, args, {
     env,
@@ -36,32 +53,36 @@ export const spawnEngine = async (
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-2_000);
   });
-  child.stdout?.on('data', (chunk: Buffer) => {
+  const readLogs = (chunk: Buffer) => {
     buffered += chunk.toString('utf8');
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
     for (const line of lines.filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
     for (const wake of waiters.splice(0)) wake();
-  });
+  };
+  child.stdout?.on('data', readLogs);
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     child.on('close', (code) => {
       resolve({ code, at: performance.now() });
       for (const wake of waiters.splice(0)) wake();
     }),
   );
-  const logged = (message: string, timeoutMs = 10_000) =>
+  const logged = (message: string, timeoutMs = 10_000, fields: Record<string, unknown> = {}) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const deadline = setTimeout(
         () =>
           reject(
             new Error(
-              `no "${message}" log within ${timeoutMs} ms; logs: ${JSON.stringify(logs)}; stderr: ${stderr}`,
+              `no "${message}" log with ${JSON.stringify(fields)} within ${timeoutMs} ms; logs: ${JSON.stringify(logs)}; stderr: ${stderr}`,
             ),
           ),
         timeoutMs,
       );
       const look = () => {
-        const line = logs.find((entry) => entry.message === message);
+        const line = logs.find(
+          (entry) =>
+            entry.message === message && Object.entries(fields).every(([key, value]) => entry[key] === value),
+        );
         if (line) {
           clearTimeout(deadline);
           resolve(line);
@@ -78,5 +99,9 @@ export const spawnEngine = async (
     });
   const url = `http://${env.HOST}:${env.PORT}`;
   if (waitForListening) await logged('listening');
+  if (!keepLogs) {
+    child.stdout?.off('data', readLogs);
+    child.stdout?.resume();
+  }
   return { child, url, logs, logged, exited };
 };
