@@ -36,9 +36,12 @@ export const buildEngineApp = async (outdir: string): Promise<EngineBundle> => {
     target: 'node24',
     format: 'esm',
     outExtension: { '.js': '.mjs' },
-    minify: true,
-    // Readable stack traces in CloudWatch: names kept, and source maps (`--enable-source-maps`).
-    keepNames: true,
+    // Whitespace and syntax minified, identifiers kept: stack traces in CloudWatch name the real
+    // functions (source maps, `--enable-source-maps`, map positions but not names). Not `keepNames`:
+    // it wraps every function as it is created (`__name`, a defineProperty), which on the request path
+    // cost the engine about 3 % of its CPU per match result.
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',
