@@ -63,11 +63,12 @@ export const createEngineServer = (
       endSession();
       const access = QUIET_PATHS.has(url.pathname) ? requestLog.debug : requestLog.info;
       access('request', {
+        // First, so a route's field can never stand in for the server's own below.
+        ...outcome,
         method: request.method,
         path: url.pathname,
         status: response.statusCode,
         durationMs: Math.round(performance.now() - started),
-        ...outcome,
         ...(response.writableFinished ? {} : { aborted: true }),
       });
       if (draining) server.closeIdleConnections();
