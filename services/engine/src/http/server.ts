@@ -44,10 +44,11 @@ export const createEngineServer = (
     const requestId = typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
     const url = new URL(request.url ?? '/', 'http://engine');
     const requestLog: Logger = {
-      debug: (message, fields) => log.debug(message, { requestId, ...fields }),
-      info: (message, fields) => log.info(message, { requestId, ...fields }),
-      warn: (message, fields) => log.warn(message, { requestId, ...fields }),
-      error: (message, fields) => log.error(message, { requestId, ...fields }),
+      // requestId last: a field of the same name cannot replace it.
+      debug: (message, fields) => log.debug(message, { ...fields, requestId }),
+      info: (message, fields) => log.info(message, { ...fields, requestId }),
+      warn: (message, fields) => log.warn(message, { ...fields, requestId }),
+      error: (message, fields) => log.error(message, { ...fields, requestId }),
     };
     /** What the route reports it did, written on the access line (see RouteContext.outcome). */
     const outcome: LogFields = {};
@@ -58,19 +59,29 @@ export const createEngineServer = (
     response.setHeader('x-request-id', requestId);
     // While draining, every response closes its connection, so keep-alive clients reconnect elsewhere.
     if (draining) response.setHeader('connection', 'close');
+    /**
+     * The access line is written once the response has closed and the route has finished, whichever
+     * comes last: a client that leaves while its result waits for SQS still gets a line with the
+     * result's eventId (what the route did), with the status and duration the client saw.
+     */
+    let unfinished = 2;
+    let seen: LogFields = {};
+    const writeAccessLine = () => {
+      unfinished -= 1;
+      if (unfinished > 0) return;
+      const access = QUIET_PATHS.has(url.pathname) ? requestLog.debug : requestLog.info;
+      // The route's fields first, so they can never stand in for the server's own.
+      access('request', { ...outcome, method: request.method, path: url.pathname, ...seen });
+    };
     response.on('close', () => {
       open.delete(response);
       endSession();
-      const access = QUIET_PATHS.has(url.pathname) ? requestLog.debug : requestLog.info;
-      access('request', {
-        // First, so a route's field can never stand in for the server's own below.
-        ...outcome,
-        method: request.method,
-        path: url.pathname,
+      seen = {
         status: response.statusCode,
         durationMs: Math.round(performance.now() - started),
         ...(response.writableFinished ? {} : { aborted: true }),
-      });
+      };
+      writeAccessLine();
       if (draining) server.closeIdleConnections();
     });
 
@@ -97,6 +108,8 @@ export const createEngineServer = (
       requestLog.error('request failed', { error });
       if (!response.headersSent) sendJson(response, 500, { error: 'internal error', requestId });
       else response.destroy();
+    } finally {
+      writeAccessLine();
     }
   });
   // A client gets 10 s to send its headers and 30 s for the whole request: slow clients cannot
