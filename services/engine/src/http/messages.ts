@@ -10,7 +10,7 @@ export type BodyResult =
       ok: false;
       status: 400 | 413 | 415;
       errors: string[];
-      /** Headers the answer needs: `connection: close` when the rest of the body was left unread. */
+      /** Headers the answer needs: `connection: close` when the body, or the rest of it, was left unread. */
       headers?: Record<string, string>;
     };
 
@@ -19,28 +19,27 @@ const isJson = (contentType: string | undefined) =>
 
 /** Reads and parses a JSON body; rejects (client gone) only when the request was aborted. */
 export const readJsonBody = async (request: IncomingMessage): Promise<BodyResult> => {
-  if (!isJson(request.headers['content-type'])) {
-    request.resume();
+  // A body refused unread is never read: the answer closes the connection instead of letting Node
+  // read and discard up to `requestTimeout` worth of it before the next request on that connection.
+  const unread = { connection: 'close' };
+  if (!isJson(request.headers['content-type']))
     return {
       ok: false,
       status: 415,
       errors: [
         `content-type: "${request.headers['content-type'] ?? ''}" is not supported; expected application/json`,
       ],
+      headers: unread,
     };
-  }
   const tooLarge: BodyResult = {
     ok: false,
     status: 413,
     errors: [`(body): larger than ${MAX_BODY_BYTES} bytes; expected one match result`],
+    headers: unread,
   };
-  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    request.resume();
-    return tooLarge;
-  }
+  if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge;
   // Events, not `for await`: the async iterator costs a few promises and listeners per request on
-  // the path of every match result. Past the limit reading stops, and the 413 closes the connection
-  // (the rest of the body is never read).
+  // the path of every match result. Past the limit reading stops, and the 413 closes the connection.
   const text = await new Promise<string | undefined>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -75,7 +74,7 @@ export const readJsonBody = async (request: IncomingMessage): Promise<BodyResult
     request.on('error', onError);
     request.on('close', onClose);
   });
-  if (text === undefined) return { ...tooLarge, headers: { connection: 'close' } };
+  if (text === undefined) return tooLarge;
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
