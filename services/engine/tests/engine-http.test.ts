@@ -9,7 +9,7 @@
  * server), and a committed change reaches the board through the database's signal within the bound.
  */
 import { request as httpRequest } from 'node:http';
-import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { freePort } from '@game-platform/local';
 import { parseGameEventJson } from '@game-platform/shared/events';
 import { createLogger } from '@game-platform/shared/log';
@@ -204,24 +204,42 @@ describe('engine over HTTP', () => {
     expect(await platform.drainQueue()).toEqual([]);
   });
 
+  // The last column: whether the answer closes the connection (the body was left unread, so the
+  // connection is not kept for another request behind an unread body).
   it.each([
-    ['a body that is not JSON', '{"matchId":', {}, 400, '(body): not JSON'],
-    ['a body that is not an object', '"hello"', {}, 400, '(body): '],
-    ['a non-JSON content type', '{}', { 'content-type': 'text/plain' }, 415, 'content-type: "text/plain"'],
-    ['a body over 64 KiB', JSON.stringify({ pad: 'x'.repeat(70_000) }), {}, 413, '(body): larger than'],
+    ['a body that is not JSON', '{"matchId":', {}, 400, '(body): not JSON', 'keep-alive'],
+    ['a body that is not an object', '"hello"', {}, 400, '(body): ', 'keep-alive'],
+    [
+      'a non-JSON content type',
+      '{}',
+      { 'content-type': 'text/plain' },
+      415,
+      'content-type: "text/plain"',
+      'close',
+    ],
+    [
+      'a body over 64 KiB',
+      JSON.stringify({ pad: 'x'.repeat(70_000) }),
+      {},
+      413,
+      '(body): larger than',
+      'close',
+    ],
     [
       'an Idempotency-Key that is not a UUID',
       match,
       { 'idempotency-key': 'retry-1' },
       400,
       'Idempotency-Key: "retry-1"',
+      'keep-alive',
     ],
-  ])('answers %s with %i and a message naming it', async (_, body, headers, status, message) => {
+  ])('answers %s with %i and a message naming it', async (_, body, headers, status, message, connection) => {
     // Act
     const response = await post(engine.url, body, headers as Record<string, string>);
 
     // Assess
     expect(response.status).toBe(status);
+    expect(response.headers.get('connection')).toBe(connection);
     expect(((await response.json()) as { errors: string[] }).errors).toEqual([
       expect.stringContaining(message),
     ]);
@@ -289,6 +307,15 @@ describe('engine over HTTP', () => {
         ),
     );
     expect(line).toMatchObject({ aborted: true });
+    // The route finished too (a body read that never settles would hold the batch being formed):
+    // the access line is written only then, after the route said why it stopped.
+    const lines = logLines.map((entry) => JSON.parse(entry) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'client closed the connection before the response',
+        requestId: line.requestId,
+      }),
+    );
     expect(await platform.drainQueue()).toEqual([]);
   });
 
@@ -380,6 +407,58 @@ describe('engine over HTTP', () => {
     expect(await response.json()).toEqual({ error: 'invalid query', errors: [error] });
     // An error is never cached by the edge.
     expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('logs the eventId of a result SQS stored after its client had gone, on the access line', async () => {
+    // Prepare: the real queue, reached through an SQS client that waits 300 ms before each request.
+    const slowSqs = new SQSClient({
+      region: platform.aws.region,
+      endpoint: platform.aws.endpoint,
+      credentials: platform.aws.credentials,
+      useQueueUrlAsEndpoint: false,
+    });
+    slowSqs.middlewareStack.add(
+      (next) => async (args) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'slowQueue' },
+    );
+    const slow = await startEngine(
+      readEngineConfig({ ...platform.env, HOST: '127.0.0.1', PORT: String(await freePort()) }),
+      createLogger('info', { service: 'engine' }, (line) => logLines.push(line)),
+      { now: () => NOW, sqsClient: slowSqs },
+    );
+    logLines.length = 0;
+    try {
+      const text = JSON.stringify(match);
+      const request = httpRequest(`${slow.url}/api/matches`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': text.length },
+      });
+      request.on('error', () => {});
+
+      // Act: the whole body, then the client leaves while the result waits for SQS.
+      request.end(text);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      request.destroy();
+
+      // Assess
+      const line = await eventually(async () =>
+        logLines
+          .map((entry) => JSON.parse(entry) as Record<string, unknown>)
+          .find((entry) => entry.message === 'request' && entry.path === '/api/matches'),
+      );
+      const messages = await eventually(async () => {
+        const drained = await platform.drainQueue();
+        return drained.length > 0 ? drained : undefined;
+      });
+      expect(line).toMatchObject({ aborted: true, matchId: (match as { matchId: string }).matchId });
+      expect(messages.map((message) => JSON.parse(message.Body ?? '').id)).toEqual([line.eventId]);
+    } finally {
+      await slow.stop(1_000);
+      slowSqs.destroy();
+    }
   });
 
   it('answers 503 when the queue is unreachable, reports nothing accepted, and keeps the details in the log', async () => {
