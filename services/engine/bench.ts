@@ -72,6 +72,7 @@ interface BenchResponse {
  * slower than they are. The body is read to its end, as a client would.
  */
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const REQUEST_TIMEOUT_MS = 10_000;
 const send = (
   url: string,
   {
@@ -99,6 +100,10 @@ const send = (
       },
     );
     request.on('error', reject);
+    // A stalled engine fails the run instead of hanging it.
+    request.setTimeout(REQUEST_TIMEOUT_MS, () =>
+      request.destroy(new Error(`${method} ${url}: no answer within ${REQUEST_TIMEOUT_MS} ms`)),
+    );
     request.end(body);
   });
 const TSX_CLI = fileURLToPath(import.meta.resolve('tsx/cli'));
