@@ -14,12 +14,13 @@
  *   commits score changes, as after a popular match.
  * It prints; it asserts nothing (no timed tests). Loopback only, bounded in time and count.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@game-platform/local';
+import { cpuTimeMs } from '@game-platform/testing/processes';
 import { buildEngineApp } from './cli/image/build';
 import { type EngineProcess, spawnEngine } from './tests/helpers/engine-process';
 import { loadEvent } from './tests/helpers/events';
@@ -44,8 +45,6 @@ const SECONDS_PER_ROUND = 0.4;
  * on its first thousands of calls, and a task serves for hours, so the figures are the warm ones.
  */
 const WARM_UP_SECONDS = 0.5;
-/** Linux's USER_HZ: /proc reports CPU times in these ticks (100 on every Linux this runs on). */
-const CLOCK_TICKS_PER_SECOND = 100;
 /** Engine variables the bench passes through from its own environment. */
 const TUNABLE = ['MATCH_BATCH_LINGER_MS', 'LEADERBOARD_REFRESH_MS'];
 
@@ -186,17 +185,10 @@ try {
     await spawnEngine(outdir, { ...(await env()), DATABASE_POOL_MAX: '5', ...tuning }, { keepLogs: false }),
   );
   /**
-   * The engine's CPU time so far (user + system, ms), from /proc: what a route costs the engine
-   * itself, whatever the load generator and the machine's other work do to its throughput.
+   * The engine's CPU time so far (user + system, ms): what a route costs the engine itself, whatever
+   * the load generator and the machine's other work do to its throughput.
    */
-  const engineCpuMs = (): number | undefined => {
-    try {
-      const fields = readFileSync(`/proc/${engine.child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-    } catch {
-      return undefined;
-    }
-  };
+  const engineCpuMs = () => (engine.child.pid === undefined ? undefined : cpuTimeMs(engine.child.pid));
   /** Commits one score change every WRITE_EVERY_MS until `until`, top players included; returns how many. */
   const commitScoreChanges = async (until: number): Promise<number> => {
     let count = 0;

@@ -23,14 +23,35 @@ const read = (path: string): string | undefined => {
   }
 };
 
+/**
+ * The fields of /proc/<pid>/stat from field 3 (state) on, or undefined when the process is gone. The
+ * command name (field 2) is in parentheses and may contain spaces: the fields start after the last ')'.
+ */
+const statFields = (pid: number | string): string[] | undefined => {
+  const stat = read(`/proc/${pid}/stat`);
+  return stat === undefined ? undefined : stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+};
+
+/** Linux's USER_HZ: /proc reports CPU times in these ticks (100 on every Linux this runs on). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time a process has used so far, user + system, in ms (fields 14 and 15 of /proc/<pid>/stat);
+ * undefined where the process is gone or there is no /proc.
+ */
+export const cpuTimeMs = (pid: number): number | undefined => {
+  const fields = statFields(pid);
+  return fields === undefined
+    ? undefined
+    : ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+};
+
 export const processTable = (): ProcessEntry[] =>
   readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((name) => {
-      const stat = read(`/proc/${name}/stat`);
-      if (!stat) return [];
-      // The command name (field 2) is in parentheses and may contain spaces: parse after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const fields = statFields(name);
+      if (!fields) return [];
       const command = (read(`/proc/${name}/cmdline`) ?? '').split('\0').join(' ').trim();
       return [
         {
