@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { type DatabaseSettings, readDatabaseSettings } from '@game-platform/shared/database';
+import { EVENT_SOURCE_PATTERN } from '@game-platform/shared/events';
 import { LOG_LEVELS, type LogLevel } from '@game-platform/shared/log';
 import { MIN_SIGNING_KEY_BYTES } from './domain/player-identity';
 
@@ -149,7 +150,7 @@ export const readEngineConfig = (env: Environment = process.env): EngineConfig =
   );
 
   const eventSource = env.EVENT_SOURCE || 'engine';
-  if (!/^[a-z0-9:-]{1,64}$/.test(eventSource))
+  if (!EVENT_SOURCE_PATTERN.test(eventSource))
     problems.push(
       `EVENT_SOURCE is "${eventSource}"; expected 1-64 lowercase letters, digits, colons or hyphens, e.g. engine`,
     );

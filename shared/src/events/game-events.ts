@@ -139,6 +139,9 @@ export const PlayerRegisteredV1 = v.strictObject({
   country: v.optional(v.pipe(v.string(), v.regex(/^[A-Z]{2}$/, 'a two-letter country code such as "FR"'))),
 });
 
+/** Who produced an event (`source`), e.g. `engine` or `partner:steam`; producers check their own name against it at start. */
+export const EVENT_SOURCE_PATTERN = /^[a-z0-9:-]{1,64}$/;
+
 const envelope = <TType extends string, TVersion extends number, TPayload extends v.GenericSchema>(
   type: TType,
   version: TVersion,
@@ -151,7 +154,7 @@ const envelope = <TType extends string, TVersion extends number, TPayload extend
     version: v.literal(version),
     occurredAt: Timestamp,
     /** Who produced the event, e.g. `engine` or `partner:steam`. */
-    source: v.pipe(v.string(), v.regex(/^[a-z0-9:-]{1,64}$/, 'a producer name such as "engine"')),
+    source: v.pipe(v.string(), v.regex(EVENT_SOURCE_PATTERN, 'a producer name such as "engine"')),
     payload,
   });
 
