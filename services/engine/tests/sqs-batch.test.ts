@@ -7,11 +7,12 @@
  * went can only have gone early, and an empty queue after a round trip to the server shows that a
  * batch is still waiting. No assertion depends on timing.
  */
+import { type AddressInfo, createServer } from 'node:net';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { freePort, type LocalSqs, startLocalSqs } from '@game-platform/local';
 import type { GameEvent } from '@game-platform/shared/events';
 import { createLogger } from '@game-platform/shared/log';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchEntryFailedError, createSqsClient, sqsBatchPublisher } from '../src/adapters/sqs';
 
 const log = createLogger('error', { service: 'engine' });
@@ -141,6 +142,35 @@ describe('sqsBatchPublisher', () => {
       expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     } finally {
       unreachable.destroy();
+    }
+  });
+
+  it('rejects every entry of a batch when the queue accepts the connection and never answers, once the attempts time out', async () => {
+    // Prepare: a server that takes every connection and never writes a byte back.
+    const silent = createServer((socket) => socket.resume());
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    // The engine's client takes credentials from the default chain; here, from the environment.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', local.aws.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', local.aws.credentials.secretAccessKey);
+    const hung = createSqsClient({ region: 'eu-west-1', endpoint, requestTimeoutMs: 200 });
+    const publisher = sqsBatchPublisher(hung, `${endpoint}/000000000000/silent`, { lingerMs: 5, log });
+
+    try {
+      // Act
+      const results = await Promise.allSettled([publisher.publish(event(1)), publisher.publish(event(2))]);
+
+      // Assess: both refused with the SDK's timeout, after its 3 attempts (not after the test's timeout).
+      expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      const reason = (results[0] as PromiseRejectedResult).reason as Error & {
+        $metadata?: { attempts?: number };
+      };
+      expect(reason.name).toBe('TimeoutError');
+      expect(reason.$metadata?.attempts).toBe(3);
+    } finally {
+      vi.unstubAllEnvs();
+      hung.destroy();
+      silent.close();
     }
   });
 
