@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '@game-platform/shared/log';
 import { ecsTaskProtection, noTaskProtection } from './adapters/ecs-task-protection';
 import { emfLiveMetrics } from './adapters/emf-metrics';
@@ -58,8 +57,6 @@ const LIVE_LIMITS = {
 } as const;
 
 export interface EngineOverrides {
-  /** A ready SQS client (tests); by default one is created from the configuration. */
-  sqsClient?: SQSClient;
   now?: () => Date;
 }
 
@@ -68,7 +65,7 @@ export const startEngine = async (
   log: Logger,
   overrides: EngineOverrides = {},
 ): Promise<RunningEngine> => {
-  const sqs = overrides.sqsClient ?? createSqsClient({ region: config.region, endpoint: config.sqsEndpoint });
+  const sqs = createSqsClient({ region: config.region, endpoint: config.sqsEndpoint });
   const pool = await createDatabasePool(config.database, config.databasePoolMax, log);
   const sessions = createSessionTracker({
     protection: config.ecsAgentUri ? ecsTaskProtection(config.ecsAgentUri) : noTaskProtection,

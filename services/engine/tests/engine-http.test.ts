@@ -9,7 +9,7 @@
  * server), and a committed change reaches the board through the database's signal within the bound.
  */
 import { request as httpRequest } from 'node:http';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { freePort } from '@game-platform/local';
 import { parseGameEventJson } from '@game-platform/shared/events';
 import { createLogger } from '@game-platform/shared/log';
@@ -20,6 +20,7 @@ import type { LeaderboardSnapshot } from '../src/domain/leaderboard-cache';
 import { LEADERBOARD_CACHE_CONTROL } from '../src/http/routes';
 import { loadEvent } from './helpers/events';
 import { type LocalPlatform, startLocalPlatform } from './helpers/local-platform';
+import { startQueueProxy } from './helpers/queue-proxy';
 
 const NOW = new Date('2026-11-26T12:30:00.000Z');
 const match = loadEvent('http', 'match-result');
@@ -410,24 +411,17 @@ describe('engine over HTTP', () => {
   });
 
   it('logs the eventId of a result SQS stored after its client had gone, on the access line', async () => {
-    // Prepare: the real queue, reached through an SQS client that waits 300 ms before each request.
-    const slowSqs = new SQSClient({
-      region: platform.aws.region,
-      endpoint: platform.aws.endpoint,
-      credentials: platform.aws.credentials,
-      useQueueUrlAsEndpoint: false,
-    });
-    slowSqs.middlewareStack.add(
-      (next) => async (args) => {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        return next(args);
-      },
-      { step: 'finalizeRequest', name: 'slowQueue' },
-    );
+    // Prepare: the real queue, reached through a proxy that holds each request back 300 ms.
+    const proxy = await startQueueProxy(platform.aws.endpoint, { delayMs: 300 });
     const slow = await startEngine(
-      readEngineConfig({ ...platform.env, HOST: '127.0.0.1', PORT: String(await freePort()) }),
+      readEngineConfig({
+        ...platform.env,
+        AWS_ENDPOINT_URL_SQS: proxy.endpoint,
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+      }),
       createLogger('info', { service: 'engine' }, (line) => logLines.push(line)),
-      { now: () => NOW, sqsClient: slowSqs },
+      { now: () => NOW },
     );
     logLines.length = 0;
     try {
@@ -457,7 +451,7 @@ describe('engine over HTTP', () => {
       expect(messages.map((message) => JSON.parse(message.Body ?? '').id)).toEqual([line.eventId]);
     } finally {
       await slow.stop(1_000);
-      slowSqs.destroy();
+      await proxy.stop();
     }
   });
 

@@ -3,15 +3,11 @@
  * process; timeouts are short so an unreachable queue turns into a 503 within seconds instead of
  * holding the request until the client gives up.
  */
-import {
-  type BatchResultErrorEntry,
-  GetQueueAttributesCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { type BatchResultErrorEntry, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { GameEvent } from '@game-platform/shared/events';
 import type { Logger } from '@game-platform/shared/log';
 import type { AnnouncingEventPublisher, DependencyProbe } from '../domain/ports';
+import { sqsSendMessageBatch } from './sqs-send-batch';
 
 export interface SqsClientSettings {
   region: string;
@@ -27,9 +23,8 @@ export interface SqsClientSettings {
  * passes ("Init client requestHandler with throwOnRequestTimeout=true to turn this into an error") and
  * keeps waiting, so a queue that accepts the connection and never answers would hold every match
  * result, its batch and the shutdown without end (tests/sqs-batch.test.ts shows it).
- * `cacheMiddleware`: the SDK resolves each command's middleware stack once instead of on every call
- * (the SDK's own words: "0-1ms per request"); nothing here changes a stack after the client is made.
- * On this machine it saved the engine about 6 % of its CPU per match result (A/B, one run).
+ * The match results' batches use this client's credentials, signer inputs, HTTP handler and retry
+ * strategy without its command pipeline (`sqs-send-batch.ts`); the readiness probe uses `send`.
  */
 export const createSqsClient = ({
   region,
@@ -38,7 +33,6 @@ export const createSqsClient = ({
 }: SqsClientSettings): SQSClient =>
   new SQSClient({
     region,
-    cacheMiddleware: true,
     maxAttempts: 3,
     requestHandler: {
       connectionTimeout: 2_000,
@@ -104,9 +98,9 @@ type SendReason = 'full' | 'all joined' | 'linger' | 'no linger' | 'closing';
  *   known to be coming; the previous batch's size stands for the clients that are between two
  *   requests (answered, about to post the next result), which no count of requests in flight can
  *   see. Without it, a publisher serving a few clients that each wait for their 202 sends them one
- *   by one: every `SendMessageBatch` costs the engine about 1.6 ms of CPU (measured: the SDK's
- *   middleware, signing, MD5s, serialization, the socket write; see src/README.md), so many small
- *   batches cost throughput as well as requests.
+ *   by one: every `SendMessageBatch` costs the engine CPU of its own (signing, serialization, the
+ *   socket write and the answer; see src/README.md), so many small batches cost throughput as well
+ *   as requests.
  *   A lone result after a quiet moment (no batch answered within `lingerMs`) waits for no one;
  * - at the latest `lingerMs` after its first entry (the bound on the latency batching adds, as
  *   before): when an announced request is slow to publish (a slow body, its Idempotency-Key's round
@@ -118,8 +112,9 @@ type SendReason = 'full' | 'all joined' | 'linger' | 'no linger' | 'closing';
  * announced) one socket after the other, so one can publish before the next is even announced; on
  * the check phase every request that had arrived is counted.
  *
- * Each `publish` resolves only when SQS lists its entry in `Successful` (stored) and rejects when it
- * is in `Failed`, missing from the answer, or the request failed (after the SDK's retries): a caller
+ * Each `publish` resolves only when SQS lists its entry in `Successful` (stored, with the MD5 of the
+ * body sent) and rejects when it is in `Failed`, missing from the answer, or the request failed
+ * (after the client's retries; `sqs-send-batch.ts` sends the request): a caller
  * answers 202 only for what SQS stored. Batch entry ids are positions in the batch, not event ids,
  * so two events with the same id (a client retrying with its Idempotency-Key) can share a batch; the
  * consumer applies an event id once. A standard queue: no deduplication id.
@@ -129,6 +124,7 @@ export const sqsBatchPublisher = (
   queueUrl: string,
   { lingerMs, log }: { lingerMs: number; log: Logger },
 ): BatchingEventPublisher => {
+  const sendBatch = sqsSendMessageBatch(client, queueUrl);
   let pending: PendingEntry[] = [];
   let pendingBytes = 0;
   /** Publishes announced and neither made nor withdrawn: the batch being formed waits for these. */
@@ -159,20 +155,12 @@ export const sqsBatchPublisher = (
     pendingBytes = 0;
     if (batch.length === 0) return;
     lastBatchSize = batch.length;
-    const request = client
-      .send(
-        new SendMessageBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: batch.map((entry, index) => ({ Id: String(index), MessageBody: entry.body })),
-        }),
-      )
+    const request = sendBatch(batch.map((entry, index) => ({ Id: String(index), MessageBody: entry.body })))
       .then(
-        ({ Successful = [], Failed = [] }) => {
-          const stored = new Set(Successful.map((entry) => entry.Id));
-          const failed = new Map(Failed.map((entry) => [entry.Id, entry]));
+        ({ stored, failed }) => {
           for (const [index, entry] of batch.entries()) {
             const id = String(index);
-            if (stored.has(id) && !failed.has(id)) entry.resolve();
+            if (stored.has(id)) entry.resolve();
             else entry.reject(new BatchEntryFailedError(failed.get(id)));
           }
           log.debug('batch sent', { reason, entries: batch.length, failed: batch.length - stored.size });
