@@ -131,6 +131,9 @@ describe('sqsBatchPublisher', () => {
   it('rejects every entry of a batch whose request failed (queue unreachable)', async () => {
     // Prepare
     const closed = `http://127.0.0.1:${await freePort()}`;
+    // Credentials in the environment, so that what fails is the connection, not finding credentials.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', local.aws.credentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', local.aws.credentials.secretAccessKey);
     const unreachable = createSqsClient({ region: 'eu-west-1', endpoint: closed });
     const publisher = sqsBatchPublisher(unreachable, `${closed}/000000000000/nowhere`, { lingerMs: 5, log });
 
@@ -138,9 +141,14 @@ describe('sqsBatchPublisher', () => {
       // Act
       const results = await Promise.allSettled([publisher.publish(event(1)), publisher.publish(event(2))]);
 
-      // Assess
+      // Assess: refused by the connection, after the client's attempts.
       expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      expect((results[0] as PromiseRejectedResult).reason).toMatchObject({
+        code: 'ECONNREFUSED',
+        $metadata: { attempts: 3 },
+      });
     } finally {
+      vi.unstubAllEnvs();
       unreachable.destroy();
     }
   });

@@ -6,6 +6,7 @@
  * compared with the one the SDK sends for the same entries.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import {
   CreateQueueCommand,
   ReceiveMessageCommand,
@@ -13,6 +14,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { type LocalSqs, startLocalSqs } from '@game-platform/local';
+import { type HttpRequest, HttpResponse } from '@smithy/core/protocols';
 import aws4 from 'aws4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsRequestError, sqsSendMessageBatch } from '../src/adapters/sqs-send-batch';
@@ -183,6 +185,149 @@ describe('sqsSendMessageBatch', () => {
     expect(failure).toMatchObject({ $fault: 'client', $metadata: { httpStatusCode: 400, attempts: 1 } });
     expect(String(failure)).toMatch(/HTTP 400: \w+: .*queue/i);
     expect(proxy.requests).toHaveLength(1);
+  });
+
+  it("in AWS (no endpoint override) sends to the queue URL's host over HTTPS, where the SDK sends", async () => {
+    // Prepare: a client without an endpoint override whose HTTP handler only records (no network).
+    const recorded: HttpRequest[] = [];
+    const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+    const answer = JSON.stringify({
+      Successful: entries.map((entry) => ({
+        Id: entry.Id,
+        MessageId: `m-${entry.Id}`,
+        MD5OfMessageBody: md5(entry.MessageBody),
+      })),
+      Failed: [],
+    });
+    const client = new SQSClient({
+      region: 'eu-west-1',
+      credentials: CREDENTIALS,
+      requestHandler: {
+        handle: async (request: HttpRequest) => {
+          recorded.push(request);
+          return {
+            response: new HttpResponse({
+              statusCode: 200,
+              headers: {},
+              body: Readable.from([Buffer.from(answer)]),
+            }),
+          };
+        },
+        updateHttpClientConfig: () => {},
+        httpHandlerConfigs: () => ({}),
+      },
+    });
+    clients.push(client);
+    const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/game-prod-events';
+
+    // Act
+    await client.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    const result = await sqsSendMessageBatch(client, queueUrl)(entries);
+
+    // Assess
+    expect([...result.stored].sort()).toEqual(['0', '1']);
+    const [bySdk, byEngine] = recorded;
+    const target = (request: HttpRequest | undefined) => ({
+      protocol: request?.protocol,
+      hostname: request?.hostname,
+      port: request?.port,
+      path: request?.path,
+      host: request?.headers.host,
+      // The SDK's body is bytes, the engine's a string: compared as text.
+      body:
+        typeof request?.body === 'string' ? request.body : Buffer.from(request?.body ?? '').toString('utf8'),
+    });
+    expect(target(byEngine)).toEqual(target(bySdk));
+    expect(target(byEngine)).toMatchObject({
+      protocol: 'https:',
+      hostname: 'sqs.eu-west-1.amazonaws.com',
+      path: '/',
+    });
+  });
+
+  it('waits at least the Retry-After SQS asks for before it retries', async () => {
+    // Prepare: throttled once with Retry-After: 2.
+    const queueUrl = await createQueue();
+    const { proxy, client } = await throughProxy({
+      answer: (_request, index) =>
+        index === 0
+          ? sqsError(400, 'ThrottlingException', 'Rate exceeded', { 'retry-after': '2' })
+          : undefined,
+    });
+
+    // Act
+    const result = await sqsSendMessageBatch(client, queueUrl)(entries);
+
+    // Assess: the backoff alone would be well under a second.
+    expect([...result.stored].sort()).toEqual(['0', '1']);
+    const [first, second] = proxy.requests;
+    expect((second?.receivedAt ?? 0) - (first?.receivedAt ?? 0)).toBeGreaterThanOrEqual(1_900);
+  });
+
+  it('names an error SQS does not model by its query code, as the SDK does, and does not retry it', async () => {
+    // Prepare
+    const queueUrl = await createQueue();
+    const { proxy, client } = await throughProxy({
+      answer: () => ({
+        status: 403,
+        headers: { 'x-amzn-query-error': 'AccessDenied;Sender' },
+        body: JSON.stringify({
+          __type: 'com.amazon.coral.service#AccessDeniedException',
+          message: 'not authorized',
+        }),
+      }),
+    });
+
+    // Act
+    const failure = await sqsSendMessageBatch(client, queueUrl)(entries).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'AccessDenied',
+      Code: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(String(failure)).toMatch(/HTTP 403: AccessDenied: not authorized/);
+    expect(proxy.requests).toHaveLength(1);
+  });
+
+  it('rejects a 200 whose body is not a SendMessageBatch answer (nothing is known stored), without retrying', async () => {
+    // Prepare
+    const queueUrl = await createQueue();
+    const { proxy, client } = await throughProxy({
+      answer: () => ({
+        status: 200,
+        headers: { 'content-type': 'text/html' },
+        body: '<html>captive portal</html>',
+      }),
+    });
+
+    // Act
+    const failure = await sqsSendMessageBatch(client, queueUrl)(entries).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'UnreadableAnswer' });
+    expect(String(failure)).toMatch(/captive portal/);
+    expect(proxy.requests).toHaveLength(1);
+  });
+
+  it('reports an entry that is neither in Successful nor in Failed as neither stored nor failed', async () => {
+    // Prepare: the answer leaves entry 1 out.
+    const queueUrl = await createQueue();
+    const { client } = await throughProxy({
+      rewrite: (body) => {
+        const answer = JSON.parse(body) as { Successful: Array<{ Id: string }> };
+        answer.Successful = answer.Successful.filter((entry) => entry.Id !== '1');
+        return JSON.stringify(answer);
+      },
+    });
+
+    // Act
+    const result = await sqsSendMessageBatch(client, queueUrl)(entries);
+
+    // Assess: the publisher rejects what is not in `stored` (sqs-batch.test.ts).
+    expect([...result.stored]).toEqual(['0']);
+    expect(result.failed.has('1')).toBe(false);
   });
 
   it('reports an entry whose stored body has another MD5 than the body sent as failed, not stored', async () => {

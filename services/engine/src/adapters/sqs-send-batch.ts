@@ -11,18 +11,19 @@
  * - credentials: the client's provider (the default chain: the ECS task role, refreshed before it expires);
  * - signing: `@smithy/signature-v4`, the SDK's SigV4 signer, with the client's region and SHA-256;
  * - the HTTP handler: the client's (keep-alive agent, connection timeout, request timeout);
- * - retries: the client's retry strategy (standard: `maxAttempts`, backoff with jitter, a retry quota),
- *   told each failure's kind by the SDK's own classification (throttling, transient, server, client).
+ * - retries: the client's retry strategy (standard: `maxAttempts`, backoff with jitter, a retry quota,
+ *   at least a `Retry-After`), told each failure's kind by the SDK's own classification;
+ * - the clock skew offset the client signs with, sampled from answers as the SDK's signer does.
  * What is written here is the AWS JSON 1.0 protocol of this one operation (the request the SDK sends,
  * tests/sqs-send-batch.test.ts compares them): a POST with `X-Amz-Target: AmazonSQS.SendMessageBatch`
- * and the request as JSON; the answer's `Successful` and `Failed`; an error's code from its `__type`;
- * and the MD5 of each body SQS stored, checked as the SDK checks it. Everything else the engine asks
- * of SQS (the readiness probe) goes through `client.send`.
+ * and the request as JSON; the answer's `Successful` and `Failed`; an error's name as the SDK gives it
+ * (`__type`, `x-amzn-query-error`); and the MD5 of each body SQS stored, checked as the SDK checks it.
+ * Everything else the engine asks of SQS (the readiness probe) goes through `client.send`.
  */
 import { createHash } from 'node:crypto';
 import type { BatchResultErrorEntry, SQSClient } from '@aws-sdk/client-sqs';
-import { HttpRequest } from '@smithy/core/protocols';
-import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { HttpRequest, type HttpResponse } from '@smithy/core/protocols';
+import { getRetryAfterHint, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 export interface BatchEntry {
@@ -42,12 +43,23 @@ export interface SendBatchResult {
 export class SqsRequestError extends Error {
   readonly $fault: 'client' | 'server';
   readonly $metadata: { httpStatusCode: number; requestId?: string; clockSkewCorrected?: boolean };
+  /** SQS's query-protocol code (`AWS.SimpleQueueService.NonExistentQueue`), where it sent one. */
+  readonly Code: string | undefined;
+  /** The answer, for its `Retry-After` (the retry strategy waits at least that long). */
+  readonly $response: HttpResponse;
 
-  constructor(name: string, message: string, status: number, requestId: string | undefined) {
-    super(`SQS SendMessageBatch failed with HTTP ${status}: ${name}: ${message}`);
+  constructor(
+    name: string,
+    message: string,
+    response: HttpResponse,
+    { code, requestId }: { code?: string; requestId?: string } = {},
+  ) {
+    super(`SQS SendMessageBatch failed with HTTP ${response.statusCode}: ${name}: ${message}`);
     this.name = name;
-    this.$fault = status >= 500 ? 'server' : 'client';
-    this.$metadata = { httpStatusCode: status, requestId };
+    this.$fault = response.statusCode >= 500 ? 'server' : 'client';
+    this.$metadata = { httpStatusCode: response.statusCode, requestId };
+    this.Code = code;
+    this.$response = response;
   }
 }
 
@@ -56,17 +68,35 @@ interface AnswerEntry {
   MD5OfMessageBody?: string;
 }
 
-/** The error's code: `__type` without its namespace (`com.amazonaws.sqs#QueueDoesNotExist`), as the SDK names it. */
-const errorName = (answer: Record<string, unknown>, status: number): string => {
-  const type =
-    typeof answer.__type === 'string' ? answer.__type : typeof answer.code === 'string' ? answer.code : '';
-  return type.split('#').pop()?.split(':')[0] || `Http${status}`;
+/**
+ * The error's name as the SDK gives it for SQS: the modelled error (`__type`
+ * `com.amazonaws.sqs#QueueDoesNotExist` -> `QueueDoesNotExist`), else SQS's query code from
+ * `x-amzn-query-error` (`AccessDenied;Sender` -> `AccessDenied`), else whatever type the answer names.
+ */
+const errorOf = (answer: Record<string, unknown>, response: HttpResponse): SqsRequestError => {
+  const field = (name: string) =>
+    Object.entries(answer).find(
+      ([key, value]) => key.toLowerCase() === name && typeof value === 'string',
+    )?.[1] as string | undefined;
+  const type = field('__type') ?? response.headers['x-amzn-errortype'] ?? field('code') ?? '';
+  const [namespace, shape] = type.includes('#') ? type.split('#') : ['', type];
+  const typeName = shape?.split(':')[0] ?? '';
+  const code = response.headers['x-amzn-query-error']?.split(';')[0] || undefined;
+  const name =
+    (namespace === 'com.amazonaws.sqs' && typeName) || code || typeName || `Http${response.statusCode}`;
+  return new SqsRequestError(name, field('message') ?? '', response, {
+    code,
+    requestId: response.headers['x-amzn-requestid'],
+  });
 };
 
 /** An error as the SDK's classification reads it (name, `$metadata`, `$retryable`, `code`, `cause`). */
 type SdkError = Parameters<typeof isTransientError>[0];
 
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+
+/** The SDK's threshold past which a corrected clock offset makes the failed request worth retrying. */
+const CLOCK_SKEW_RETRY_MS = 240_000;
 
 /**
  * A function that sends up to 10 entries to `queueUrl` in one `SendMessageBatch` and says which SQS
@@ -83,15 +113,42 @@ export const sqsSendMessageBatch = (client: SQSClient, queueUrl: string) => {
     sha256: config.sha256,
     uriEscapePath: config.signingEscapePath,
   });
-  const endpoint = (async () => {
-    const override = config.isCustomEndpoint ? await config.endpoint?.() : undefined;
-    if (!override) return new URL('/', queueUrl);
-    const port = override.port ? `:${override.port}` : '';
-    return new URL(override.path || '/', `${override.protocol}//${override.hostname}${port}`);
-  })();
+  /** Resolved on the first send (a failure is not kept: the next send tries again). */
+  let endpoint: Promise<URL> | undefined;
+  const endpointUrl = () =>
+    (endpoint ??= (async () => {
+      const override = config.isCustomEndpoint ? await config.endpoint?.() : undefined;
+      if (!override) return new URL('/', queueUrl);
+      const port = override.port ? `:${override.port}` : '';
+      const path = override.path?.endsWith('/') ? override.path : `${override.path ?? ''}/`;
+      return new URL(path, `${override.protocol}//${override.hostname}${port}`);
+    })().catch((error: unknown) => {
+      endpoint = undefined;
+      throw error;
+    }));
+
+  /**
+   * The SDK signer's clock skew sampling (`AwsSdkSigV4Signer` in @aws-sdk/core): every answer's
+   * `Date` (unless it came through a cache, `Age`) sets the offset the next signature uses; an error
+   * answered while the offset was 4 minutes or more off is marked corrected, so it is retried.
+   */
+  const sampleClock = (response: HttpResponse, sentAt: number, error?: SqsRequestError) => {
+    const serverTime = Date.parse(response.headers.date ?? '');
+    const receivedAt = Date.now();
+    if (response.headers.age !== undefined || Number.isNaN(serverTime) || receivedAt - sentAt > 900_000)
+      return;
+    const before = config.systemClockOffset;
+    config.systemClockOffset = serverTime - receivedAt;
+    if (
+      error &&
+      config.systemClockOffset !== before &&
+      Math.abs(config.systemClockOffset) >= CLOCK_SKEW_RETRY_MS
+    )
+      error.$metadata.clockSkewCorrected = true;
+  };
 
   const attempt = async (body: string): Promise<Record<string, unknown>> => {
-    const url = await endpoint;
+    const url = await endpointUrl();
     const request = new HttpRequest({
       method: 'POST',
       protocol: url.protocol,
@@ -103,43 +160,44 @@ export const sqsSendMessageBatch = (client: SQSClient, queueUrl: string) => {
         'content-type': 'application/x-amz-json-1.0',
         'content-length': String(Buffer.byteLength(body)),
         'x-amz-target': 'AmazonSQS.SendMessageBatch',
-        // SQS answers errors with its query-protocol codes, as to the SDK.
+        // SQS then names errors with its query-protocol codes too (x-amzn-query-error), as for the SDK.
         'x-amzn-query-mode': 'true',
       },
       body,
     });
-    // The SDK's clock skew correction (0 unless SQS said the clock was off), as the SDK signs.
+    // AWS_DISABLE_CLOCK_SKEW_CORRECTION (the client's setting) signs with this machine's clock as is.
+    const skewCorrection = (await config.disableClockSkewCorrection?.()) !== true;
+    const sentAt = Date.now();
     const signed = await signer.sign(request, {
-      signingDate: new Date(Date.now() + config.systemClockOffset),
+      signingDate: new Date(sentAt + (skewCorrection ? config.systemClockOffset : 0)),
     });
     const { response } = await config.requestHandler.handle(signed as HttpRequest);
     const text = Buffer.from(await config.streamCollector(response.body)).toString('utf8');
-    let answer: Record<string, unknown>;
+    let answer: unknown;
     try {
-      answer = JSON.parse(text || '{}') as Record<string, unknown>;
+      answer = JSON.parse(text);
     } catch {
-      answer = { message: `not JSON: ${text.slice(0, 200)}` };
+      answer = undefined;
     }
+    const readable = typeof answer === 'object' && answer !== null && !Array.isArray(answer);
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      const error = new SqsRequestError(
-        errorName(answer, response.statusCode),
-        String(answer.message ?? answer.Message ?? ''),
-        response.statusCode,
-        response.headers['x-amzn-requestid'],
+      const error = errorOf(
+        readable ? (answer as Record<string, unknown>) : { message: text.slice(0, 200) },
+        response,
       );
-      // As the SDK's signer does: an error answered by a server whose clock is 5 minutes or more
-      // from this task's corrects the signing clock, and the corrected request is retried.
-      const serverTime = Date.parse(response.headers.date ?? '');
-      if (
-        Number.isFinite(serverTime) &&
-        Math.abs(Date.now() + config.systemClockOffset - serverTime) >= 300_000
-      ) {
-        config.systemClockOffset = serverTime - Date.now();
-        error.$metadata.clockSkewCorrected = true;
-      }
+      if (skewCorrection) sampleClock(response, sentAt, error);
       throw error;
     }
-    return answer;
+    if (skewCorrection) sampleClock(response, sentAt);
+    // A 2xx whose body is not the operation's answer: nothing is known stored. Not retried (the SDK
+    // fails to parse it and does not retry either); every entry gets its 503.
+    if (!readable)
+      throw new SqsRequestError(
+        'UnreadableAnswer',
+        `not a SendMessageBatch answer: ${text.slice(0, 200)}`,
+        response,
+      );
+    return answer as Record<string, unknown>;
   };
 
   return async (entries: BatchEntry[]): Promise<SendBatchResult> => {
@@ -167,7 +225,11 @@ export const sqsSendMessageBatch = (client: SQSClient, queueUrl: string) => {
               : 'CLIENT_ERROR';
         try {
           // Waits the backoff (and refuses when the attempts or the retry quota are spent).
-          token = await retryStrategy.refreshRetryTokenForRetry(token, { errorType });
+          token = await retryStrategy.refreshRetryTokenForRetry(token, {
+            error: failure,
+            errorType,
+            retryAfterHint: getRetryAfterHint((failure as { $response?: HttpResponse }).$response),
+          });
         } catch {
           // As the SDK reports it: how many attempts were made before giving up.
           failure.$metadata = { ...failure.$metadata, attempts: token.getRetryCount() + 1 };
@@ -180,9 +242,10 @@ export const sqsSendMessageBatch = (client: SQSClient, queueUrl: string) => {
     const bodies = new Map(entries.map((entry) => [entry.Id, entry.MessageBody]));
     const stored = new Set<string>();
     const failed = new Map<string, BatchResultErrorEntry>();
-    for (const entry of (answer.Failed ?? []) as BatchResultErrorEntry[])
-      if (entry.Id !== undefined) failed.set(entry.Id, entry);
-    for (const { Id, MD5OfMessageBody } of (answer.Successful ?? []) as AnswerEntry[]) {
+    const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
+    for (const entry of list<BatchResultErrorEntry>(answer.Failed))
+      if (entry?.Id !== undefined) failed.set(entry.Id, entry);
+    for (const { Id, MD5OfMessageBody } of list<AnswerEntry>(answer.Successful).filter(Boolean)) {
       const sent = Id === undefined ? undefined : bodies.get(Id);
       if (Id === undefined || sent === undefined || failed.has(Id)) continue;
       // What SQS stored is not what was sent: not stored, for the caller (the SDK throws for the batch).

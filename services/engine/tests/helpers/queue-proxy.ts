@@ -8,6 +8,8 @@ import { createServer, request as httpRequest, type IncomingHttpHeaders } from '
 import type { AddressInfo } from 'node:net';
 
 export interface ProxiedRequest {
+  /** When it arrived (`performance.now()`). */
+  receivedAt: number;
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
@@ -46,6 +48,7 @@ export const startQueueProxy = async (
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', async () => {
       const proxied: ProxiedRequest = {
+        receivedAt: performance.now(),
         method: incoming.method ?? '',
         path: incoming.url ?? '',
         headers: incoming.headers,
