@@ -1,3 +1,9 @@
+/**
+ * The parts of `npm start`, found through serverless-compose.yml: each service whose folder holds a
+ * `local.ts` exports its parts there as `localParts` (the contract is `LocalPart`, in
+ * @game-platform/local). The platform imports no service by name; a service added to compose with a
+ * `local.ts` runs locally too.
+ */
 import {
   type Lifecycle,
   type LocalPart,
