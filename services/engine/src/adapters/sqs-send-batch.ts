@@ -93,6 +93,9 @@ const errorOf = (answer: Record<string, unknown>, response: HttpResponse): SqsRe
 /** An error as the SDK's classification reads it (name, `$metadata`, `$retryable`, `code`, `cause`). */
 type SdkError = Parameters<typeof isTransientError>[0];
 
+/** An answer's list (`Successful`, `Failed`); anything else reads as none. */
+const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
+
 const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
 
 /** The SDK's threshold past which a corrected clock offset makes the failed request worth retrying. */
@@ -242,7 +245,6 @@ export const sqsSendMessageBatch = (client: SQSClient, queueUrl: string) => {
     const bodies = new Map(entries.map((entry) => [entry.Id, entry.MessageBody]));
     const stored = new Set<string>();
     const failed = new Map<string, BatchResultErrorEntry>();
-    const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
     for (const entry of list<BatchResultErrorEntry>(answer.Failed))
       if (entry?.Id !== undefined) failed.set(entry.Id, entry);
     for (const { Id, MD5OfMessageBody } of list<AnswerEntry>(answer.Successful).filter(Boolean)) {
