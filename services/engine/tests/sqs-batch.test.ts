@@ -8,12 +8,13 @@
  * batch is still waiting. No assertion depends on timing.
  */
 import { type AddressInfo, createServer } from 'node:net';
-import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { freePort, type LocalSqs, startLocalSqs } from '@game-platform/local';
 import type { GameEvent } from '@game-platform/shared/events';
 import { createLogger } from '@game-platform/shared/log';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BatchEntryFailedError, createSqsClient, sqsBatchPublisher } from '../src/adapters/sqs';
+import { drainQueue } from './helpers/drain-queue';
 
 const log = createLogger('error', { service: 'engine' });
 let local: LocalSqs;
@@ -48,16 +49,10 @@ const createQueue = async (maxMessageBytes?: number): Promise<string> => {
 };
 
 /** Every message body on the queue, as parsed events' ids. */
-const storedIds = async (queueUrl: string): Promise<string[]> => {
-  const ids: string[] = [];
-  for (;;) {
-    const { Messages = [] } = await local.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
-    );
-    if (Messages.length === 0) return ids.sort();
-    ids.push(...Messages.map((message) => (JSON.parse(message.Body ?? '') as GameEvent).id));
-  }
-};
+const storedIds = async (queueUrl: string): Promise<string[]> =>
+  (await drainQueue(local.sqs, queueUrl))
+    .map((message) => (JSON.parse(message.Body ?? '') as GameEvent).id)
+    .sort();
 
 const event = (n: number, padding = 0): GameEvent =>
   ({

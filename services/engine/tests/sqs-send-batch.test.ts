@@ -7,17 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import {
-  CreateQueueCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type LocalSqs, startLocalSqs } from '@game-platform/local';
 import { type HttpRequest, HttpResponse } from '@smithy/core/protocols';
 import aws4 from 'aws4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqsRequestError, sqsSendMessageBatch } from '../src/adapters/sqs-send-batch';
+import { drainQueue } from './helpers/drain-queue';
 import { type QueueProxy, startQueueProxy } from './helpers/queue-proxy';
 
 /** Credentials of a role session, as the ECS task role gives them (with a session token). */
@@ -65,16 +61,8 @@ const throughProxy = async (options: Parameters<typeof startQueueProxy>[1] = {})
   return { proxy, client };
 };
 
-const bodiesOnQueue = async (queueUrl: string): Promise<string[]> => {
-  const bodies: string[] = [];
-  for (;;) {
-    const { Messages = [] } = await local.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
-    );
-    if (Messages.length === 0) return bodies.sort();
-    bodies.push(...Messages.map((message) => message.Body ?? ''));
-  }
-};
+const bodiesOnQueue = async (queueUrl: string): Promise<string[]> =>
+  (await drainQueue(local.sqs, queueUrl)).map((message) => message.Body ?? '').sort();
 
 const entries = [
   { Id: '0', MessageBody: '{"id":"first","text":"é \\u2028 /"}' },

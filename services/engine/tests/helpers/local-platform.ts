@@ -3,10 +3,11 @@
  * migrations applied, and fauxqs with the events queue. `env` is what the engine needs to use them;
  * its database user is the least-privilege role `game_engine` (migration 0002), as in AWS.
  */
-import { CreateQueueCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, type Message, SQSClient } from '@aws-sdk/client-sqs';
 import { MIGRATIONS_DIR, migrate, readMigrations } from '@game-platform/datastore/migrations';
 import { type LocalAws, type LocalPostgres, startLocalAws, startPostgres } from '@game-platform/local';
 import pg from 'pg';
+import { drainQueue } from './drain-queue';
 
 export interface LocalPlatform {
   postgres: LocalPostgres;
@@ -55,23 +56,6 @@ export const startLocalPlatform = async (
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'game-test-events' }));
   if (!QueueUrl) throw new Error('fauxqs returned no queue URL');
 
-  const drainQueue = async (queueUrl: string = QueueUrl): Promise<Message[]> => {
-    const messages: Message[] = [];
-    for (let round = 0; round < 20; round += 1) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 60,
-          WaitTimeSeconds: 0,
-        }),
-      );
-      if (Messages.length === 0) return messages;
-      messages.push(...Messages);
-    }
-    throw new Error('more than 200 messages on the queue; expected a handful');
-  };
-
   return {
     postgres,
     aws,
@@ -88,7 +72,7 @@ export const startLocalPlatform = async (
       DATABASE_POOL_MAX: '2',
       LOG_LEVEL: 'warn',
     },
-    drainQueue,
+    drainQueue: (queueUrl = QueueUrl) => drainQueue(sqs, queueUrl),
     stop: async () => {
       sqs.destroy();
       await db.end();
